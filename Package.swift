@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "anchor",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "anchor", targets: ["anchor"]),
+        .library(name: "AnchorCore", targets: ["AnchorCore"]),
+        .library(name: "AnchorScript", targets: ["AnchorScript"]),
+        .library(name: "AnchorStore", targets: ["AnchorStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "AnchorCore"),
+        .target(
+            name: "AnchorScript",
+            dependencies: ["AnchorCore", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "AnchorStore",
+            dependencies: ["AnchorCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .executableTarget(
+            name: "anchor",
+            dependencies: [
+                "AnchorCore", "AnchorScript", "AnchorStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "AnchorTestSupport", path: "Tests/Support"),
+        .testTarget(name: "AnchorCoreTests", dependencies: ["AnchorCore"]),
+        .testTarget(name: "AnchorScriptTests", dependencies: ["AnchorScript", "AnchorCore", "AnchorStore", "AnchorTestSupport"]),
+        .testTarget(name: "AnchorStoreTests", dependencies: ["AnchorStore", "AnchorCore", "AnchorTestSupport"]),
+        .testTarget(name: "AnchorCLITests", dependencies: ["AnchorCore", "AnchorTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

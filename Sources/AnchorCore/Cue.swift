@@ -1,0 +1,57 @@
+/// How the product card is shown from a point of the show on.
+public enum CardMode: String, Sendable, Codable, CaseIterable, Hashable {
+    case card, price, none
+}
+
+/// Something that happens on screen or in the timeline besides speech.
+public enum Cue: Sendable, Hashable {
+    /// Silence, exact to the millisecond.
+    case pause(milliseconds: Int)
+    /// A 3-2-1 countdown of `n` seconds (fingers and overlay).
+    case countdown(Int)
+    /// A named gesture of the avatar rig.
+    case gesture(String)
+    /// `@show card|price|none`.
+    case show(CardMode)
+    /// `@link`: the product link is pinned (event to chat and webhooks).
+    case link(sku: String?)
+
+    public var kind: String {
+        switch self {
+        case .pause: return "pause"
+        case .countdown: return "countdown"
+        case .gesture: return "gesture"
+        case .show: return "show"
+        case .link: return "link"
+        }
+    }
+}
+
+extension Cue: Codable {
+    private enum Key: String, CodingKey { case type, ms, seconds, name, mode, sku }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(kind, forKey: .type)
+        switch self {
+        case .pause(let ms): try c.encode(ms, forKey: .ms)
+        case .countdown(let n): try c.encode(n, forKey: .seconds)
+        case .gesture(let name): try c.encode(name, forKey: .name)
+        case .show(let mode): try c.encode(mode, forKey: .mode)
+        case .link(let sku): try c.encodeIfPresent(sku, forKey: .sku)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        switch try c.decode(String.self, forKey: .type) {
+        case "pause": self = .pause(milliseconds: try c.decode(Int.self, forKey: .ms))
+        case "countdown": self = .countdown(try c.decode(Int.self, forKey: .seconds))
+        case "gesture": self = .gesture(try c.decode(String.self, forKey: .name))
+        case "show": self = .show(try c.decode(CardMode.self, forKey: .mode))
+        case "link": self = .link(sku: try c.decodeIfPresent(String.self, forKey: .sku))
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown cue type '\(other)'")
+        }
+    }
+}

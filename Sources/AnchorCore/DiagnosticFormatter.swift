@@ -1,0 +1,69 @@
+/// Renders diagnostics the way clang and swiftc do: `file:line:col: error: …`, the source
+/// line, and a caret under the offending column (aligned for wide CJK characters).
+public struct DiagnosticFormatter: Sendable {
+    public var useColor: Bool
+
+    public init(useColor: Bool = false) { self.useColor = useColor }
+
+    /// - Parameter sourceLine: returns the text of a line of a file, when it is known.
+    public func format(_ d: Diagnostic, sourceLine: (SourceLocation) -> String?) -> String {
+        let label: String
+        switch d.severity {
+        case .error: label = paint("error:", "1;31")
+        case .warning: label = paint("warning:", "1;35")
+        }
+        var out = paint("\(d.location):", "1") + " " + label + " " + paint(d.message, "1")
+        if let line = sourceLine(d.location) {
+            let shown = Self.visible(line)
+            let gutter = String(d.location.line)
+            let prefix = String(shown.unicodeScalars.prefix(d.location.column - 1).map(Character.init))
+            let underlined = String(shown.unicodeScalars.dropFirst(d.location.column - 1).prefix(d.length).map(Character.init))
+            let pad = String(repeating: " ", count: TextWidth.columns(prefix))
+            let marks = "^" + String(repeating: "~", count: max(0, TextWidth.columns(underlined) - 1))
+            out += "\n \(gutter) | \(shown)"
+            out += "\n \(String(repeating: " ", count: gutter.count)) | \(pad)\(paint(marks, "1;32"))"
+        }
+        if let hint = d.hint {
+            out += "\n" + paint("hint:", "1;36") + " " + hint
+        }
+        return out
+    }
+
+    /// A one-line summary: `2 errors, 1 warning`.
+    public static func summary(_ diagnostics: [Diagnostic]) -> String {
+        let e = diagnostics.errorCount, w = diagnostics.warningCount
+        return "\(e) error\(e == 1 ? "" : "s"), \(w) warning\(w == 1 ? "" : "s")"
+    }
+
+    private func paint(_ s: String, _ code: String) -> String {
+        useColor ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s
+    }
+
+    /// Tabs become one space and other control characters a visible `�`, so the caret lines up.
+    static func visible(_ line: String) -> String {
+        String(String.UnicodeScalarView(line.unicodeScalars.map { s -> Unicode.Scalar in
+            if s == "\t" { return " " }
+            if s.value < 0x20 || s.value == 0x7F { return "\u{FFFD}" }
+            return s
+        }))
+    }
+}
+
+/// Terminal display width: East Asian wide and fullwidth characters take two columns.
+public enum TextWidth {
+    public static func columns(_ s: String) -> Int {
+        s.unicodeScalars.reduce(0) { $0 + columns($1) }
+    }
+
+    public static func columns(_ s: Unicode.Scalar) -> Int {
+        let v = s.value
+        if s.properties.generalCategory == .nonspacingMark || s.properties.generalCategory == .enclosingMark { return 0 }
+        if v == 0x200B || v == 0x200D || (0xFE00...0xFE0F).contains(v) { return 0 }
+        let wide: [ClosedRange<UInt32>] = [
+            0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+            0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+            0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD,
+        ]
+        return wide.contains { $0.contains(v) } ? 2 : 1
+    }
+}

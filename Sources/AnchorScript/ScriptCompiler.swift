@@ -1,0 +1,69 @@
+import AnchorCore
+import Foundation
+
+/// A show file parsed and checked for syntax, ready to be expanded against a catalog.
+public struct ParsedShow: Sendable {
+    public let source: SourceText
+    public let syntax: ShowSyntax
+    public let diagnostics: [Diagnostic]
+    /// False when the bytes were not a readable show (binary, not UTF-8, too large, unreadable).
+    public let isReadable: Bool
+
+    public var header: ShowHeader { syntax.header }
+
+    /// Expands the show against a catalog (`nil`: variables are checked for shape only).
+    /// The seed picks `{a|b}` variants and particles; the front matter's `seed:` is used when `nil`.
+    public func compile(catalog: Catalog?, seed: UInt64? = nil) -> CompiledShow {
+        guard isReadable else { return CompiledShow(rundown: nil, diagnostics: diagnostics) }
+        var builder = RundownBuilder(syntax: syntax, source: source, catalog: catalog, seed: seed ?? header.seed ?? 1)
+        let rundown = builder.build()
+        let all = (diagnostics + builder.diagnostics.items).sorted {
+            ($0.location.line, $0.location.column, $0.severity == .warning ? 1 : 0) < ($1.location.line, $1.location.column, $1.severity == .warning ? 1 : 0)
+        }
+        return CompiledShow(rundown: all.hasErrors ? nil : rundown, diagnostics: all)
+    }
+}
+
+/// The outcome of compiling: a rundown when there are no errors, and every diagnostic.
+public struct CompiledShow: Sendable {
+    public let rundown: Rundown?
+    public let diagnostics: [Diagnostic]
+}
+
+/// The entry point of the script language.
+public enum ScriptCompiler {
+    /// Parses a show; never throws: problems, including unreadable bytes, are diagnostics.
+    public static func parse(_ data: Data, path: String) -> ParsedShow {
+        do {
+            let source = try SourceText.decode(data, path: path)
+            var parser = ShowParser(source: source)
+            let syntax = parser.parse()
+            return ParsedShow(source: source, syntax: syntax, diagnostics: parser.diagnostics.items, isReadable: true)
+        } catch {
+            return unreadable(path: path, error.diagnostics)
+        }
+    }
+
+    public static func parse(_ text: String, path: String) -> ParsedShow {
+        parse(Data(text.utf8), path: path)
+    }
+
+    /// Parses a file; a file that cannot be read is one diagnostic at its first line.
+    public static func parse(fileAt path: String) -> ParsedShow {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            var isDir: ObjCBool = false
+            let why = !FileManager.default.fileExists(atPath: path, isDirectory: &isDir) ? "no such file"
+                : isDir.boolValue ? "is a directory, not a show file" : "cannot be read (permission denied?)"
+            return unreadable(path: path, [.error(at: SourceLocation(file: path, line: 1, column: 1), why)])
+        }
+        return parse(data, path: path)
+    }
+
+    private static func unreadable(path: String, _ diagnostics: [Diagnostic]) -> ParsedShow {
+        ParsedShow(source: SourceText(path: path, lines: [[]]), syntax: ShowSyntax(header: ShowHeader(), segments: []),
+                   diagnostics: diagnostics, isReadable: false)
+    }
+}

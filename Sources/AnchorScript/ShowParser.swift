@@ -1,0 +1,253 @@
+import AnchorCore
+
+/// Parses a show file into `ShowSyntax`, collecting every diagnostic it can rather than
+/// stopping at the first. Linear in the size of the file.
+struct ShowParser {
+    let source: SourceText
+    private(set) var diagnostics = DiagnosticList()
+
+    init(source: SourceText) { self.source = source }
+
+    static let commands = ["each", "show", "link"]
+
+    mutating func parse() -> ShowSyntax {
+        var lineIndex = 0
+        let header = parseFrontMatter(&lineIndex)
+        var segments: [SegmentSyntax] = []
+        var commentStart: SourceLocation?
+
+        while lineIndex < source.lines.count, !diagnostics.isFull {
+            let number = lineIndex + 1
+            let line = source.lines[lineIndex]
+            lineIndex += 1
+            var cursor = Cursor(line)
+
+            if let start = commentStart {
+                if line.containsSequence("-->") { commentStart = nil }
+                _ = start
+                continue
+            }
+            cursor.skipSpaces()
+            if cursor.atEnd { continue }
+            let col = cursor.column
+            let at = source.location(line: number, column: col)
+
+            if cursor.hasPrefix("<!--") {
+                if !Array(line[(col - 1 + 4)...]).containsSequence("-->") { commentStart = at }
+                continue
+            }
+            if cursor.peek == "#", let title = headingText(&cursor) {
+                var inline = InlineParser(source: source, line: number, scalars: Array(line[..<title.end]), start: title.column - 1)
+                let nodes = inline.parseAll()
+                diagnostics.append(contentsOf: inline.diagnostics)
+                segments.append(SegmentSyntax(title: nodes, titleText: title.text, location: at, eachProduct: false, lines: []))
+                continue
+            }
+            if segments.isEmpty {
+                // Lines before the first heading form an opening segment named after the show.
+                let name = header.title ?? "Opening"
+                segments.append(SegmentSyntax(title: [.text(name)], titleText: name, location: at, eachProduct: false, lines: []))
+            }
+            if cursor.peek == "@" {
+                parseCommand(&cursor, at: at, into: &segments[segments.count - 1])
+                continue
+            }
+            if let speech = parseSpeech(&cursor, lineNumber: number, at: at) {
+                segments[segments.count - 1].lines.append(.speech(speech))
+            }
+        }
+        if let start = commentStart {
+            diagnostics.append(.error(at: start, "comment is never closed; expected '-->'", length: 4))
+        }
+        return ShowSyntax(header: header, segments: segments)
+    }
+
+    // MARK: Front matter
+
+    private mutating func parseFrontMatter(_ lineIndex: inout Int) -> ShowHeader {
+        guard let first = source.lines.first, String(String.UnicodeScalarView(first)).trimmingCharacters(in: .whitespaces) == "---" else {
+            return ShowHeader()
+        }
+        var end = 1
+        while end < source.lines.count {
+            let text = String(String.UnicodeScalarView(source.lines[end])).trimmingCharacters(in: .whitespaces)
+            if text == "---" || text == "..." { break }
+            end += 1
+        }
+        guard end < source.lines.count else {
+            diagnostics.append(.error(at: source.location(line: 1, column: 1), "front matter is never closed; expected a line '---' after it", length: 3))
+            lineIndex = source.lines.count
+            return ShowHeader()
+        }
+        let yaml = source.lines[1..<end].map { String(String.UnicodeScalarView($0)) }.joined(separator: "\n")
+        var parser = HeaderParser(source: source, firstLine: 2)
+        let header = parser.parse(yaml)
+        diagnostics.append(contentsOf: parser.diagnostics)
+        lineIndex = end + 1
+        return header
+    }
+
+    // MARK: Block elements
+
+    /// The heading's text and where it starts and ends in the line (a closing `##` run is dropped).
+    private func headingText(_ cursor: inout Cursor) -> (text: String, column: Int, end: Int)? {
+        var probe = cursor
+        var level = 0
+        while probe.peek == "#" { probe.advance(); level += 1 }
+        guard level <= 6, probe.atEnd || probe.peek == " " || probe.peek == "\t" else { return nil }
+        probe.skipSpaces()
+        var scalars = Array(probe.rest)
+        // A closing run of '#' is decoration, as in Markdown.
+        while let last = scalars.last, last == "#" || last == " " || last == "\t" { scalars.removeLast() }
+        cursor = probe
+        return (String(String.UnicodeScalarView(scalars)), probe.column, probe.index + scalars.count)
+    }
+
+    private mutating func parseCommand(_ cursor: inout Cursor, at: SourceLocation, into segment: inout SegmentSyntax) {
+        cursor.advance()
+        let name = cursor.word()
+        cursor.skipSpaces()
+        let argColumn = cursor.column
+        let args = String(String.UnicodeScalarView(cursor.rest)).split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        let argAt = source.location(line: at.line, column: argColumn)
+        switch name {
+        case "each":
+            guard args == ["product"] || args == ["products"] else {
+                diagnostics.append(.error(at: argAt, "'@each' takes 'product'", length: max(1, args.joined(separator: " ").unicodeScalars.count),
+                                          hint: "write '@each product' to repeat this segment once per product of the show"))
+                return
+            }
+            if segment.eachProduct {
+                diagnostics.append(.error(at: at, "'@each product' is already given for this segment", length: 5,
+                                          hint: "a segment repeats once per product; start a new '#' segment for another loop"))
+            } else if !segment.lines.isEmpty {
+                diagnostics.append(.warning(at: at, "'@each product' applies to the whole segment, including the lines above it", length: 5))
+            }
+            segment.eachProduct = true
+        case "show":
+            let modes = CardMode.allCases.map(\.rawValue)
+            guard args.count == 1, let mode = CardMode(rawValue: args[0]) else {
+                let got = args.joined(separator: " ")
+                diagnostics.append(.error(at: args.isEmpty ? at : argAt,
+                                          args.isEmpty ? "'@show' needs what to show; expected card, price or none"
+                                                       : "unknown '@show \(got)'; expected card, price or none",
+                                          length: max(1, got.unicodeScalars.count),
+                                          hint: Spelling.suggestion(for: args.first ?? "", among: modes).map { "did you mean '@show \($0)'?" }))
+                return
+            }
+            segment.lines.append(.show(mode, at))
+        case "link":
+            guard args.isEmpty else {
+                diagnostics.append(.error(at: argAt, "'@link' takes no arguments; it pins the current product's link",
+                                          length: args.joined(separator: " ").unicodeScalars.count))
+                return
+            }
+            segment.lines.append(.link(at))
+        default:
+            let suggestion = Spelling.suggestion(for: name, among: Self.commands)
+            diagnostics.append(.error(at: at, name.isEmpty ? "'@' must be followed by a command" : "unknown command '@\(name)'",
+                                      length: name.unicodeScalars.count + 1,
+                                      hint: suggestion.map { "did you mean '@\($0)'?" } ?? "commands are @each product, @show card|price|none, @link"))
+        }
+    }
+
+    private mutating func parseSpeech(_ cursor: inout Cursor, lineNumber: Int, at: SourceLocation) -> SpeechLine? {
+        // A Markdown list bullet is decoration: each item is a line to say.
+        if (cursor.peek == "-" || cursor.peek == "+" || cursor.peek == "*"), cursor.peek(1) == " " {
+            cursor.advance(); cursor.skipSpaces()
+        }
+        var intent: Intent?
+        if cursor.peek == "[" {
+            let tagAt = source.location(line: lineNumber, column: cursor.column)
+            guard let close = cursor.rest.firstIndex(of: "]") else {
+                diagnostics.append(.error(at: tagAt, "unterminated intent tag; expected ']'",
+                                          hint: "a line may start with an intent such as [price]; write \\[ for a literal bracket"))
+                return nil
+            }
+            let name = String(String.UnicodeScalarView(cursor.rest[..<close])).dropFirst().trimmingCharacters(in: .whitespaces)
+            let length = cursor.rest.distance(from: cursor.rest.startIndex, to: close) + 1
+            if let known = Intent(rawValue: name.lowercased()) {
+                intent = known
+            } else {
+                let suggestion = Spelling.suggestion(for: name, among: Intent.allCases.map(\.rawValue))
+                diagnostics.append(.warning(at: tagAt, "unknown intent '[\(name)]'; the line is tagged automatically", length: length,
+                                            hint: suggestion.map { "did you mean '[\($0)]'?" }
+                                                ?? "intents: " + Intent.allCases.map(\.rawValue).joined(separator: ", ")))
+            }
+            for _ in 0..<length { cursor.advance() }
+            cursor.skipSpaces()
+            if cursor.atEnd {
+                diagnostics.append(.warning(at: tagAt, "intent tag with nothing to say", length: length))
+                return nil
+            }
+        }
+        var inline = InlineParser(source: source, line: lineNumber, scalars: cursor.line, start: cursor.column - 1)
+        let nodes = inline.parseAll()
+        diagnostics.append(contentsOf: inline.diagnostics)
+        return SpeechLine(intent: intent, inlines: nodes, location: at)
+    }
+}
+
+/// A position in one line of scalars; columns are 1-based.
+struct Cursor {
+    let line: [Unicode.Scalar]
+    private(set) var index: Int
+
+    init(_ line: [Unicode.Scalar], index: Int = 0) {
+        self.line = line
+        self.index = index
+    }
+
+    var atEnd: Bool { index >= line.count }
+    var column: Int { index + 1 }
+    var peek: Unicode.Scalar? { index < line.count ? line[index] : nil }
+    func peek(_ ahead: Int) -> Unicode.Scalar? { index + ahead < line.count ? line[index + ahead] : nil }
+    var rest: ArraySlice<Unicode.Scalar> { line[min(index, line.count)...] }
+
+    mutating func advance() { index += 1 }
+
+    mutating func skipSpaces() {
+        while let s = peek, s == " " || s == "\t" || s == "\u{3000}" || s == "\u{A0}" { index += 1 }
+    }
+
+    func hasPrefix(_ p: String) -> Bool { rest.starts(with: p.unicodeScalars) }
+
+    /// Letters, digits, `_` and `-`.
+    mutating func word() -> String {
+        var out = String.UnicodeScalarView()
+        while let s = peek, s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "_" || s == "-" {
+            out.append(s); index += 1
+        }
+        return String(out)
+    }
+}
+
+extension Collection where Element == Unicode.Scalar {
+    func containsSequence(_ s: String) -> Bool {
+        let needle = Array(s.unicodeScalars)
+        let hay = Array(self)
+        guard hay.count >= needle.count else { return false }
+        for i in 0...(hay.count - needle.count) where hay[i] == needle[0] {
+            if Array(hay[i..<(i + needle.count)]) == needle { return true }
+        }
+        return false
+    }
+}
+
+/// Diagnostics with a cap, like a compiler's error limit: garbage input cannot flood the output.
+struct DiagnosticList: Sendable {
+    static let maxErrors = 50
+    private(set) var items: [Diagnostic] = []
+    private(set) var isFull = false
+
+    mutating func append(_ d: Diagnostic) {
+        guard !isFull else { return }
+        items.append(d)
+        if items.errorCount >= Self.maxErrors {
+            isFull = true
+            items.append(.error(at: d.location, "too many errors; stopping here"))
+        }
+    }
+
+    mutating func append(contentsOf ds: [Diagnostic]) { ds.forEach { append($0) } }
+}

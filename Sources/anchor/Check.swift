@@ -1,0 +1,112 @@
+import AnchorCore
+import AnchorScript
+import ArgumentParser
+import Foundation
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check show scripts for errors, like a compiler.",
+        discussion: """
+        Reports every problem as file:line:col with the source line and a caret, and exits 1
+        when any show has errors (a show with errors never airs). Folders are searched for
+        *.show.md files. Products are checked against --catalog, --db, the show's 'catalog:'
+        key, or ./anchor.db, in that order.
+
+        Examples:
+          anchor check Scripts/
+          anchor check night.show.md --catalog products.csv
+          anchor check Scripts/*.show.md --json > report.json
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Show files or folders to check.", valueName: "file"))
+    var files: [String]
+
+    @OptionGroup var catalogOptions: CatalogOptions
+
+    @Flag(name: .long, help: "Print diagnostics as JSON on standard output.")
+    var json = false
+
+    @Flag(name: .customLong("warnings-as-errors"), help: "Exit 1 on warnings too.")
+    var warningsAsErrors = false
+
+    func run() throws {
+        let shows = ShowFiles.expand(files)
+        var all: [Diagnostic] = []
+        var cache: [String: Catalog] = [:]
+        var sources: [String: SourceText] = [:]
+        for note in shows.skipped { Terminal.error("note: skipping \(note)") }
+        for path in shows.files {
+            let parsed = ScriptCompiler.parse(fileAt: path)
+            sources[path] = parsed.source
+            var diagnostics: [Diagnostic]
+            do {
+                let catalog = try catalogOptions.resolve(for: parsed, cache: &cache)
+                diagnostics = parsed.compile(catalog: catalog?.0).diagnostics
+            } catch {
+                diagnostics = parsed.diagnostics + error.diagnostics
+            }
+            all += diagnostics
+            if !json {
+                Terminal.print(diagnostics) { sources[$0.file]?.line($0.line) }
+                if diagnostics.isEmpty { print("\(path): ok") }
+            }
+        }
+        if json {
+            print(try JSONOutput.string(CheckReport(files: shows.files, diagnostics: all)))
+        } else {
+            print("checked \(shows.files.count) show\(shows.files.count == 1 ? "" : "s"): \(DiagnosticFormatter.summary(all))")
+        }
+        if shows.files.isEmpty {
+            Terminal.error("error: no show files found in \(files.joined(separator: " "))")
+            throw ExitCode(1)
+        }
+        if all.hasErrors || (warningsAsErrors && !all.isEmpty) { throw ExitCode(1) }
+    }
+}
+
+struct CheckReport: Encodable {
+    var files: [String]
+    var diagnostics: [Diagnostic]
+    var errors: Int { diagnostics.errorCount }
+    var warnings: Int { diagnostics.warningCount }
+
+    enum CodingKeys: String, CodingKey { case files, diagnostics, errors, warnings }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(files, forKey: .files)
+        try c.encode(diagnostics, forKey: .diagnostics)
+        try c.encode(errors, forKey: .errors)
+        try c.encode(warnings, forKey: .warnings)
+    }
+}
+
+/// Expands command-line paths: folders give their `*.show.md` files, in name order.
+enum ShowFiles {
+    static func expand(_ paths: [String]) -> (files: [String], skipped: [String]) {
+        var files: [String] = [], skipped: [String] = []
+        let fm = FileManager.default
+        for path in paths {
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+                let found = (fm.enumerator(atPath: path)?.allObjects as? [String] ?? [])
+                    .filter { $0.hasSuffix(".show.md") }.sorted()
+                    .map { (path.hasSuffix("/") ? path : path + "/") + $0 }
+                files += found
+            } else if path.hasSuffix(".md") || !fm.fileExists(atPath: path) {
+                files.append(path)
+            } else {
+                skipped.append("\(path): 'anchor check' reads show scripts (*.show.md)")
+            }
+        }
+        return (files, skipped)
+    }
+}
+
+enum JSONOutput {
+    static func string(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}

@@ -1,0 +1,87 @@
+/// The files `anchor init` writes.
+enum ProjectTemplate {
+    struct File { let path: String; let contents: String }
+
+    static let files: [File] = [
+        File(path: "Scripts/main.show.md", contents: show),
+        File(path: "Assets/catalog.json", contents: catalog),
+        File(path: "Scripts/shop.rules.yaml", contents: rules),
+        File(path: "Scripts/night.schedule.yaml", contents: schedule),
+    ]
+
+    static let show = """
+    ---
+    title: My first show
+    language: en                     # en | zh
+    voice: en-us                     # any espeak-ng voice
+    avatar: mika
+    catalog: ../Assets/catalog.json  # or import it: anchor catalog import Assets/catalog.json
+    products: all                    # or [SKU-1, SKU-2], or tag:NAME
+    loop: true
+    ---
+
+    <!-- One line is one thing to say. [intent] tags a line; untagged lines are tagged for you. -->
+
+    # Welcome
+    [greet] Hi everyone, welcome to the show! {pause 300ms}
+    {Make yourself at home|Grab a drink}, we have {products.count} deals today.
+
+    # {product.name}
+    @each product
+    @show card
+    [introduce] This is {product.name}.
+    It {product.highlight}.
+    [price] Today only *{product.price}*, down from {product.list_price}.
+    @link
+    [cta] Tap the cart, item number {product.slot}. {countdown 3}
+
+    # See you
+    @show none
+    [thanks] Thanks for watching, see you soon!
+
+    """
+
+    static let catalog = """
+    {
+      "currency": "USD",
+      "products": [
+        {"sku": "DEMO-1", "name": "Sample Mug", "brand": "Acme", "tags": ["home"],
+         "price": 12.00, "list_price": 18.00, "stock": 50, "slot": 1,
+         "highlights": ["keeps coffee hot for an hour", "is dishwasher safe"],
+         "specs": {"capacity": "350 ml"},
+         "faq": [{"q": "Is it microwave safe?", "a": "Yes, it is."}]},
+        {"sku": "DEMO-2", "name": "Sample Scarf", "brand": "Acme", "tags": ["apparel"],
+         "price": 25.00, "list_price": 40.00, "stock": 20, "slot": 2,
+         "highlights": ["is knitted from soft wool", "comes in four colours"],
+         "specs": {"material": "wool"},
+         "faq": [{"q": "Can I machine wash it?", "a": "Hand wash it in cold water."}]}
+      ]
+    }
+
+    """
+
+    static let rules = """
+    # Chat rules: patterns viewers type, and what the host answers.
+    # (Read by the chat responder; see the README. Fill in your own shop's policies.)
+    rules:
+      - name: shipping
+        match: { any: ["shipping", "delivery", "发货", "快递"] }
+        replies:
+          - intent: answer
+            text: "We ship within 48 hours. (Edit Scripts/shop.rules.yaml with your policy.)"
+
+    """
+
+    static let schedule = """
+    # When each show airs (read by 'anchor run --schedule').
+    timezone: UTC
+    filler: Scripts/main.show.md
+    entries:
+      - days: [mon, tue, wed, thu, fri, sat, sun]
+        from: "22:00"
+        to: "06:00"
+        show: Scripts/main.show.md
+        loop: true
+
+    """
+}

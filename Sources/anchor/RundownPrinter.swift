@@ -1,0 +1,102 @@
+import AnchorCore
+import Foundation
+
+/// The human form of a rundown: chapters, then each line with its intent, stress, cues and why.
+struct RundownPrinter {
+    var color: Bool
+    var reasons: Bool
+
+    func render(_ r: Rundown) -> String {
+        var out = bold(r.title) + "\n"
+        let lines = r.utterances.count
+        let facts = ["language \(r.language.rawValue)", "voice \(r.voice)", "avatar \(r.avatar)", "seed \(r.seed)",
+                     "\(r.products.count) product\(r.products.count == 1 ? "" : "s")", "\(r.segments.count) segments",
+                     "\(lines) lines", "≈ \(Self.clock(SpokenDuration.estimate(r))) spoken"] + (r.loop ? ["loops"] : [])
+        out += dim("  " + facts.joined(separator: " · ")) + "\n"
+        for (i, segment) in r.segments.enumerated() {
+            out += "\n" + bold("§\(i + 1) \(segment.title)") + (segment.productSKU.map { dim("  [\($0)]") } ?? "")
+            out += dim("  \(segment.source)") + "\n"
+            for event in segment.events {
+                switch event {
+                case .cue(let cue, _):
+                    out += "  " + cyan("▸ " + Self.describe(cue)) + "\n"
+                case .say(let u):
+                    let tag = u.intent.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
+                    out += "  " + yellow(tag) + decorate(u) + "\n"
+                    if reasons {
+                        var why = "↳ " + u.reason.description
+                        if !u.particles.isEmpty { why += "; particles " + u.particles.map { u.substring($0) }.joined(separator: " ") }
+                        out += "  " + String(repeating: " ", count: 11) + dim(why) + "\n"
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The text with `*stress*` marked and cues shown where they fall.
+    func decorate(_ u: Utterance) -> String {
+        let scalars = Array(u.text.unicodeScalars)
+        var out = ""
+        for i in 0...scalars.count {
+            for cue in u.cues where cue.offset == i {
+                if let last = out.unicodeScalars.last, last != " " { out += " " }
+                out += cyan("⟨\(Self.describe(cue.cue))⟩") + (i < scalars.count ? " " : "")
+            }
+            if u.stress.contains(where: { $0.start == i }) { out += color ? "\u{1B}[1;4m" : "*" }
+            if u.stress.contains(where: { $0.end == i }) { out += color ? "\u{1B}[0m" : "*" }
+            if i < scalars.count { out.unicodeScalars.append(scalars[i]) }
+        }
+        return out.replacingOccurrences(of: "  ", with: " ").trimmingCharacters(in: .whitespaces)
+    }
+
+    static func describe(_ cue: Cue) -> String {
+        switch cue {
+        case .pause(let ms): return "pause \(ms)ms"
+        case .countdown(let n): return "countdown \(n)"
+        case .gesture(let g): return "gesture \(g)"
+        case .show(let mode): return "show \(mode.rawValue)"
+        case .link(let sku): return "link" + (sku.map { " \($0)" } ?? "")
+        }
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 60 ? "\(s / 60)m \(s % 60)s" : "\(s)s"
+    }
+
+    private func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+    private func bold(_ s: String) -> String { paint(s, "1") }
+    private func dim(_ s: String) -> String { paint(s, "2") }
+    private func cyan(_ s: String) -> String { paint(s, "36") }
+    private func yellow(_ s: String) -> String { paint(s, "33") }
+}
+
+/// A rough speaking-time estimate for the narration summary (the voice gives exact figures).
+enum SpokenDuration {
+    static func estimate(_ r: Rundown) -> Double {
+        var seconds = 0.0
+        for segment in r.segments {
+            for event in segment.events {
+                switch event {
+                case .say(let u):
+                    seconds += u.language == .zh
+                        ? Double(u.text.unicodeScalars.filter(Language.isHan).count) / 4.5
+                        : Double(u.text.split(separator: " ").count) / 2.6
+                    seconds += u.cues.reduce(0) { $0 + pauseSeconds($1.cue) }
+                case .cue(let cue, _):
+                    seconds += pauseSeconds(cue)
+                }
+            }
+        }
+        return seconds
+    }
+
+    private static func pauseSeconds(_ cue: Cue) -> Double {
+        switch cue {
+        case .pause(let ms): return Double(ms) / 1000
+        case .countdown(let n): return Double(n)
+        default: return 0
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import AnchorCore
+import Foundation
+
+/// Output helpers: standard error, colour only on a terminal that wants it.
+enum Terminal {
+    static func isTTY(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
+    static func wantsColor(_ fd: Int32) -> Bool {
+        let env = ProcessInfo.processInfo.environment
+        return isTTY(fd) && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
+    }
+
+    static func error(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// Prints diagnostics to standard error, with the source line and caret when known.
+    static func print(_ diagnostics: [Diagnostic], lines: (SourceLocation) -> String?) {
+        let formatter = DiagnosticFormatter(useColor: wantsColor(STDERR_FILENO))
+        for d in diagnostics { error(formatter.format(d, sourceLine: lines)) }
+    }
+}

@@ -1,0 +1,78 @@
+import AnchorCore
+import Testing
+
+@Suite struct MoneyTests {
+    @Test func englishPrices() {
+        #expect(Money(amount: 29.90, currency: "USD")?.formatted(for: .en) == "$29.90")
+        #expect(Money(amount: 59, currency: "usd")?.formatted(for: .en) == "$59")
+        #expect(Money(amount: 0.05, currency: "USD")?.formatted(for: .en) == "$0.05")
+        #expect(Money(amount: 59, currency: "CNY")?.formatted(for: .en) == "¥59")
+        #expect(Money(amount: 10, currency: "CHF")?.formatted(for: .en) == "10 francs")
+        #expect(Money(amount: 10, currency: "XYZ")?.formatted(for: .en) == "10 XYZ")
+    }
+
+    @Test func chinesePricesAreSpokenWithUnitsAndDisplayedWithSymbols() {
+        let yuan = Money(amount: 59, currency: "CNY")!
+        #expect(yuan.formatted(for: .zh) == "59元")
+        #expect(yuan.formatted(for: .zh, style: .display) == "¥59")
+        #expect(Money(amount: 18.5, currency: "CNY")?.formatted(for: .zh) == "18.5元")
+        #expect(Money(amount: 18.55, currency: "CNY")?.formatted(for: .zh) == "18.55元")
+        #expect(Money(amount: 29.9, currency: "USD")?.formatted(for: .zh) == "29.9美元")
+    }
+
+    @Test func amountsAreExactInMinorUnits() {
+        // 0.1 + 0.2 style errors must not reach a price.
+        #expect(Money(amount: 0.1 + 0.2, currency: "USD")?.minorUnits == 30)
+        #expect(Money(amount: 19.99, currency: "USD")?.minorUnits == 1999)
+        #expect(Money(amount: -1, currency: "USD") == nil)
+        #expect(Money(amount: .nan, currency: "USD") == nil)
+    }
+}
+
+@Suite struct SpellingTests {
+    @Test func suggestsCloseNamesOnly() {
+        #expect(Spelling.suggestion(for: "prise", among: ["price", "greet"]) == "price")
+        #expect(Spelling.suggestion(for: "PRICE", among: ["price"]) == "price")
+        #expect(Spelling.suggestion(for: "banana", among: ["price", "greet"]) == nil)
+        #expect(Spelling.suggestion(for: "", among: ["price"]) == nil)
+    }
+}
+
+@Suite struct DiagnosticFormatterTests {
+    @Test func caretLinesUpUnderWideCharacters() {
+        let d = Diagnostic.error(at: SourceLocation(file: "a.show.md", line: 3, column: 4), "bad", length: 2)
+        let text = DiagnosticFormatter().format(d) { _ in "价格{x" }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0] == "a.show.md:3:4: error: bad")
+        #expect(lines[1] == " 3 | 价格{x")
+        // 价格 are two wide characters (4 columns) and '{' one: the caret sits under 'x'.
+        // The underline is clamped to the text that is there.
+        #expect(lines[2] == "   |      ^")
+        let wide = Diagnostic.error(at: SourceLocation(file: "a.show.md", line: 3, column: 1), "bad", length: 2)
+        #expect(DiagnosticFormatter().format(wide) { _ in "价格{x" }.hasSuffix("   | ^~~~"))
+    }
+
+    @Test func hintAndSummary() {
+        let d = Diagnostic.warning(at: SourceLocation(file: "f", line: 1, column: 1), "w", hint: "did you mean 'x'?")
+        #expect(DiagnosticFormatter().format(d) { _ in nil } == "f:1:1: warning: w\nhint: did you mean 'x'?")
+        #expect(DiagnosticFormatter.summary([d, d]) == "0 errors, 2 warnings")
+    }
+
+    @Test func controlCharactersDoNotShiftTheCaret() {
+        let d = Diagnostic.error(at: SourceLocation(file: "f", line: 1, column: 3), "e")
+        let text = DiagnosticFormatter().format(d) { _ in "\t\u{7}x" }
+        #expect(text.hasSuffix("|   ^"))
+    }
+}
+
+@Suite struct MediaTimeTests {
+    @Test func framesFollowTheAudioClock() {
+        let t = MediaTime(milliseconds: 1000)
+        #expect(t.samples == 48_000)
+        #expect(t.frameIndex(fps: 30) == 30)
+        // After 24 hours, frame index is still exact: no drift from floating point.
+        let day = MediaTime(samples: 48_000 * 86_400)
+        #expect(day.frameIndex(fps: 30) == 30 * 86_400)
+        #expect(MediaTime(samples: 47_999).frameIndex(fps: 30) == 29)
+    }
+}

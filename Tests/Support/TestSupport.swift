@@ -1,0 +1,68 @@
+import Foundation
+
+/// Paths and helpers shared by the test targets.
+public enum TestSupport {
+    /// The package root (this file is Tests/Support/TestSupport.swift).
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    public static func path(_ relative: String) -> String { packageRoot.appendingPathComponent(relative).path }
+
+    /// `../shared/fixtures/NAME`, beside the checkout (CI puts shared/ there).
+    public static func sharedFixture(_ name: String) -> String {
+        packageRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/\(name)").path
+    }
+
+    /// A fresh temporary folder, removed by the caller with `cleanUp`.
+    public static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("anchor-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    public static func cleanUp(_ url: URL) { try? FileManager.default.removeItem(at: url) }
+
+    /// The `anchor` binary built next to the test bundle (or `ANCHOR_BIN`).
+    public static var anchorBinary: String {
+        if let env = ProcessInfo.processInfo.environment["ANCHOR_BIN"] { return env }
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("anchor").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        return path(".build/debug/anchor")
+    }
+
+    public struct Run: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// Runs the CLI to completion, in `directory`, with extra environment variables.
+    public static func anchor(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: anchorBinary)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? packageRoot
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        env.removeValue(forKey: "ANCHOR_DB")
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes before waiting, so a chatty child cannot block on a full pipe.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var stderrData = Data()
+        group.enter()
+        DispatchQueue.global().async {
+            stderrData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                   stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+}

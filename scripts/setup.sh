@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs every Debian package anchor and its tests need, then builds anchor.
+# Idempotent: packages already present are not touched; a second run only rebuilds.
+#   scripts/setup.sh            install packages, build release (.build/release/anchor)
+#   scripts/setup.sh --no-build install packages only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  # build
+  pkg-config git ca-certificates
+  # media C libraries (issues 3-7)
+  libsqlite3-dev libespeak-ng-dev espeak-ng libopus-dev libx264-dev
+  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
+  libcairo2-dev libpango1.0-dev librsvg2-dev fonts-noto-cjk fonts-dejavu-core
+  # real tools the tests check our output with
+  ffmpeg sox nginx libnginx-mod-rtmp
+)
+
+build=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-build) build=0 ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${#missing[@]} Debian packages: ${missing[*]}"
+  # Keep package scripts from starting system services (nginx on :80); tests start their own.
+  policy=/usr/sbin/policy-rc.d
+  added_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null && $SUDO chmod +x "$policy" && added_policy=1
+  fi
+  trap '[ "$added_policy" = 1 ] && $SUDO rm -f "$policy"' EXIT
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "setup: packages installed"
+else
+  echo "setup: all ${#PACKAGES[@]} Debian packages present"
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "setup: 'swift' is not on PATH; anchor needs Swift 6.1 or newer" >&2
+  exit 1
+fi
+
+if [ "$build" = 1 ]; then
+  echo "setup: building anchor (release)…"
+  swift build -c release --product anchor
+  echo "setup: built $(swift build -c release --show-bin-path)/anchor"
+fi
