@@ -34,7 +34,11 @@ let package = Package(
         ),
         .target(name: "AnchorTestSupport", path: "Tests/Support"),
         .testTarget(name: "AnchorCoreTests", dependencies: ["AnchorCore"]),
-        .testTarget(name: "AnchorScriptTests", dependencies: ["AnchorScript", "AnchorCore", "AnchorStore", "AnchorTestSupport"]),
+        .testTarget(
+            name: "AnchorScriptTests",
+            dependencies: ["AnchorScript", "AnchorCore", "AnchorStore", "AnchorTestSupport"],
+            exclude: ["Golden"]
+        ),
         .testTarget(name: "AnchorStoreTests", dependencies: ["AnchorStore", "AnchorCore", "AnchorTestSupport"]),
         .testTarget(name: "AnchorCLITests", dependencies: ["AnchorCore", "AnchorTestSupport"]),
     ],

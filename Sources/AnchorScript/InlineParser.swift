@@ -11,7 +11,7 @@ struct InlineParser {
 
     static let directives = ["pause", "countdown", "gesture"]
     /// Gestures of the default rig; an avatar may know more, so others are warnings.
-    public static let gestures = ["wave", "point", "open", "nod", "countdown", "clap", "heart", "think", "shrug", "thumbs_up"]
+    static let gestures = ["wave", "point", "open", "nod", "countdown", "clap", "heart", "think", "shrug", "thumbs_up"]
     static let maxDepth = 8
     static let maxPauseMs = 10_000
 

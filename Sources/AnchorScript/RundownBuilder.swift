@@ -158,7 +158,7 @@ struct RundownBuilder {
             switch node {
             case .text(let s): b.appendLiteral(s)
             case .stress(let inner, _):
-                let start = b.beginStress()
+                let start = b.stressStart
                 render(inner, into: &b, binding: binding, resolver: resolver, productIndex: productIndex, variables: &variables)
                 b.endStress(from: start)
             case .directive(let cue, _): b.cue(cue)

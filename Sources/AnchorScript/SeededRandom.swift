@@ -1,6 +1,6 @@
 /// Reproducible choices: the same seed and the same place in a show always pick the same variant,
 /// and editing one line does not reshuffle the others.
-struct SeededRandom: Sendable {
+struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     /// Keyed by the text of the line (not its number), so inserting a line elsewhere

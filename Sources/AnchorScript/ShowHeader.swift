@@ -3,29 +3,11 @@ import Yams
 
 /// The YAML front matter of a show.
 public struct ShowHeader: Sendable {
-    public enum ProductSelection: Sendable, Hashable {
+    public enum ProductSelection: Sendable {
         case none
         case skus([(sku: String, location: SourceLocation)])
         case tag(String, SourceLocation)
         case all
-
-        public static func == (a: Self, b: Self) -> Bool {
-            switch (a, b) {
-            case (.none, .none), (.all, .all): return true
-            case let (.skus(x), .skus(y)): return x.map(\.sku) == y.map(\.sku)
-            case let (.tag(x, _), .tag(y, _)): return x == y
-            default: return false
-            }
-        }
-
-        public func hash(into h: inout Hasher) {
-            switch self {
-            case .none: h.combine(0)
-            case .all: h.combine(1)
-            case .skus(let s): h.combine(s.map(\.sku))
-            case .tag(let t, _): h.combine(t)
-            }
-        }
     }
 
     public var title: String?

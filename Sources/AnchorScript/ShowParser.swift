@@ -22,9 +22,8 @@ struct ShowParser {
             lineIndex += 1
             var cursor = Cursor(line)
 
-            if let start = commentStart {
+            if commentStart != nil {
                 if line.containsSequence("-->") { commentStart = nil }
-                _ = start
                 continue
             }
             cursor.skipSpaces()

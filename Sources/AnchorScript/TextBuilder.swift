@@ -32,7 +32,8 @@ struct TextBuilder {
         return Language.isHan(last) && !ModalParticles.all.contains(last)
     }
 
-    mutating func beginStress() -> Int { scalars.last == " " ? scalars.count : scalars.count }
+    /// Where a stress span starts; `endStress` trims the spaces at its edges.
+    var stressStart: Int { scalars.count }
 
     mutating func endStress(from start: Int) {
         var end = scalars.count

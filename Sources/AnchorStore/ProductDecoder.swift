@@ -140,7 +140,7 @@ struct ProductDecoder {
 
     /// JSON `true`/`false` arrive as NSNumber too; they are not numbers here.
     static func isBoolean(_ n: NSNumber) -> Bool {
-        String(cString: n.objCType) == "c" || type(of: n) != NSNumber.self && "\(type(of: n))".contains("Bool")
+        String(cString: n.objCType) == "c"
     }
 
     static func scalarText(_ v: Any?) -> String? {

@@ -1,5 +1,5 @@
 import AnchorCore
-import AnchorScript
+@testable import AnchorScript
 import AnchorTestSupport
 import Foundation
 import Testing
@@ -17,7 +17,7 @@ import Testing
             try String(contentsOfFile: TestSupport.path("Scripts/\($0)"), encoding: .utf8)
                 .replacingOccurrences(of: "catalog: ../Assets/demo-catalog.json\n", with: "")
         }
-        var random = SystemRandomNumberGenerator.seeded(0xA4C0)
+        var random = SeededRandom(seed: 0xA4C0, text: "mutations")
         var rundowns = 0, refused = 0
         for n in 0..<Self.cases {
             var scalars = Array(seeds[n % seeds.count].unicodeScalars)
@@ -62,21 +62,5 @@ import Testing
             s.insert(contentsOf: Array(s[at..<end]), at: at)
         default: s = Array(s[..<at])
         }
-    }
-}
-
-extension SystemRandomNumberGenerator {
-    /// A reproducible generator, so a failing case can be replayed.
-    static func seeded(_ seed: UInt64) -> SplitMix { SplitMix(state: seed) }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
