@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "AnchorCore", targets: ["AnchorCore"]),
         .library(name: "AnchorScript", targets: ["AnchorScript"]),
         .library(name: "AnchorStore", targets: ["AnchorStore"]),
+        .library(name: "AnchorVoice", targets: ["AnchorVoice"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -16,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
+        .systemLibrary(name: "CEspeak", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
+        .systemLibrary(name: "CAV", pkgConfig: "libswresample", providers: [.apt(["libswresample-dev", "libavutil-dev"])]),
+        .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
         .target(name: "AnchorCore"),
         .target(
             name: "AnchorScript",
@@ -25,10 +29,11 @@ let package = Package(
             name: "AnchorStore",
             dependencies: ["AnchorCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .target(name: "AnchorVoice", dependencies: ["AnchorCore", "CEspeak", "CAV", "CEbur128"]),
         .executableTarget(
             name: "anchor",
             dependencies: [
-                "AnchorCore", "AnchorScript", "AnchorStore",
+                "AnchorCore", "AnchorScript", "AnchorStore", "AnchorVoice",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,6 +45,7 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(name: "AnchorStoreTests", dependencies: ["AnchorStore", "AnchorCore", "AnchorTestSupport"]),
+        .testTarget(name: "AnchorVoiceTests", dependencies: ["AnchorVoice", "AnchorCore", "AnchorScript", "AnchorTestSupport"]),
         .testTarget(name: "AnchorCLITests", dependencies: ["AnchorCore", "AnchorTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

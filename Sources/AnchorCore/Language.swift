@@ -2,11 +2,12 @@
 public enum Language: String, Sendable, Codable, CaseIterable, Hashable {
     case en, zh
 
-    /// The espeak-ng voice used when a show names none.
+    /// The espeak-ng voice used when a show names none. Mandarin uses `cmn-latn-pinyin`: the
+    /// plain `cmn` voice reads its own pinyin with English rules ("yuan two").
     public var defaultVoice: String {
         switch self {
         case .en: return "en-us"
-        case .zh: return "cmn"
+        case .zh: return "cmn-latn-pinyin"
         }
     }
 

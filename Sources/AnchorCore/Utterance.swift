@@ -44,3 +44,25 @@ public struct Utterance: Sendable, Hashable, Codable {
         return String(String.UnicodeScalarView(scalars[lo..<hi]))
     }
 }
+
+extension Utterance {
+    /// The rest of the line from a text offset (where a barge-in stopped it), with stress, cues
+    /// and particles shifted to match; leading spaces are dropped.
+    public func remainder(from offset: Int) -> Utterance {
+        let scalars = Array(text.unicodeScalars)
+        var start = min(max(0, offset), scalars.count)
+        while start < scalars.count, scalars[start] == " " { start += 1 }
+        func shift(_ spans: [TextSpan]) -> [TextSpan] {
+            spans.compactMap { s in
+                let lo = max(s.start, start), hi = s.end
+                return hi > lo ? TextSpan(start: lo - start, length: hi - lo) : nil
+            }
+        }
+        var rest = self
+        rest.text = String(String.UnicodeScalarView(scalars[start...]))
+        rest.stress = shift(stress)
+        rest.particles = shift(particles)
+        rest.cues = cues.filter { $0.offset >= start }.map { InlineCue(offset: $0.offset - start, cue: $0.cue) }
+        return rest
+    }
+}

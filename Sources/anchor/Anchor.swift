@@ -15,11 +15,12 @@ struct Anchor: AsyncParsableCommand {
           anchor init my-shop                      scaffold a project that passes 'check'
           anchor check Scripts/                    lint shows like a compiler (file:line:col)
           anchor narrate Scripts/demo.show.md      print what the host will say, and why
+          anchor say "Only *$5* tonight!" -o a.wav speak a line (espeak-ng), with its timeline
           anchor catalog import products.json      load the catalog into ./anchor.db
 
         Exit codes: 0 success, 1 the input has errors (diagnostics say where), 64 bad command line.
         """,
         version: version,
-        subcommands: [Check.self, Narrate.self, Init.self, CatalogCommand.self]
+        subcommands: [Check.self, Narrate.self, Say.self, Voices.self, Init.self, CatalogCommand.self, Bench.self]
     )
 }

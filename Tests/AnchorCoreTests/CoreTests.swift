@@ -76,3 +76,19 @@ import Testing
         #expect(MediaTime(samples: 47_999).frameIndex(fps: 30) == 29)
     }
 }
+
+@Suite struct UtteranceTests {
+    @Test func remainderKeepsSpansAndCuesInPlace() {
+        let u = Utterance(text: "Only three left, hurry now!", language: .en, intent: .urgency, reason: IntentReason(.tagged, ""),
+                          stress: [TextSpan(start: 5, length: 5), TextSpan(start: 17, length: 5)],
+                          cues: [InlineCue(offset: 4, cue: .gesture("point")), InlineCue(offset: 17, cue: .countdown(3))])
+        let rest = u.remainder(from: 16)
+        #expect(rest.text == "hurry now!")
+        #expect(rest.stress == [TextSpan(start: 0, length: 5)])
+        #expect(rest.cues == [InlineCue(offset: 0, cue: .countdown(3))])
+        #expect(rest.substring(rest.stress[0]) == "hurry")
+        // A cut inside a stressed word keeps the rest of it stressed.
+        #expect(u.remainder(from: 7).stress.first == TextSpan(start: 0, length: 3))
+        #expect(u.remainder(from: 999).text.isEmpty)
+    }
+}

@@ -38,8 +38,25 @@ public enum TestSupport {
 
     /// Runs the CLI to completion, in `directory`, with extra environment variables.
     public static func anchor(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
+        try run(anchorBinary, arguments, in: directory, environment: environment)
+    }
+
+    /// Runs a real tool (ffprobe, ffmpeg…) from the PATH.
+    public static func tool(_ name: String, _ arguments: [String], in directory: URL? = nil) throws -> Run {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
+            .map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let path else { throw ToolMissing(name: name) }
+        return try run(path, arguments, in: directory, environment: [:])
+    }
+
+    public struct ToolMissing: Error, CustomStringConvertible {
+        public let name: String
+        public var description: String { "\(name) is not installed; run scripts/setup.sh" }
+    }
+
+    private static func run(_ executable: String, _ arguments: [String], in directory: URL?, environment: [String: String]) throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: anchorBinary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? packageRoot
         var env = ProcessInfo.processInfo.environment

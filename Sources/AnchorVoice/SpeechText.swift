@@ -1,0 +1,148 @@
+import AnchorCore
+
+/// One piece of an utterance as espeak-ng will read it: SSML text, and for each of its
+/// characters the range of the utterance it came from (nil for markup), so word events
+/// map back to the author's text exactly.
+struct SpeechText {
+    var ssml = ""
+    var origin: [Range<Int>?] = []
+    /// Whether anything speakable is in it.
+    var isSpeakable = false
+
+    /// Builds the SSML for `range` of the utterance: numbers and prices read the way a host
+    /// says them, stress and price lifts as prosody, everything else escaped so that viewer or
+    /// author text is never taken as markup.
+    init(_ u: Utterance, range: Range<Int>) {
+        let scalars = Array(u.text.unicodeScalars)
+        let replacements = TextNormalizer.replacements(in: scalars, range: range, language: u.language)
+        var lifts = u.intent == .price ? replacements.filter(\.isAmount).map(\.range) : []
+        lifts.removeAll { lift in u.stress.contains { $0.start < lift.upperBound && lift.lowerBound < $0.end } }
+        let opens = Dictionary(u.stress.map { ($0.start, Prosody.stressMarkup) } + lifts.map { ($0.lowerBound, Prosody.priceLiftMarkup) },
+                               uniquingKeysWith: { a, _ in a })
+        let closes = Set(u.stress.map(\.end) + lifts.map(\.upperBound))
+        var open = 0
+
+        emit("<speak>", from: nil)
+        var i = range.lowerBound
+        var replacementIndex = 0
+        while i < range.upperBound {
+            if closes.contains(i), open > 0 { emit("</prosody>", from: nil); open -= 1 }
+            if let tag = opens[i] { emit(tag, from: nil); open += 1 }
+            while replacementIndex < replacements.count, replacements[replacementIndex].range.upperBound <= i { replacementIndex += 1 }
+            if replacementIndex < replacements.count, replacements[replacementIndex].range.lowerBound == i {
+                let r = replacements[replacementIndex]
+                emit(r.spoken, from: r.range)
+                isSpeakable = true
+                i = r.range.upperBound
+                continue
+            }
+            let s = scalars[i]
+            switch TextNormalizer.classify(s) {
+            case .drop: break
+            case .space: emit(" ", from: i..<(i + 1))
+            case .keep:
+                switch s {
+                case "<": emit("&lt;", from: i..<(i + 1))
+                case ">": emit("&gt;", from: i..<(i + 1))
+                case "&": emit("&amp;", from: i..<(i + 1))
+                default: emit(String(s), from: i..<(i + 1))
+                }
+                if s.properties.isAlphabetic || s.properties.numericType != nil { isSpeakable = true }
+            }
+            i += 1
+        }
+        while open > 0 { emit("</prosody>", from: nil); open -= 1 }
+        emit("</speak>", from: nil)
+    }
+
+    private mutating func emit(_ text: String, from source: Range<Int>?) {
+        ssml += text
+        origin.append(contentsOf: repeatElement(source, count: text.unicodeScalars.count))
+    }
+
+    /// The utterance range of espeak's (1-based) character position and length.
+    func sourceRange(position: Int, length: Int) -> Range<Int>? {
+        let lo = position - 1, hi = min(origin.count, lo + max(1, length))
+        guard lo >= 0, lo < hi else { return nil }
+        let ranges = origin[lo..<hi].compactMap { $0 }
+        guard let first = ranges.first else { return nil }
+        return ranges.reduce(first) { min($0.lowerBound, $1.lowerBound)..<max($0.upperBound, $1.upperBound) }
+    }
+}
+
+/// Text preparation per language: how amounts are said, and which characters are spoken.
+enum TextNormalizer {
+    struct Replacement {
+        var range: Range<Int>
+        var spoken: String
+        var isAmount: Bool
+    }
+
+    enum Class { case keep, space, drop }
+
+    /// Control and format characters are dropped; emoji and other symbols become a pause-free space.
+    static func classify(_ s: Unicode.Scalar) -> Class {
+        switch s.properties.generalCategory {
+        case .control, .format, .surrogate, .privateUse, .unassigned: return s == "\t" || s == "\n" ? .space : .drop
+        case .otherSymbol, .modifierSymbol: return .space
+        default: return s.properties.isEmojiPresentation ? .space : .keep
+        }
+    }
+
+    private static let currencies: [Unicode.Scalar: (en: String, enOne: String, zh: String)] = [
+        "$": ("dollars", "dollar", "美元"), "¥": ("yuan", "yuan", "元"), "￥": ("yuan", "yuan", "元"),
+        "€": ("euros", "euro", "欧元"), "£": ("pounds", "pound", "英镑"),
+    ]
+
+    /// `$32.90` → "32 dollars 90", `¥59` → "59 yuan" / "59元", `35%` → "百分之35" in Chinese.
+    static func replacements(in s: [Unicode.Scalar], range: Range<Int>, language: Language) -> [Replacement] {
+        var out: [Replacement] = []
+        var i = range.lowerBound
+        func isDigit(_ k: Int) -> Bool { k < range.upperBound && ("0"..."9").contains(s[k]) }
+        while i < range.upperBound {
+            if let names = currencies[s[i]], isDigit(i + 1) {
+                var j = i + 1, whole = "", cents = ""
+                while j < range.upperBound, isDigit(j) || (s[j] == "," && isDigit(j + 1)) {
+                    if s[j] != "," { whole.unicodeScalars.append(s[j]) }
+                    j += 1
+                }
+                if j + 2 <= range.upperBound, s[j] == ".", isDigit(j + 1) {
+                    j += 1
+                    while isDigit(j) { cents.unicodeScalars.append(s[j]); j += 1 }
+                }
+                let nonzeroCents = !cents.isEmpty && cents.contains { $0 != "0" }
+                let spoken: String
+                switch language {
+                case .en:
+                    let unit = whole == "1" && !nonzeroCents ? names.enOne : names.en
+                    spoken = nonzeroCents ? "\(whole) \(unit) \(cents.count == 1 ? cents + "0" : cents)" : "\(whole) \(unit)"
+                case .zh:
+                    spoken = (nonzeroCents ? "\(whole).\(cents)" : whole) + names.zh
+                }
+                out.append(Replacement(range: i..<j, spoken: spoken, isAmount: true))
+                i = j
+                continue
+            }
+            if isDigit(i), i == range.lowerBound || !("0"..."9").contains(s[i - 1]) && s[i - 1] != "." {
+                var j = i
+                while isDigit(j) || (j < range.upperBound && (s[j] == "." || s[j] == ",") && isDigit(j + 1)) { j += 1 }
+                let number = String(String.UnicodeScalarView(s[i..<j])).replacingOccurrences(of: ",", with: "")
+                if j < range.upperBound, s[j] == "%" || s[j] == "％" {
+                    out.append(Replacement(range: i..<(j + 1), spoken: language == .zh ? "百分之\(number)" : "\(number) percent", isAmount: true))
+                    i = j + 1
+                    continue
+                }
+                let unit = j < range.upperBound ? s[j] : nil
+                if language == .zh, let unit, "元块".unicodeScalars.contains(unit) {
+                    out.append(Replacement(range: i..<(j + 1), spoken: number + String(unit), isAmount: true))
+                    i = j + 1
+                    continue
+                }
+                i = j
+                continue
+            }
+            i += 1
+        }
+        return out
+    }
+}
