@@ -94,6 +94,27 @@ enum TextNormalizer {
         "€": ("euros", "euro", "欧元"), "£": ("pounds", "pound", "英镑"),
     ]
 
+    private static let units: [String: (en: String, enOne: String, zh: String)] = [
+        "ml": ("milliliters", "milliliter", "毫升"), "l": ("liters", "liter", "升"), "g": ("grams", "gram", "克"),
+        "kg": ("kilograms", "kilogram", "公斤"), "mg": ("milligrams", "milligram", "毫克"), "cm": ("centimeters", "centimeter", "厘米"),
+        "mm": ("millimeters", "millimeter", "毫米"), "m": ("meters", "meter", "米"), "h": ("hours", "hour", "小时"),
+        "min": ("minutes", "minute", "分钟"), "mah": ("milliamp hours", "milliamp hour", "毫安时"), "oz": ("ounces", "ounce", "盎司"),
+        "lb": ("pounds", "pound", "磅"), "lbs": ("pounds", "pound", "磅"), "gb": ("gigabytes", "gigabyte", "G"), "w": ("watts", "watt", "瓦"),
+    ]
+
+    /// A unit right after a number (`30 ml`, `30ml`, `6 h`): where it ends and how it is said.
+    static func measureUnit(_ s: [Unicode.Scalar], after j: Int, range: Range<Int>, language: Language, one: Bool) -> (Int, String)? {
+        var k = j
+        if k < range.upperBound, s[k] == " " { k += 1 }
+        var word = ""
+        var e = k
+        while e < range.upperBound, s[e].isASCII, s[e].properties.isAlphabetic { word.unicodeScalars.append(s[e]); e += 1 }
+        guard !word.isEmpty, let names = units[word.lowercased()] else { return nil }
+        // "3 l" is a unit; "3 Lights" is not: the unit must end the word.
+        if e < range.upperBound, s[e].properties.isAlphabetic { return nil }
+        return (e, language == .zh ? names.zh : (one ? names.enOne : names.en))
+    }
+
     /// `$32.90` → "32 dollars 90", `¥59` → "59 yuan" / "59元", `35%` → "百分之35" in Chinese.
     static func replacements(in s: [Unicode.Scalar], range: Range<Int>, language: Language) -> [Replacement] {
         var out: [Replacement] = []
@@ -136,6 +157,11 @@ enum TextNormalizer {
                 if language == .zh, let unit, "元块".unicodeScalars.contains(unit) {
                     out.append(Replacement(range: i..<(j + 1), spoken: number + String(unit), isAmount: true))
                     i = j + 1
+                    continue
+                }
+                if let (end, name) = measureUnit(s, after: j, range: range, language: language, one: number == "1") {
+                    out.append(Replacement(range: i..<end, spoken: language == .zh ? number + name : "\(number) \(name)", isAmount: false))
+                    i = end
                     continue
                 }
                 i = j

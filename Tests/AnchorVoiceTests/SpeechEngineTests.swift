@@ -211,6 +211,27 @@ func scripted(_ line: String, language: Language = .en) throws -> Utterance {
     }
 }
 
+@Suite struct TextNormalizerTests {
+    func spoken(_ text: String, _ language: Language = .en) -> String {
+        let s = Array(text.unicodeScalars)
+        var out = text
+        for r in TextNormalizer.replacements(in: s, range: 0..<s.count, language: language).reversed() {
+            let scalars = Array(out.unicodeScalars)
+            out = String(String.UnicodeScalarView(scalars[..<r.range.lowerBound])) + r.spoken + String(String.UnicodeScalarView(scalars[r.range.upperBound...]))
+        }
+        return out
+    }
+
+    @Test func amountsAndUnitsReadNaturally() {
+        #expect(spoken("Only $32.90 or $1, 40% off") == "Only 32 dollars 90 or 1 dollar, 40 percent off")
+        #expect(spoken("It holds 30 ml, weighs 100g, lasts 6 h and has 5000 mAh for 1 h.") ==
+                "It holds 30 milliliters, weighs 100 grams, lasts 6 hours and has 5000 milliamp hours for 1 hour.")
+        #expect(spoken("3 Lights and 2 men") == "3 Lights and 2 men")
+        #expect(spoken("¥59，容量30ml，重250 g，便宜35%", .zh) == "59元，容量30毫升，重250克，便宜百分之35")
+        #expect(spoken("1,299 dollars and $1,299.50") == "1,299 dollars and 1299 dollars 50")
+    }
+}
+
 @Suite struct VisemeMapTests {
     @Test func mapping() {
         #expect(VisemeMap.viseme(forPhoneme: "m") == .MBP)
