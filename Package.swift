@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "AnchorScript", targets: ["AnchorScript"]),
         .library(name: "AnchorStore", targets: ["AnchorStore"]),
         .library(name: "AnchorVoice", targets: ["AnchorVoice"]),
+        .library(name: "AnchorAvatar", targets: ["AnchorAvatar"]),
+        .library(name: "AnchorEngine", targets: ["AnchorEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,6 +22,8 @@ let package = Package(
         .systemLibrary(name: "CEspeak", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
         .systemLibrary(name: "CAV", pkgConfig: "libswresample", providers: [.apt(["libswresample-dev", "libavutil-dev"])]),
         .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+        .systemLibrary(name: "CRsvg", pkgConfig: "librsvg-2.0", providers: [.apt(["librsvg2-dev"])]),
         .target(name: "AnchorCore"),
         .target(
             name: "AnchorScript",
@@ -30,10 +34,12 @@ let package = Package(
             dependencies: ["AnchorCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "AnchorVoice", dependencies: ["AnchorCore", "CEspeak", "CAV", "CEbur128"]),
+        .target(name: "AnchorAvatar", dependencies: ["AnchorCore", "CCairo", "CRsvg"]),
+        .target(name: "AnchorEngine", dependencies: ["AnchorCore", "AnchorScript", "AnchorStore", "AnchorVoice", "AnchorAvatar"]),
         .executableTarget(
             name: "anchor",
             dependencies: [
-                "AnchorCore", "AnchorScript", "AnchorStore", "AnchorVoice",
+                "AnchorCore", "AnchorScript", "AnchorStore", "AnchorVoice", "AnchorAvatar", "AnchorEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,6 +52,7 @@ let package = Package(
         ),
         .testTarget(name: "AnchorStoreTests", dependencies: ["AnchorStore", "AnchorCore", "AnchorTestSupport"]),
         .testTarget(name: "AnchorVoiceTests", dependencies: ["AnchorVoice", "AnchorCore", "AnchorScript", "AnchorTestSupport"]),
+        .testTarget(name: "AnchorAvatarTests", dependencies: ["AnchorAvatar", "AnchorEngine", "AnchorCore", "AnchorScript", "AnchorStore", "AnchorTestSupport"]),
         .testTarget(name: "AnchorCLITests", dependencies: ["AnchorCore", "AnchorTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -81,12 +81,20 @@ struct ProductDecoder {
             sku: sku ?? "", name: name ?? "", brand: string("brand"), category: string("category"), tags: list("tags"),
             price: price.flatMap { Money(amount: $0, currency: currency) } ?? Money(minorUnits: 0, currency: currency),
             listPrice: listPrice.flatMap { Money(amount: $0, currency: currency) }, stock: stock, slot: slot,
-            highlights: list("highlights"), specs: specs, faq: faq, aliases: list("aliases"), image: string("image"))
+            highlights: list("highlights"), specs: specs, faq: faq, aliases: list("aliases"), image: string("image").map(resolveImage))
         if let sku, !seen.insert(sku).inserted { problems.append("SKU '\(sku)' appears more than once in the file") }
 
         let at = SourceLocation(file: path, line: line, column: 1)
         let diagnostics = problems.map { Diagnostic.error(at: at, "\(label): \($0)") }
         return (diagnostics.isEmpty ? product : nil, diagnostics)
+    }
+
+    /// An image path relative to the catalog file is made relative to where anchor runs;
+    /// URLs and absolute paths are kept.
+    private func resolveImage(_ path: String) -> String {
+        if path.hasPrefix("/") || path.contains("://") { return path }
+        let folder = (self.path as NSString).deletingLastPathComponent
+        return folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
     }
 
     private func specs(_ value: Any?, _ problems: inout [String]) -> [Product.Spec] {

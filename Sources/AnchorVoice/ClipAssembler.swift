@@ -90,6 +90,7 @@ struct ClipAssembler {
         let gain = measured.isFinite ? Float(pow(10, (target - measured) / 20)) : fallbackGain
         Self.applyGain(&samples, gain: gain, ceiling: SpeechEngine.peakCeiling)
         timeline.length = samples.count
+        timeline.envelope = Self.envelope(samples)
         timeline.visemes = Self.visemes(timeline.phonemes, length: samples.count)
         for span in utterance.stress {
             let covered = timeline.words.filter { $0.range.start < span.end && span.start < $0.range.end }
@@ -127,6 +128,17 @@ struct ClipAssembler {
                 words[k].range.length = end - words[k].range.start
                 words[k].text = text(scalars, words[k].range)
             }
+        }
+    }
+
+    /// RMS every 10 ms.
+    static func envelope(_ a: [Float]) -> [Float] {
+        let step = SpeechTimeline.envelopeStep
+        return stride(from: 0, to: a.count, by: step).map { start in
+            let end = min(a.count, start + step)
+            var sum: Float = 0
+            for i in start..<end { sum += a[i] * a[i] }
+            return (sum / Float(end - start)).squareRoot()
         }
     }
 

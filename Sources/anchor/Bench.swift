@@ -7,7 +7,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure anchor's speed against reference tools, in the same run.",
         discussion: "Build in release mode first: swift build -c release. Figures are medians of several runs.",
-        subcommands: [VoiceBench.self]
+        subcommands: [VoiceBench.self, AvatarBench.self]
     )
 }
 

@@ -32,26 +32,7 @@ struct Narrate: ParsableCommand {
     var brief = false
 
     func run() throws {
-        let parsed = ScriptCompiler.parse(fileAt: show)
-        var cache: [String: Catalog] = [:]
-        let compiled: CompiledShow
-        do {
-            let catalog = try catalogOptions.resolve(for: parsed, cache: &cache)
-            if catalog == nil, parsed.syntax.segments.contains(where: \.eachProduct) {
-                Terminal.error("error: \(show) repeats segments per product, but no catalog was found")
-                Terminal.error("hint: pass --catalog FILE or --db FILE, set 'catalog:' in the show, or run 'anchor catalog import FILE'")
-                throw ExitCode(1)
-            }
-            compiled = parsed.compile(catalog: catalog?.0, seed: seed)
-        } catch let error as DiagnosticsError {
-            Terminal.print(error.diagnostics) { _ in nil }
-            throw ExitCode(1)
-        }
-        Terminal.print(compiled.diagnostics) { parsed.source.line($0.line) }
-        guard let rundown = compiled.rundown else {
-            Terminal.error(DiagnosticFormatter.summary(compiled.diagnostics))
-            throw ExitCode(1)
-        }
+        let rundown = try ShowLoader(path: show, catalogOptions: catalogOptions, seed: seed).load().rundown
         if json {
             print(try JSONOutput.string(rundown))
         } else {

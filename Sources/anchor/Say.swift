@@ -86,15 +86,7 @@ struct Say: AsyncParsableCommand {
 
     private func lines() throws -> ([Utterance], String?) {
         if let show {
-            let parsed = ScriptCompiler.parse(fileAt: show)
-            var cache: [String: Catalog] = [:]
-            let compiled: CompiledShow
-            do { compiled = parsed.compile(catalog: try catalogOptions.resolve(for: parsed, cache: &cache)?.0) } catch {
-                Terminal.print(error.diagnostics) { _ in nil }
-                throw ExitCode(1)
-            }
-            Terminal.print(compiled.diagnostics) { parsed.source.line($0.line) }
-            guard let rundown = compiled.rundown else { throw ExitCode(1) }
+            let rundown = try ShowLoader(path: show, catalogOptions: catalogOptions).load().rundown
             guard (1...rundown.segments.count).contains(segment) else {
                 Terminal.error("error: \(show) has segments 1 to \(rundown.segments.count); --segment \(segment) is not one of them")
                 throw ExitCode(1)

@@ -1,0 +1,79 @@
+import AnchorCore
+import CCairo
+import CRsvg
+import Foundation
+
+/// A loaded avatar: its rig and every SVG part rasterized once at one output scale.
+/// Frames are composed from these images with affine transforms; no SVG is parsed per frame.
+public final class AvatarModel: @unchecked Sendable {
+    public struct Part {
+        let image: CairoSurface
+        /// Where the image's top-left corner sits, in output pixels from the avatar's origin.
+        let x: Double
+        let y: Double
+    }
+
+    public let rig: Rig
+    public let scale: Double
+    /// Parts by slot, then by state; every slot has at least one.
+    let parts: [String: [String: Part]]
+    /// Parts the rig names but the SVG lacks (each slot falls back to another of its states).
+    public let missingParts: [String]
+
+    public var width: Double { rig.canvasWidth * scale }
+    public var height: Double { rig.canvasHeight * scale }
+
+    /// Loads `Models/NAME` (a folder with rig.json and the SVG it names) at `scale` output
+    /// pixels per canvas unit.
+    public init(folder: String, scale: Double) throws(AvatarError) {
+        let rigPath = (folder as NSString).appendingPathComponent("rig.json")
+        rig = try Rig.load(from: rigPath)
+        self.scale = scale
+        let svgPath = (folder as NSString).appendingPathComponent(rig.svg)
+        guard let data = FileManager.default.contents(atPath: svgPath) else { throw AvatarError.svgInvalid(svgPath, "file not found") }
+        var error: UnsafeMutablePointer<GError>?
+        let handle = data.withUnsafeBytes { raw in
+            rsvg_handle_new_from_data(raw.baseAddress?.assumingMemoryBound(to: UInt8.self), gsize(raw.count), &error)
+        }
+        guard let handle else {
+            let why = error.map { String(cString: $0.pointee.message) } ?? "unreadable"
+            if error != nil { g_error_free(error) }
+            throw AvatarError.svgInvalid(svgPath, why)
+        }
+        defer { g_object_unref(UnsafeMutableRawPointer(handle)) }
+
+        var parts: [String: [String: Part]] = [:], missing: [String] = []
+        var viewport = RsvgRectangle(x: 0, y: 0, width: rig.canvasWidth, height: rig.canvasHeight)
+        for (slotName, slot) in rig.slots {
+            var states: [String: Part] = [:]
+            for (state, id) in slot.parts {
+                var ink = RsvgRectangle(), logical = RsvgRectangle()
+                var err: UnsafeMutablePointer<GError>?
+                guard rsvg_handle_get_geometry_for_layer(handle, "#" + id, &viewport, &ink, &logical, &err) != 0, ink.width > 0, ink.height > 0 else {
+                    if err != nil { g_error_free(err) }
+                    missing.append(id)
+                    continue
+                }
+                let image = CairoSurface(width: Int((ink.width * scale).rounded(.up)) + 2, height: Int((ink.height * scale).rounded(.up)) + 2)
+                let ox = (ink.x * scale).rounded(.down) - 1, oy = (ink.y * scale).rounded(.down) - 1
+                image.draw { cr in
+                    cairo_translate(cr, -ox, -oy)
+                    cairo_scale(cr, scale, scale)
+                    var renderError: UnsafeMutablePointer<GError>?
+                    if rsvg_handle_render_layer(handle, cr, "#" + id, &viewport, &renderError) == 0, renderError != nil { g_error_free(renderError) }
+                }
+                states[state] = Part(image: image, x: ox, y: oy)
+            }
+            if states.isEmpty { throw AvatarError.slotEmpty(svgPath, slot: slotName) }
+            parts[slotName] = states
+        }
+        self.parts = parts
+        missingParts = missing.sorted()
+    }
+
+    /// The image for a slot in a state, falling back to `rest`, `default`, `open`, then any.
+    func part(_ slot: String, _ state: String) -> Part? {
+        guard let states = parts[slot] else { return nil }
+        return states[state] ?? states["rest"] ?? states["default"] ?? states["open"] ?? states.values.first
+    }
+}

@@ -1,0 +1,62 @@
+import CCairo
+
+/// An ARGB32 cairo image surface (premultiplied, BGRA in memory), released when dropped.
+public final class CairoSurface: @unchecked Sendable {
+    let surface: OpaquePointer
+    public let width: Int
+    public let height: Int
+
+    public init(width: Int, height: Int) {
+        self.width = max(1, width)
+        self.height = max(1, height)
+        surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(self.width), Int32(self.height))
+    }
+
+    deinit { cairo_surface_destroy(surface) }
+
+    /// Bytes per row.
+    public var stride: Int { Int(cairo_image_surface_get_stride(surface)) }
+
+    /// The pixels (BGRA, premultiplied alpha), read-only.
+    public func withPixels<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        cairo_surface_flush(surface)
+        let base = UnsafeRawPointer(cairo_image_surface_get_data(surface))
+        return try body(UnsafeRawBufferPointer(start: base, count: stride * height))
+    }
+
+    /// Runs drawing code with a fresh cairo context on this surface.
+    func draw(_ body: (OpaquePointer) -> Void) {
+        let cr = cairo_create(surface)!
+        body(cr)
+        cairo_destroy(cr)
+        cairo_surface_mark_dirty(surface)
+    }
+
+    /// Writes a PNG file (cairo's encoder).
+    public func writePNG(to path: String) throws(AvatarError) {
+        cairo_surface_flush(surface)
+        let status = cairo_surface_write_to_png(surface, path)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw AvatarError.cannotWrite(path, String(cString: cairo_status_to_string(status)))
+        }
+    }
+}
+
+/// What can go wrong loading an avatar or writing a frame.
+public enum AvatarError: Error, CustomStringConvertible, Equatable {
+    case rigMissing(String)
+    case rigInvalid(String, String)
+    case svgInvalid(String, String)
+    case slotEmpty(String, slot: String)
+    case cannotWrite(String, String)
+
+    public var description: String {
+        switch self {
+        case .rigMissing(let path): return "no avatar rig at \(path) (expected Models/NAME/rig.json)"
+        case let .rigInvalid(path, why): return "\(path): \(why)"
+        case let .svgInvalid(path, why): return "\(path): not a usable SVG: \(why)"
+        case let .slotEmpty(path, slot): return "\(path): slot '\(slot)' has none of its parts in the SVG"
+        case let .cannotWrite(path, why): return "cannot write \(path): \(why)"
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import CCairo
+import CRsvg
+import Foundation
+
+/// Decodes a product image (PNG, JPEG, WebP — whatever gdk-pixbuf has loaders for) scaled to
+/// fit a box, as a cairo surface.
+enum ProductImage {
+    static func load(_ path: String, width: Int, height: Int) -> Result<CairoSurface, ImageFailure> {
+        guard FileManager.default.fileExists(atPath: path) else { return .failure(ImageFailure(path: path, reason: "no such file")) }
+        var error: UnsafeMutablePointer<GError>?
+        guard let pixbuf = gdk_pixbuf_new_from_file_at_scale(path, Int32(width), Int32(height), 1, &error) else {
+            let why = error.map { String(cString: $0.pointee.message) } ?? "cannot decode"
+            if error != nil { g_error_free(error) }
+            return .failure(ImageFailure(path: path, reason: why))
+        }
+        defer { g_object_unref(UnsafeMutableRawPointer(pixbuf)) }
+        let w = Int(gdk_pixbuf_get_width(pixbuf)), h = Int(gdk_pixbuf_get_height(pixbuf))
+        let channels = Int(gdk_pixbuf_get_n_channels(pixbuf)), rowstride = Int(gdk_pixbuf_get_rowstride(pixbuf))
+        let alpha = gdk_pixbuf_get_has_alpha(pixbuf) != 0
+        guard let src = gdk_pixbuf_read_pixels(pixbuf) else { return .failure(ImageFailure(path: path, reason: "no pixels")) }
+        let image = CairoSurface(width: w, height: h)
+        cairo_surface_flush(image.surface)
+        let dst = cairo_image_surface_get_data(image.surface)!
+        let stride = image.stride
+        for y in 0..<h {
+            for x in 0..<w {
+                let s = src + y * rowstride + x * channels
+                let a = alpha ? UInt32(s[3]) : 255
+                let r = UInt32(s[0]) * a / 255, g = UInt32(s[1]) * a / 255, b = UInt32(s[2]) * a / 255
+                let d = UnsafeMutableRawPointer(dst + y * stride + x * 4).assumingMemoryBound(to: UInt32.self)
+                d.pointee = (a << 24) | (r << 16) | (g << 8) | b
+            }
+        }
+        cairo_surface_mark_dirty(image.surface)
+        return .success(image)
+    }
+
+    struct ImageFailure: Error {
+        var path: String
+        var reason: String
+    }
+}

@@ -1,0 +1,180 @@
+import AnchorCore
+import Foundation
+
+/// Turns a performance into the scene at any instant. Pure: the same performance, rig and
+/// time always give the same state (blinks come from the performance's seed).
+public struct SceneSampler: Sendable {
+    public let performance: Performance
+    public let rig: Rig
+
+    struct Scheduled: Sendable {
+        var name: String
+        var gesture: Rig.Gesture
+        var start: Int
+        var end: Int
+    }
+
+    let gestures: [Scheduled]
+    let blinks: [Int]
+    let countdowns: [(start: Int, seconds: Int)]
+    let nods: [Int]
+
+    static let rate = Double(MediaTime.sampleRate)
+    static func samples(_ seconds: Double) -> Int { Int(seconds * rate) }
+
+    public init(performance: Performance, rig: Rig) {
+        self.performance = performance
+        self.rig = rig
+        var random = SeededRandom(seed: performance.seed, text: "blink")
+        var blinks: [Int] = []
+        var t = Self.samples(1.2 + random.unit() * 2)
+        while t < performance.length + Self.samples(6) {
+            blinks.append(t)
+            t += Self.samples(2 + random.unit() * 4)
+        }
+        self.blinks = blinks
+        countdowns = performance.events.compactMap { if case .countdown(let n) = $0.cue { return ($0.at, n) } else { return nil } }
+        nods = performance.lines.flatMap { line in line.timeline.stress.map { line.start + $0.start } }
+        gestures = Self.schedule(performance, rig)
+    }
+
+    /// Explicit `{gesture}` cues first (apex at the cue), then one gesture per line from its
+    /// intent, with its apex on the first stressed word (or just after the line starts).
+    static func schedule(_ p: Performance, _ rig: Rig) -> [Scheduled] {
+        var out: [Scheduled] = []
+        func place(_ name: String, apexAt apex: Int) {
+            guard let (resolved, g) = rig.gesture(named: name) else { return }
+            let start = apex - samples(g.duration * g.apex), end = start + samples(g.duration)
+            let slots = Set((g.poses ?? [:]).keys)
+            let clash = out.contains { other in
+                other.start < end && start < other.end && !slots.isDisjoint(with: Set((other.gesture.poses ?? [:]).keys))
+            }
+            if !clash { out.append(Scheduled(name: resolved, gesture: g, start: max(0, start), end: end)) }
+        }
+        for e in p.events { if case .gesture(let name) = e.cue { place(name, apexAt: e.at) } }
+        for line in p.lines {
+            guard let name = rig.intentGestures?[line.timeline.intent.rawValue] else { continue }
+            if let stress = line.timeline.stress.first {
+                place(name, apexAt: line.start + stress.start)
+            } else if let word = line.timeline.words.first {
+                place(name, apexAt: line.start + word.start + samples(0.35))
+            }
+        }
+        return out.sorted { $0.start < $1.start }
+    }
+
+    public func state(at t: Int) -> SceneState {
+        let seconds = Double(t) / Self.rate
+        let line = lineIndex(at: t).map { performance.lines[$0] }
+        let local = line.map { t - $0.start } ?? 0
+
+        // Mouth: blend from the previous viseme into the current one.
+        var mouth: [(Viseme, Double)] = [(.rest, 1)]
+        var jaw = 0.0
+        if let line {
+            let visemes = line.timeline.visemes
+            if let k = visemes.lastIndex(where: { $0.start <= local && local < $0.end }) {
+                let current = visemes[k]
+                let previous = k > 0 ? visemes[k - 1].viseme : .rest
+                let blend = Double(Self.samples(current.viseme == .MBP ? 0.035 : 0.07))
+                let a = Self.smoothstep(Double(local - current.start) / blend)
+                mouth = a >= 1 || previous == current.viseme ? [(current.viseme, 1)] : [(previous, 1 - a), (current.viseme, a)]
+            }
+            jaw = Double(line.timeline.jawOpening(at: local))
+        }
+
+        // Expression: the line's intent, held for a second after it ends.
+        let recent = line ?? lineIndex(at: t - Self.samples(1)).map { performance.lines[$0] }
+        let intent = recent?.timeline.intent
+        let expression = intent.flatMap { rig.expressions[$0.rawValue] }
+        var eyes = expression?.eyes ?? "open"
+        if let b = blinks.last(where: { $0 <= t }) {
+            let d = Double(t - b) / Self.rate
+            if d < 0.04 || (d >= 0.10 && d < 0.14) { eyes = "half" } else if d < 0.10 { eyes = "closed" }
+        }
+
+        // Idle motion: breathing, sway, nods on stressed words.
+        let bodyY = 3 * sin(2 * .pi * seconds / 4.2)
+        var headY = bodyY * 0.6
+        for n in nods where n - Self.samples(0.1) <= t && t < n + Self.samples(0.5) {
+            headY += 7 * Self.bump(Double(t - n) / Self.rate + 0.1, rise: 0.2, fall: 0.4)
+        }
+        let headX = 4 * sin(2 * .pi * seconds / 7.3 + 1.3)
+
+        // Arms: gestures and the countdown.
+        var arms: [String: SceneState.ArmState] = [:]
+        for g in gestures where g.start <= t && t < g.end {
+            let p = Double(t - g.start) / Double(g.end - g.start)
+            let weight = p < g.gesture.apex ? Self.smoothstep(p / max(0.01, g.gesture.apex)) : (p < 0.75 ? 1 : Self.smoothstep((1 - p) / 0.25))
+            for (slot, pose) in g.gesture.poses ?? [:] {
+                arms[slot] = .init(pose: pose, weight: weight, swing: Self.keyframe(g.gesture.swing?[slot], p))
+            }
+            if let head = g.gesture.head { headY += Self.keyframe(head, p) }
+        }
+        if let spec = rig.countdown, let c = countdowns.last(where: { $0.start <= t && t < $0.start + Self.samples(Double($0.seconds)) }) {
+            let left = c.seconds - Int(Double(t - c.start) / Self.rate)
+            let pose = spec.poses[max(0, min(spec.poses.count - 1, left - 1))]
+            arms[spec.slot] = .init(pose: pose, weight: min(1, Double(t - c.start) / Double(Self.samples(0.15))), swing: 0)
+        }
+
+        // Overlays.
+        let segment = performance.segments.last { $0.start <= t }
+        let card = segment?.productSKU.flatMap { performance.cards[$0] }
+        var mode = CardMode.none
+        var countdown: Int?
+        var banner = 0.0
+        for e in performance.events where e.at <= t {
+            switch e.cue {
+            case .show(let m): mode = m
+            case .link:
+                let d = Double(t - e.at) / Self.rate
+                banner = d < 4 ? min(1, d / 0.25, (4 - d) / 0.5) : 0
+            default: break
+            }
+        }
+        if let c = countdowns.last(where: { $0.start <= t && t < $0.start + Self.samples(Double($0.seconds)) }) {
+            countdown = c.seconds - Int(Double(t - c.start) / Self.rate)
+        }
+        let flash = intent == .price && line != nil ? 0.5 + 0.5 * sin(2 * .pi * Double(local) / Self.rate / 0.8) : 0
+        let shown = line ?? lineIndex(at: t - Self.samples(0.6)).map { performance.lines[$0] }
+        let subtitle = shown.map { l in
+            SceneState.Subtitle(text: l.timeline.text, highlight: line == nil ? nil : l.timeline.word(at: t - l.start)?.range)
+        }
+        return SceneState(
+            mouth: mouth, jaw: jaw, eyes: eyes, browOffset: expression?.brows ?? 0, bodyY: bodyY, headX: headX, headY: headY,
+            arms: arms, intent: intent, card: card, cardMode: card == nil ? .none : mode, priceFlash: flash, countdown: countdown,
+            linkBanner: banner, subtitle: subtitle, bubble: line?.bubble)
+    }
+
+    /// The line being spoken at `t` (binary search; lines are in order and do not overlap).
+    func lineIndex(at t: Int) -> Int? {
+        let lines = performance.lines
+        var lo = 0, hi = lines.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if lines[mid].start <= t { lo = mid + 1 } else { hi = mid }
+        }
+        let k = lo - 1
+        return k >= 0 && t < lines[k].end ? k : nil
+    }
+
+    static func smoothstep(_ x: Double) -> Double {
+        let c = min(1, max(0, x))
+        return c * c * (3 - 2 * c)
+    }
+
+    /// 0 → 1 over `rise` seconds, back to 0 over `fall`.
+    static func bump(_ d: Double, rise: Double, fall: Double) -> Double {
+        if d < 0 { return 0 }
+        if d < rise { return smoothstep(d / rise) }
+        return smoothstep(1 - (d - rise) / fall)
+    }
+
+    /// Linear interpolation of evenly spaced keyframes at phase `p` (0…1).
+    static func keyframe(_ values: [Double]?, _ p: Double) -> Double {
+        guard let v = values, v.count > 1 else { return values?.first ?? 0 }
+        let x = min(1, max(0, p)) * Double(v.count - 1)
+        let i = min(v.count - 2, Int(x))
+        return v[i] + (v[i + 1] - v[i]) * (x - Double(i))
+    }
+}

@@ -1,0 +1,65 @@
+import AnchorAvatar
+import AnchorCore
+import AnchorVoice
+import Foundation
+
+/// Lays a rundown out in time, offline: speaks every line, places cues at their exact samples,
+/// and collects the product cards. The offline Director for previews and stills.
+public struct PerformanceBuilder: Sendable {
+    /// Silence before the first line and between lines.
+    public static let leadIn = SpeechClip.sampleRate / 2
+    public static let gap = SpeechClip.sampleRate * 35 / 100
+
+    public let rundown: Rundown
+    public let catalog: Catalog?
+
+    public init(rundown: Rundown, catalog: Catalog?) {
+        self.rundown = rundown
+        self.catalog = catalog
+    }
+
+    /// Builds the performance; stops after `until` samples when given (a still needs only the
+    /// lines up to its time). Each clip is handed to `onClip` with its start, for audio output.
+    public func build(until: Int? = nil, engine: SpeechEngine = .shared,
+                      onClip: (Int, SpeechClip) throws -> Void = { _, _ in }) async throws -> Performance {
+        var lines: [Performance.Line] = [], events: [Performance.Event] = [], segments: [Performance.Segment] = []
+        var t = Self.leadIn
+        outer: for segment in rundown.segments {
+            segments.append(.init(start: t, title: segment.title, productSKU: segment.productSKU))
+            for event in segment.events {
+                if let until, t > until + SpeechClip.sampleRate { break outer }
+                switch event {
+                case .cue(let cue, _):
+                    events.append(.init(at: t, cue: cue))
+                    switch cue {
+                    case .pause(let ms): t += ms * SpeechClip.sampleRate / 1000
+                    case .countdown(let n): t += n * SpeechClip.sampleRate
+                    default: break
+                    }
+                case .say(let u):
+                    let clip = try await engine.speak(u, voice: rundown.voice)
+                    try onClip(t, clip)
+                    lines.append(.init(start: t, timeline: clip.timeline, productSKU: u.productSKU))
+                    for cue in clip.timeline.cues {
+                        if case .pause = cue.cue { continue }
+                        events.append(.init(at: t + cue.at, cue: cue.cue))
+                    }
+                    t += clip.samples.count + Self.gap
+                }
+            }
+        }
+        return Performance(lines: lines, events: events.sorted { $0.at < $1.at }, segments: segments, cards: cards(),
+                           length: t, seed: rundown.seed, language: rundown.language)
+    }
+
+    func cards() -> [String: ProductCard] {
+        var out: [String: ProductCard] = [:]
+        for sku in rundown.products {
+            guard let p = catalog?.product(sku: sku) else { continue }
+            out[sku] = ProductCard(sku: sku, name: p.name, price: p.price.formatted(for: rundown.language, style: .display),
+                                   listPrice: p.listPrice.map { $0.formatted(for: rundown.language, style: .display) },
+                                   slot: p.slot, image: p.image)
+        }
+        return out
+    }
+}

@@ -1,0 +1,88 @@
+import AnchorAvatar
+import AnchorCore
+import AnchorEngine
+import ArgumentParser
+import Foundation
+
+struct AvatarBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "avatar",
+        abstract: "Avatar render speed vs x264 encoding the same frames, and memory over many frames."
+    )
+
+    @Option(help: "Frames to render and encode.")
+    var frames = 150
+
+    @Option(help: "Frame size.")
+    var size = "1280x720"
+
+    @Option(help: "Frames rendered for the memory check (0 to skip).")
+    var memoryFrames = 10_000
+
+    @Option(help: "Avatar in Models/.")
+    var avatar = "mika"
+
+    func run() async throws {
+        guard let (w, h) = Parse.size(size) else { throw ValidationError("--size takes WIDTHxHEIGHT, like 1280x720") }
+        guard let folder = Assets.avatarFolder(avatar), let showPath = Assets.folder("Scripts", containing: "demo.show.md", nearShow: nil) else {
+            Terminal.error("error: cannot find Models/\(avatar) and Scripts/demo.show.md (set ANCHOR_HOME to the anchor folder)")
+            throw ExitCode(1)
+        }
+        let loaded = try ShowLoader(path: showPath + "/demo.show.md", catalogOptions: try CatalogOptions.parse([])).load()
+        let performance = try await PerformanceBuilder(rundown: loaded.rundown, catalog: loaded.catalog).build()
+        let renderer = try FrameRenderer(avatarFolder: folder, width: w, height: h)
+        let sampler = SceneSampler(performance: performance, rig: renderer.model.rig)
+        let fps = 30
+        let rate = Int(MediaTime.sampleRate)
+
+        // Render, keeping the frames for x264.
+        let raw = FileManager.default.temporaryDirectory.appendingPathComponent("anchor-bench-\(getpid()).bgra")
+        _ = FileManager.default.createFile(atPath: raw.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: raw) }
+        let out = try FileHandle(forWritingTo: raw)
+        var renderTime = 0.0
+        for f in 0..<frames {
+            let t = (f * rate / fps) % max(1, performance.length)
+            let start = ContinuousClock.now
+            let frame = renderer.render(sampler.state(at: t))
+            renderTime += Self.seconds(ContinuousClock.now - start)
+            frame.withPixels { px in
+                if frame.stride == w * 4 { out.write(Data(px)) } else {
+                    for y in 0..<h { out.write(Data(px[(y * frame.stride)..<(y * frame.stride + w * 4)])) }
+                }
+            }
+        }
+        try out.close()
+
+        let x264Start = ContinuousClock.now
+        let ffmpeg = Process()
+        ffmpeg.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        ffmpeg.arguments = ["-v", "error", "-f", "rawvideo", "-pix_fmt", "bgra", "-s", "\(w)x\(h)", "-r", "\(fps)", "-i", raw.path,
+                            "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-threads", "1", "-f", "null", "-"]
+        try ffmpeg.run()
+        ffmpeg.waitUntilExit()
+        let x264Time = Self.seconds(ContinuousClock.now - x264Start)
+        guard ffmpeg.terminationStatus == 0 else { throw ValidationError("ffmpeg failed (\(ffmpeg.terminationStatus)); is ffmpeg with libx264 installed?") }
+
+        print("anchor bench avatar — \(avatar), \(w)x\(h), \(frames) frames of the demo show, one thread")
+        print(String(format: "  avatar render     %7.3f s  %6.0f fps  %5.2f ms/frame", renderTime, Double(frames) / renderTime, renderTime * 1000 / Double(frames)))
+        print(String(format: "  x264 (ffmpeg)     %7.3f s  %6.0f fps  veryfast, zerolatency, 1 thread, same frames", x264Time, Double(frames) / x264Time))
+        print(String(format: "  avatar / x264     %7.2f   (target ≤ 0.25)", renderTime / x264Time))
+
+        if memoryFrames > 0 {
+            let small = try FrameRenderer(avatarFolder: folder, width: 320, height: 180)
+            let warmUp = min(1_000, memoryFrames / 10)
+            for f in 0..<warmUp { small.render(sampler.state(at: (f * rate / fps) % performance.length)) }
+            let before = Self.residentKB()
+            for f in warmUp..<memoryFrames { small.render(sampler.state(at: (f * rate / fps) % performance.length)) }
+            print("  memory            \(Self.residentKB() - before) KB resident growth over \(memoryFrames - warmUp) frames after \(warmUp) warm-up frames")
+        }
+    }
+
+    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
+    static func residentKB() -> Int {
+        let statm = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? ""
+        return (Int(statm.split(separator: " ").dropFirst().first ?? "") ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
+    }
+}

@@ -1,0 +1,231 @@
+import AnchorCore
+@testable import AnchorAvatar
+import AnchorTestSupport
+import Foundation
+import Testing
+
+let rate = Int(MediaTime.sampleRate)
+func s(_ seconds: Double) -> Int { Int(seconds * Double(rate)) }
+
+/// A hand-made performance: one price line from 1 s to 4 s with an open vowel, a closed M/B/P,
+/// a stressed word and a pause; a card from 0.5 s, a link at 5 s, a countdown at 6 s.
+func performance(cardImage: String? = nil, name: String = "Moonlit Repair Serum") -> Performance {
+    var t = SpeechTimeline(text: "Only *tonight* mmm, then pause.", intent: .price, voice: "en-us")
+    t.length = s(3)
+    t.words = [.init(text: "Only", range: TextSpan(start: 0, length: 4), start: s(0.1), end: s(0.5)),
+               .init(text: "tonight", range: TextSpan(start: 6, length: 7), start: s(0.6), end: s(1.2)),
+               .init(text: "mmm", range: TextSpan(start: 15, length: 3), start: s(1.3), end: s(1.6))]
+    t.visemes = [.init(viseme: .rest, start: 0, end: s(0.6)), .init(viseme: .AI, start: s(0.6), end: s(1.2)),
+                 .init(viseme: .MBP, start: s(1.2), end: s(1.6)), .init(viseme: .rest, start: s(1.6), end: s(3))]
+    t.stress = [.init(range: TextSpan(start: 6, length: 7), start: s(0.6), end: s(1.2))]
+    t.pauses = [.init(offset: 20, milliseconds: 800, start: s(1.8), end: s(2.6))]
+    t.envelope = (0..<300).map { i in (60..<160).contains(i) ? 0.2 : 0 }
+    let card = ProductCard(sku: "NIGHT-101", name: name, price: "$32.90", listPrice: "$54", slot: 1, image: cardImage)
+    return Performance(
+        lines: [.init(start: s(1), timeline: t, productSKU: "NIGHT-101", bubble: ChatBubble(user: "mia_23", text: "how much is the serum?"))],
+        events: [.init(at: s(0.5), cue: .show(.card)), .init(at: s(5), cue: .link(sku: "NIGHT-101")), .init(at: s(6), cue: .countdown(3))],
+        segments: [.init(start: 0, title: "Serum", productSKU: "NIGHT-101")],
+        cards: ["NIGHT-101": card], length: s(10), seed: 7, language: .en)
+}
+
+let mika = TestSupport.path("Models/mika"), juno = TestSupport.path("Models/juno")
+
+func pixels(_ surface: CairoSurface) -> [UInt8] { surface.withPixels { Array($0) } }
+
+/// Mean absolute difference of two frames inside a box (0…255).
+func difference(_ a: [UInt8], _ b: [UInt8], stride: Int, box: (x: Int, y: Int, w: Int, h: Int)) -> Double {
+    var sum = 0, n = 0
+    for y in box.y..<(box.y + box.h) {
+        for x in (box.x * 4)..<((box.x + box.w) * 4) {
+            sum += abs(Int(a[y * stride + x]) - Int(b[y * stride + x])); n += 1
+        }
+    }
+    return Double(sum) / Double(max(1, n))
+}
+
+@Suite struct AvatarRenderingTests {
+    @Test func framesAreDeterministic() throws {
+        let p = performance()
+        func hash(_ t: Int) throws -> Int {
+            let r = try FrameRenderer(avatarFolder: mika, width: 640, height: 360)
+            var h = Hasher()
+            h.combine(pixels(r.render(SceneSampler(performance: p, rig: r.model.rig).state(at: t))))
+            return h.finalize()
+        }
+        for t in [s(0.2), s(1.9), s(6.4)] { #expect(try hash(t) == hash(t)) }
+        #expect(try hash(s(1.9)) != hash(s(6.4)))
+    }
+
+    @Test func openVowelsDifferFromClosedLipsInTheMouth() throws {
+        let r = try FrameRenderer(avatarFolder: mika, width: 640, height: 360)
+        let sampler = SceneSampler(performance: performance(), rig: r.model.rig)
+        var open = sampler.state(at: s(2.0)), closed = open, rest = open
+        open.mouth = [(.AI, 1)]; open.jaw = 0.8
+        closed.mouth = [(.MBP, 1)]; closed.jaw = 0
+        rest.mouth = [(.rest, 1)]; rest.jaw = 0
+        let a = pixels(r.render(open)), b = pixels(r.render(closed)), c = pixels(r.render(rest))
+        let k = r.model.scale, L = r.layout
+        let mouth = (x: Int(L.avatarX + (500 + open.headX) * k) - 25, y: Int(L.avatarY + (430 + open.headY) * k) - 12, w: 50, h: 36)
+        let openVsClosed = difference(a, b, stride: r.frame.stride, box: mouth)
+        let closedVsRest = difference(b, c, stride: r.frame.stride, box: mouth)
+        #expect(openVsClosed > 20, "open vs closed \(openVsClosed)")
+        #expect(openVsClosed > closedVsRest * 3, "\(openVsClosed) vs \(closedVsRest)")
+        // Nothing outside the mouth and its surroundings changes.
+        #expect(difference(a, b, stride: r.frame.stride, box: (0, 0, 640, mouth.y - 10)) == 0)
+    }
+
+    @Test func theMouthIsClosedDuringAPause() throws {
+        let r = try FrameRenderer(avatarFolder: mika, width: 640, height: 360)
+        let sampler = SceneSampler(performance: performance(), rig: r.model.rig)
+        let during = sampler.state(at: s(1) + s(2.2))
+        #expect(during.mouth.map(\.0) == [.rest] && during.jaw == 0)
+        var closed = during
+        closed.mouth = [(.rest, 1)]
+        #expect(pixels(r.render(during)) == pixels(r.render(closed)))
+        // M/B/P closes the lips fully within 35 ms; other shapes blend in over 70 ms.
+        let mbp = s(1) + s(1.2)
+        #expect(sampler.state(at: mbp + s(0.012)).mouth.count == 2)
+        #expect(sampler.state(at: mbp + s(0.036)).mouth.map(\.0) == [.MBP])
+    }
+
+    @Test func overlaysAppearOnTheirCues() throws {
+        let r = try FrameRenderer(avatarFolder: mika, width: 640, height: 360)
+        let sampler = SceneSampler(performance: performance(), rig: r.model.rig)
+        let before = sampler.state(at: s(0.3)), after = sampler.state(at: s(0.8))
+        #expect(before.cardMode == .none && after.cardMode == .card && after.card?.sku == "NIGHT-101")
+        let L = r.layout
+        let cardBox = (x: Int(L.card.x) + 10, y: Int(L.card.y) + 10, w: Int(L.card.w) - 20, h: Int(L.card.h) - 20)
+        // The card's red price appears only once @show card has happened.
+        func reds(_ px: [UInt8]) -> Int {
+            var n = 0
+            for y in cardBox.y..<(cardBox.y + cardBox.h) {
+                for x in cardBox.x..<(cardBox.x + cardBox.w) {
+                    let i = y * r.frame.stride + x * 4 // BGRA
+                    if px[i + 2] > 200 && px[i + 1] < 110 && px[i] < 110 { n += 1 }
+                }
+            }
+            return n
+        }
+        #expect(reds(pixels(r.render(before))) == 0)
+        #expect(reds(pixels(r.render(after))) > 150)
+        // The price flashes while the price line is spoken, and not after.
+        #expect(sampler.state(at: s(1.5)).priceFlash > 0 && sampler.state(at: s(4.5)).priceFlash == 0)
+        // The bubble shows the viewer's question while the line is spoken.
+        #expect(sampler.state(at: s(1.5)).bubble?.user == "mia_23" && sampler.state(at: s(4.5)).bubble == nil)
+        // The link banner shows for four seconds after @link.
+        #expect(sampler.state(at: s(4.9)).linkBanner == 0 && sampler.state(at: s(6)).linkBanner == 1 && sampler.state(at: s(9.1)).linkBanner == 0)
+        let bannerBox = (x: Int(L.banner.x), y: Int(L.banner.y), w: Int(L.banner.w), h: Int(L.banner.h))
+        #expect(difference(pixels(r.render(sampler.state(at: s(4.9)))), pixels(r.render(sampler.state(at: s(5.6)))), stride: r.frame.stride, box: bannerBox) > 10)
+        // Subtitles highlight the word being spoken.
+        #expect(sampler.state(at: s(1.8)).subtitle?.highlight == TextSpan(start: 6, length: 7))
+    }
+
+    @Test func countdownFingersFollowTheSeconds() throws {
+        let rig = try Rig.load(from: mika + "/rig.json")
+        let sampler = SceneSampler(performance: performance(), rig: rig)
+        for (at, number, pose) in [(6.5, 3, "count3"), (7.5, 2, "count2"), (8.5, 1, "count1")] {
+            let state = sampler.state(at: s(at))
+            #expect(state.countdown == number)
+            #expect(state.arms["armL"]?.pose == pose)
+        }
+        #expect(sampler.state(at: s(9.1)).countdown == nil)
+    }
+
+    @Test func theGestureApexLandsOnTheStressedWord() throws {
+        let rig = try Rig.load(from: mika + "/rig.json")
+        let sampler = SceneSampler(performance: performance(), rig: rig)
+        let apex = s(1) + s(0.6)
+        let g = try #require(sampler.gestures.first { $0.name == "point" })
+        #expect(abs(g.start + Int(Double(g.end - g.start) * g.gesture.apex) - apex) <= 1)
+        #expect((sampler.state(at: apex).arms["armR"]?.weight ?? 0) > 0.999)
+        #expect((sampler.state(at: apex - s(0.3)).arms["armR"]?.weight ?? 0) < 1)
+        // The head nods on the stressed word.
+        #expect(sampler.state(at: apex + s(0.1)).headY > sampler.state(at: apex - s(0.2)).headY + 2)
+    }
+
+    @Test func blinksEveryTwoToSixSeconds() throws {
+        let rig = try Rig.load(from: mika + "/rig.json")
+        var p = performance()
+        p.length = s(600)
+        let blinks = SceneSampler(performance: p, rig: rig).blinks
+        #expect(blinks.count > 100)
+        for (a, b) in zip(blinks, blinks.dropFirst()) { #expect(b - a >= s(2) && b - a <= s(6)) }
+        let sampler = SceneSampler(performance: p, rig: rig)
+        #expect(sampler.state(at: blinks[3] + s(0.07)).eyes == "closed")
+        #expect(sampler.state(at: blinks[3] + s(0.5)).eyes == "open")
+    }
+
+    @Test func portraitAndLandscape() throws {
+        for (w, h) in [(640, 360), (360, 640)] {
+            let r = try FrameRenderer(avatarFolder: juno, width: w, height: h)
+            let frame = r.render(SceneSampler(performance: performance(), rig: r.model.rig).state(at: s(2)))
+            #expect(frame.width == w && frame.height == h)
+            let L = r.layout
+            #expect(L.card.x >= 0 && L.card.y >= 0 && L.card.x + L.card.w <= Double(w) && L.card.y + L.card.h <= Double(h))
+            #expect(L.subtitle.y + L.subtitle.h <= Double(h))
+            if h > w { #expect(L.card.y > L.avatarY + 300 * r.model.scale) } else { #expect(L.card.x > L.avatarX + 500 * r.model.scale) }
+        }
+    }
+    // Heap growth over 10 000 frames is measured in its own process: `anchor bench avatar`
+    // (see CLITests), since resident size is shared with the suites running alongside.
+}
+
+@Suite struct AvatarBadInputTests {
+    func copyOfMika() throws -> URL {
+        let dir = try TestSupport.temporaryDirectory().appendingPathComponent("mika")
+        try FileManager.default.copyItem(atPath: mika, toPath: dir.path)
+        return dir
+    }
+
+    @Test func missingOrMalformedRig() throws {
+        #expect(throws: AvatarError.rigMissing("/nonexistent/rig.json")) { try Rig.load(from: "/nonexistent/rig.json") }
+        let dir = try copyOfMika()
+        defer { TestSupport.cleanUp(dir.deletingLastPathComponent()) }
+        let rig = dir.appendingPathComponent("rig.json")
+        try "{\"name\": \"x\", \"svg\": 3}".write(to: rig, atomically: true, encoding: .utf8)
+        do {
+            _ = try Rig.load(from: rig.path)
+            Issue.record("a malformed rig loaded")
+        } catch {
+            #expect("\(error)".contains("rig.json"))
+        }
+        try "{ not json".write(to: rig, atomically: true, encoding: .utf8)
+        #expect(throws: AvatarError.self) { try Rig.load(from: rig.path) }
+    }
+
+    @Test func aMissingPartFallsBackAndIsReported() throws {
+        let dir = try copyOfMika()
+        defer { TestSupport.cleanUp(dir.deletingLastPathComponent()) }
+        let svg = dir.appendingPathComponent("mika.svg")
+        let text = try String(contentsOf: svg, encoding: .utf8).replacingOccurrences(of: "id=\"mouth-O\"", with: "id=\"mouth-gone\"")
+        try text.write(to: svg, atomically: true, encoding: .utf8)
+        let r = try FrameRenderer(avatarFolder: dir.path, width: 320, height: 180)
+        #expect(r.model.missingParts == ["mouth-O"])
+        #expect(r.warnings.first?.contains("mouth-O") == true)
+        var state = SceneSampler(performance: performance(), rig: r.model.rig).state(at: s(2))
+        state.mouth = [(.O, 1)]
+        r.render(state)
+        try "<svg><g id='head'>".write(to: svg, atomically: true, encoding: .utf8)
+        #expect(throws: AvatarError.self) { try FrameRenderer(avatarFolder: dir.path, width: 320, height: 180) }
+    }
+
+    @Test func badImagesLongNamesAndEmojiAreDrawnGracefully() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let broken = dir.appendingPathComponent("broken.png")
+        try Data("not an image".utf8).write(to: broken)
+        let long = String(repeating: "Extra Gentle Night Serum ", count: 12) + "😀🎉"
+        let r = try FrameRenderer(avatarFolder: mika, width: 640, height: 360)
+        var p = performance(cardImage: broken.path, name: long)
+        p.lines[0].timeline.text = "Emoji 😀 and 中文 mixed in one line 🎉"
+        let sampler = SceneSampler(performance: p, rig: r.model.rig)
+        let frame = pixels(r.render(sampler.state(at: s(1.5))))
+        #expect(r.warnings.contains { $0.contains("broken.png") && $0.contains("placeholder") })
+        // The card stays inside its box: nothing is drawn right of it.
+        let L = r.layout
+        let right = Int(L.card.x + L.card.w) + 2
+        let empty = pixels(try FrameRenderer(avatarFolder: mika, width: 640, height: 360).render(SceneSampler(performance: performance(), rig: r.model.rig).state(at: s(0.2))))
+        #expect(difference(frame, empty, stride: r.frame.stride, box: (right, Int(L.card.y), 640 - right, Int(L.card.h))) == 0)
+        #expect(throws: AvatarError.self) { try FrameRenderer(avatarFolder: mika, width: 10, height: 10) }
+    }
+}
