@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "AnchorStore", targets: ["AnchorStore"]),
         .library(name: "AnchorVoice", targets: ["AnchorVoice"]),
         .library(name: "AnchorAvatar", targets: ["AnchorAvatar"]),
+        .library(name: "AnchorMedia", targets: ["AnchorMedia"]),
         .library(name: "AnchorEngine", targets: ["AnchorEngine"]),
     ],
     dependencies: [
@@ -21,6 +22,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CEspeak", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
         .systemLibrary(name: "CAV", pkgConfig: "libswresample", providers: [.apt(["libswresample-dev", "libavutil-dev"])]),
+        .systemLibrary(name: "CX264", pkgConfig: "x264", providers: [.apt(["libx264-dev"])]),
         .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .systemLibrary(name: "CRsvg", pkgConfig: "librsvg-2.0", providers: [.apt(["librsvg2-dev"])]),
@@ -35,11 +37,12 @@ let package = Package(
         ),
         .target(name: "AnchorVoice", dependencies: ["AnchorCore", "CEspeak", "CAV", "CEbur128"]),
         .target(name: "AnchorAvatar", dependencies: ["AnchorCore", "CCairo", "CRsvg"]),
-        .target(name: "AnchorEngine", dependencies: ["AnchorCore", "AnchorScript", "AnchorStore", "AnchorVoice", "AnchorAvatar"]),
+        .target(name: "AnchorMedia", dependencies: ["AnchorCore", "CX264", "CAV"]),
+        .target(name: "AnchorEngine", dependencies: ["AnchorCore", "AnchorScript", "AnchorStore", "AnchorVoice", "AnchorAvatar", "AnchorMedia"]),
         .executableTarget(
             name: "anchor",
             dependencies: [
-                "AnchorCore", "AnchorScript", "AnchorStore", "AnchorVoice", "AnchorAvatar", "AnchorEngine",
+                "AnchorCore", "AnchorScript", "AnchorStore", "AnchorVoice", "AnchorAvatar", "AnchorMedia", "AnchorEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +56,7 @@ let package = Package(
         .testTarget(name: "AnchorStoreTests", dependencies: ["AnchorStore", "AnchorCore", "AnchorTestSupport"]),
         .testTarget(name: "AnchorVoiceTests", dependencies: ["AnchorVoice", "AnchorCore", "AnchorScript", "AnchorTestSupport"]),
         .testTarget(name: "AnchorAvatarTests", dependencies: ["AnchorAvatar", "AnchorEngine", "AnchorCore", "AnchorScript", "AnchorStore", "AnchorTestSupport"]),
+        .testTarget(name: "AnchorMediaTests", dependencies: ["AnchorMedia", "AnchorCore", "AnchorTestSupport"]),
         .testTarget(name: "AnchorCLITests", dependencies: ["AnchorCore", "AnchorTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -15,9 +15,18 @@ public struct SceneSampler: Sendable {
     }
 
     let gestures: [Scheduled]
+    /// Gesture starts, for binary search; no gesture lasts longer than `longestGesture`.
+    let gestureStarts: [Int]
+    let longestGesture: Int
     let blinks: [Int]
     let countdowns: [(start: Int, seconds: Int)]
+    let countdownStarts: [Int]
     let nods: [Int]
+    /// Card-mode changes and link times, in order.
+    let shows: [(at: Int, mode: CardMode)]
+    let showTimes: [Int]
+    let links: [Int]
+    let segmentStarts: [Int]
 
     static let rate = Double(MediaTime.sampleRate)
     static func samples(_ seconds: Double) -> Int { Int(seconds * rate) }
@@ -34,8 +43,25 @@ public struct SceneSampler: Sendable {
         }
         self.blinks = blinks
         countdowns = performance.events.compactMap { if case .countdown(let n) = $0.cue { return ($0.at, n) } else { return nil } }
-        nods = performance.lines.flatMap { line in line.timeline.stress.map { line.start + $0.start } }
+        countdownStarts = countdowns.map(\.start)
+        nods = performance.lines.flatMap { line in line.timeline.stress.map { line.start + $0.start } }.sorted()
         gestures = Self.schedule(performance, rig)
+        gestureStarts = gestures.map(\.start)
+        longestGesture = gestures.map { $0.end - $0.start }.max() ?? 0
+        shows = performance.events.compactMap { if case .show(let m) = $0.cue { return ($0.at, m) } else { return nil } }
+        showTimes = shows.map(\.at)
+        links = performance.events.compactMap { if case .link = $0.cue { return $0.at } else { return nil } }
+        segmentStarts = performance.segments.map(\.start)
+    }
+
+    /// The index of the last element ≤ t in a sorted array (binary search), if any.
+    static func lastIndex(_ sorted: [Int], atOrBefore t: Int) -> Int? {
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sorted[mid] <= t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo > 0 ? lo - 1 : nil
     }
 
     /// Explicit `{gesture}` cues first (apex at the cue), then one gesture per line from its
@@ -88,7 +114,8 @@ public struct SceneSampler: Sendable {
         let intent = recent?.timeline.intent
         let expression = intent.flatMap { rig.expressions[$0.rawValue] }
         var eyes = expression?.eyes ?? "open"
-        if let b = blinks.last(where: { $0 <= t }) {
+        if let i = Self.lastIndex(blinks, atOrBefore: t) {
+            let b = blinks[i]
             let d = Double(t - b) / Self.rate
             if d < 0.04 || (d >= 0.10 && d < 0.14) { eyes = "half" } else if d < 0.10 { eyes = "closed" }
         }
@@ -96,14 +123,18 @@ public struct SceneSampler: Sendable {
         // Idle motion: breathing, sway, nods on stressed words.
         let bodyY = 3 * sin(2 * .pi * seconds / 4.2)
         var headY = bodyY * 0.6
-        for n in nods where n - Self.samples(0.1) <= t && t < n + Self.samples(0.5) {
-            headY += 7 * Self.bump(Double(t - n) / Self.rate + 0.1, rise: 0.2, fall: 0.4)
+        var k = Self.lastIndex(nods, atOrBefore: t + Self.samples(0.1)) ?? -1
+        while k >= 0, nods[k] + Self.samples(0.5) > t {
+            headY += 7 * Self.bump(Double(t - nods[k]) / Self.rate + 0.1, rise: 0.2, fall: 0.4)
+            k -= 1
         }
         let headX = 4 * sin(2 * .pi * seconds / 7.3 + 1.3)
 
         // Arms: gestures and the countdown.
         var arms: [String: SceneState.ArmState] = [:]
-        for g in gestures where g.start <= t && t < g.end {
+        let lastStarted = Self.lastIndex(gestureStarts, atOrBefore: t) ?? -1
+        let firstCandidate = (Self.lastIndex(gestureStarts, atOrBefore: t - longestGesture - 1) ?? -1) + 1
+        for g in gestures[min(firstCandidate, lastStarted + 1)..<(lastStarted + 1)] where t < g.end {
             let p = Double(t - g.start) / Double(g.end - g.start)
             let weight = p < g.gesture.apex ? Self.smoothstep(p / max(0.01, g.gesture.apex)) : (p < 0.75 ? 1 : Self.smoothstep((1 - p) / 0.25))
             for (slot, pose) in g.gesture.poses ?? [:] {
@@ -111,30 +142,25 @@ public struct SceneSampler: Sendable {
             }
             if let head = g.gesture.head { headY += Self.keyframe(head, p) }
         }
-        if let spec = rig.countdown, let c = countdowns.last(where: { $0.start <= t && t < $0.start + Self.samples(Double($0.seconds)) }) {
+        let running = Self.lastIndex(countdownStarts, atOrBefore: t).map { countdowns[$0] }.flatMap { c in
+            t < c.start + Self.samples(Double(c.seconds)) ? c : nil
+        }
+        if let spec = rig.countdown, let c = running {
             let left = c.seconds - Int(Double(t - c.start) / Self.rate)
             let pose = spec.poses[max(0, min(spec.poses.count - 1, left - 1))]
             arms[spec.slot] = .init(pose: pose, weight: min(1, Double(t - c.start) / Double(Self.samples(0.15))), swing: 0)
         }
 
         // Overlays.
-        let segment = performance.segments.last { $0.start <= t }
+        let segment = Self.lastIndex(segmentStarts, atOrBefore: t).map { performance.segments[$0] }
         let card = segment?.productSKU.flatMap { performance.cards[$0] }
-        var mode = CardMode.none
-        var countdown: Int?
+        let mode = Self.lastIndex(showTimes, atOrBefore: t).map { shows[$0].mode } ?? CardMode.none
         var banner = 0.0
-        for e in performance.events where e.at <= t {
-            switch e.cue {
-            case .show(let m): mode = m
-            case .link:
-                let d = Double(t - e.at) / Self.rate
-                banner = d < 4 ? min(1, d / 0.25, (4 - d) / 0.5) : 0
-            default: break
-            }
+        if let i = Self.lastIndex(links, atOrBefore: t) {
+            let d = Double(t - links[i]) / Self.rate
+            banner = d < 4 ? min(1, d / 0.25, (4 - d) / 0.5) : 0
         }
-        if let c = countdowns.last(where: { $0.start <= t && t < $0.start + Self.samples(Double($0.seconds)) }) {
-            countdown = c.seconds - Int(Double(t - c.start) / Self.rate)
-        }
+        let countdown = running.map { c in c.seconds - Int(Double(t - c.start) / Self.rate) }
         let flash = intent == .price && line != nil ? 0.5 + 0.5 * sin(2 * .pi * Double(local) / Self.rate / 0.8) : 0
         let shown = line ?? lineIndex(at: t - Self.samples(0.6)).map { performance.lines[$0] }
         let subtitle = shown.map { l in

@@ -24,7 +24,12 @@ public struct PerformanceBuilder: Sendable {
                       onClip: (Int, SpeechClip) throws -> Void = { _, _ in }) async throws -> Performance {
         var lines: [Performance.Line] = [], events: [Performance.Event] = [], segments: [Performance.Segment] = []
         var t = Self.leadIn
-        outer: for segment in rundown.segments {
+        // A looping show plays again until `until`; lines already spoken are reused, not re-synthesized.
+        var clips: [Utterance: SpeechClip] = [:]
+        var pass = 0
+        outer: while pass == 0 || (rundown.loop && until.map { t <= $0 } == true) {
+          pass += 1
+          for segment in rundown.segments {
             segments.append(.init(start: t, title: segment.title, productSKU: segment.productSKU))
             for event in segment.events {
                 if let until, t > until + SpeechClip.sampleRate { break outer }
@@ -37,7 +42,13 @@ public struct PerformanceBuilder: Sendable {
                     default: break
                     }
                 case .say(let u):
-                    let clip = try await engine.speak(u, voice: rundown.voice)
+                    let clip: SpeechClip
+                    if let cached = clips[u] {
+                        clip = cached
+                    } else {
+                        clip = try await engine.speak(u, voice: rundown.voice)
+                        clips[u] = clip
+                    }
                     try onClip(t, clip)
                     lines.append(.init(start: t, timeline: clip.timeline, productSKU: u.productSKU))
                     for cue in clip.timeline.cues {
@@ -47,6 +58,8 @@ public struct PerformanceBuilder: Sendable {
                     t += clip.samples.count + Self.gap
                 }
             }
+          }
+          if rundown.segments.allSatisfy({ $0.events.isEmpty }) { break }
         }
         return Performance(lines: lines, events: events.sorted { $0.at < $1.at }, segments: segments, cards: cards(),
                            length: t, seed: rundown.seed, language: rundown.language)

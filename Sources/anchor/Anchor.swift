@@ -17,11 +17,12 @@ struct Anchor: AsyncParsableCommand {
           anchor narrate Scripts/demo.show.md      print what the host will say, and why
           anchor say "Only *$5* tonight!" -o a.wav speak a line (espeak-ng), with its timeline
           anchor frame Scripts/demo.show.md --at 12s -o f.png   a still of the show at a moment
+          anchor preview Scripts/demo.show.md -o demo.mp4         render the show to MP4, faster than real time
           anchor catalog import products.json      load the catalog into ./anchor.db
 
         Exit codes: 0 success, 1 the input has errors (diagnostics say where), 64 bad command line.
         """,
         version: version,
-        subcommands: [Check.self, Narrate.self, Say.self, Frame.self, Voices.self, Init.self, CatalogCommand.self, Bench.self]
+        subcommands: [Check.self, Narrate.self, Say.self, Frame.self, Preview.self, Voices.self, Init.self, CatalogCommand.self, Bench.self]
     )
 }

@@ -1,6 +1,7 @@
 import AnchorAvatar
 import AnchorCore
 import AnchorEngine
+import AnchorMedia
 import ArgumentParser
 import Foundation
 
@@ -35,38 +36,28 @@ struct AvatarBench: AsyncParsableCommand {
         let fps = 30
         let rate = Int(MediaTime.sampleRate)
 
-        // Render, keeping the frames for x264.
-        let raw = FileManager.default.temporaryDirectory.appendingPathComponent("anchor-bench-\(getpid()).bgra")
-        _ = FileManager.default.createFile(atPath: raw.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: raw) }
-        let out = try FileHandle(forWritingTo: raw)
+        // Render; the same frames go to x264 alone (ffmpeg), whose own CPU time is the yardstick.
         var renderTime = 0.0
-        for f in 0..<frames {
-            let t = (f * rate / fps) % max(1, performance.length)
-            let start = ContinuousClock.now
-            let frame = renderer.render(sampler.state(at: t))
-            renderTime += Self.seconds(ContinuousClock.now - start)
-            frame.withPixels { px in
-                if frame.stride == w * 4 { out.write(Data(px)) } else {
-                    for y in 0..<h { out.write(Data(px[(y * frame.stride)..<(y * frame.stride + w * 4)])) }
+        var settings = VideoSettings(width: w, height: h, fps: fps)
+        settings.tune = "zerolatency"
+        let x264 = try X264Reference(settings: settings).run { pipe in
+            for f in 0..<frames {
+                let t = (f * rate / fps) % max(1, performance.length)
+                let start = CPUTime.thread()
+                let frame = renderer.render(sampler.state(at: t))
+                renderTime += CPUTime.thread() - start
+                try frame.withPixels { px in
+                    if frame.stride == w * 4 { try pipe.write(contentsOf: px) } else {
+                        for y in 0..<h { try pipe.write(contentsOf: px[(y * frame.stride)..<(y * frame.stride + w * 4)]) }
+                    }
                 }
             }
         }
-        try out.close()
-
-        let x264Start = ContinuousClock.now
-        let ffmpeg = Process()
-        ffmpeg.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        ffmpeg.arguments = ["-v", "error", "-f", "rawvideo", "-pix_fmt", "bgra", "-s", "\(w)x\(h)", "-r", "\(fps)", "-i", raw.path,
-                            "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-threads", "1", "-f", "null", "-"]
-        try ffmpeg.run()
-        ffmpeg.waitUntilExit()
-        let x264Time = Self.seconds(ContinuousClock.now - x264Start)
-        guard ffmpeg.terminationStatus == 0 else { throw ValidationError("ffmpeg failed (\(ffmpeg.terminationStatus)); is ffmpeg with libx264 installed?") }
+        let x264Time = x264.cpu
 
         print("anchor bench avatar — \(avatar), \(w)x\(h), \(frames) frames of the demo show, one thread")
         print(String(format: "  avatar render     %7.3f s  %6.0f fps  %5.2f ms/frame", renderTime, Double(frames) / renderTime, renderTime * 1000 / Double(frames)))
-        print(String(format: "  x264 (ffmpeg)     %7.3f s  %6.0f fps  veryfast, zerolatency, 1 thread, same frames", x264Time, Double(frames) / x264Time))
+        print(String(format: "  x264 (ffmpeg)     %7.3f s  %6.0f fps  CPU; veryfast, zerolatency, 1 thread, same frames", x264Time, Double(frames) / x264Time))
         print(String(format: "  avatar / x264     %7.2f   (target ≤ 0.25)", renderTime / x264Time))
 
         if memoryFrames > 0 {
@@ -78,8 +69,6 @@ struct AvatarBench: AsyncParsableCommand {
             print("  memory            \(Self.residentKB() - before) KB resident growth over \(memoryFrames - warmUp) frames after \(warmUp) warm-up frames")
         }
     }
-
-    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
     static func residentKB() -> Int {
         let statm = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? ""

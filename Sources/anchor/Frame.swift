@@ -47,13 +47,7 @@ struct Frame: AsyncParsableCommand {
         guard let (w, h) = Parse.size(size) else { throw ValidationError("--size takes WIDTHxHEIGHT with even sides from 64 to 7680, like 1280x720, not '\(size)'") }
         let loaded = try ShowLoader(path: show, catalogOptions: catalogOptions, seed: seed).load()
         let rundown = loaded.rundown
-        let avatarName = avatar ?? rundown.avatar
-        guard let folder = Assets.avatarFolder(avatarName, nearShow: show) else {
-            Terminal.error("error: no avatar '\(avatarName)' (looked for Models/\(avatarName)/rig.json in ANCHOR_HOME, here, and beside the show)")
-            throw ExitCode(1)
-        }
-        let bgText = background ?? loaded.background ?? "studio"
-        guard let bg = Background(parsing: bgText) else { throw ValidationError("unknown background '\(bgText)'; use studio, green, transparent, #RRGGBB or an image path") }
+        let (folder, bg) = try loaded.stage(showPath: show, avatar: avatar, background: background)
         let t = ms * Int(MediaTime.sampleRate) / 1000
         let performance = try await PerformanceBuilder(rundown: rundown, catalog: loaded.catalog).build(until: t)
         if t > performance.length {

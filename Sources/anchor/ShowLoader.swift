@@ -1,4 +1,6 @@
+import AnchorAvatar
 import AnchorCore
+import AnchorEngine
 import AnchorScript
 import ArgumentParser
 import Foundation
@@ -40,5 +42,38 @@ struct ShowLoader {
             throw ExitCode(1)
         }
         return Loaded(rundown: rundown, catalog: catalog, background: parsed.header.background, source: parsed.source)
+    }
+}
+
+extension ShowLoader.Loaded {
+    /// The avatar folder and background to draw with: the command line's choice, else the
+    /// show's, else the defaults. Exits with a clear error when either cannot be used.
+    func stage(showPath: String, avatar: String?, background: String?) throws -> (avatarFolder: String, background: Background) {
+        let name = avatar ?? rundown.avatar
+        guard let folder = Assets.avatarFolder(name, nearShow: showPath) else {
+            Terminal.error("error: no avatar '\(name)' (looked for Models/\(name)/rig.json in ANCHOR_HOME, here, and beside the show)")
+            throw ExitCode(1)
+        }
+        let text = background ?? self.background ?? "studio"
+        guard let bg = Background(parsing: text) else {
+            throw ValidationError("unknown background '\(text)'; use studio, green, transparent, #RRGGBB or an image path")
+        }
+        return (folder, bg)
+    }
+}
+
+/// The checks `preview` and `bench` share on size, fps and duration.
+enum RenderOptions {
+    /// Width, height, and the duration in samples (nil: the whole show).
+    static func validate(size: String, fps: Int, duration: String?) throws -> (Int, Int, Int?) {
+        guard let (w, h) = Parse.size(size) else {
+            throw ValidationError("--size takes WIDTHxHEIGHT with even sides from 64 to 7680, like 1280x720, not '\(size)'")
+        }
+        guard (1...60).contains(fps) else { throw ValidationError("--fps must be from 1 to 60, not \(fps)") }
+        guard let duration else { return (w, h, nil) }
+        guard let ms = Parse.milliseconds(duration), ms > 0 else {
+            throw ValidationError("--duration takes a time like 90s, 10m or 1h, not '\(duration)'")
+        }
+        return (w, h, ms * Int(MediaTime.sampleRate) / 1000)
     }
 }

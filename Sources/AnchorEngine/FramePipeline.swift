@@ -1,0 +1,83 @@
+import AnchorCore
+import AnchorAvatar
+import AnchorMedia
+import Foundation
+import Synchronization
+
+/// Draws and colour-converts frames on a second thread while the caller encodes them, through
+/// a small ring of I420 buffers: the drawing thread waits when the encoder falls behind, so
+/// memory stays bounded, and on two cores drawing hides behind x264. Unthreaded, `next()`
+/// draws on the caller's thread instead (one core, least CPU).
+final class FramePipeline: @unchecked Sendable {
+    /// Thread CPU seconds the drawing thread spent, readable after `finish()`.
+    private(set) var avatarSeconds = 0.0
+    private(set) var conversionSeconds = 0.0
+
+    private let slots: [I420Frame]
+    private let free: DispatchSemaphore
+    private let filled = DispatchSemaphore(value: 0)
+    private let exited = DispatchSemaphore(value: 0)
+    private let stopping = Atomic<Bool>(false)
+    private var consumed = 0
+    private var finished = false
+    private let threaded: Bool
+    private let converter: ColorConverter
+    private let draw: @Sendable (Int) -> CairoSurface
+
+    /// Draws frames `0..<count` with `draw`, converted by `converter`.
+    init(count: Int, converter: ColorConverter, threaded: Bool = true, depth: Int = 3, draw: @escaping @Sendable (Int) -> CairoSurface) {
+        self.threaded = threaded
+        self.converter = converter
+        self.draw = draw
+        slots = (0..<(threaded ? depth : 1)).map { _ in I420Frame(width: converter.width, height: converter.height) }
+        // Created at zero and signalled up: libdispatch traps when a semaphore is freed below
+        // its initial value, which an early stop would leave it.
+        free = DispatchSemaphore(value: 0)
+        for _ in slots { free.signal() }
+        guard threaded else { finished = true; return }
+        let thread = Thread { [self] in
+            for n in 0..<count {
+                free.wait()
+                if stopping.load(ordering: .acquiring) { break }
+                produce(n)
+                filled.signal()
+            }
+            exited.signal()
+        }
+        thread.name = "anchor.frames"
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// The next frame in order; valid until `release()`.
+    func next() -> I420Frame {
+        if threaded { filled.wait() } else { produce(consumed) }
+        return slots[consumed % slots.count]
+    }
+
+    private func produce(_ n: Int) {
+        var t = CPUTime.thread()
+        let surface = draw(n)
+        avatarSeconds += CPUTime.thread() - t
+        t = CPUTime.thread()
+        surface.withPixels { converter.convert(bgra: $0.baseAddress!, stride: surface.stride, into: slots[n % slots.count]) }
+        conversionSeconds += CPUTime.thread() - t
+    }
+
+    /// Hands the frame `next()` returned back to the drawing thread.
+    func release() {
+        consumed += 1
+        free.signal()
+    }
+
+    /// Stops the drawing thread (early or at the end) and waits for it.
+    func finish() {
+        guard !finished else { return }
+        finished = true
+        stopping.store(true, ordering: .releasing)
+        free.signal()
+        exited.wait()
+    }
+
+    deinit { finish() }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// H.264 bitstream framing, in one place for the MP4 muxer and the RTMP client:
+/// Annex-B start codes ↔ AVCC length prefixes, and the AVC decoder configuration record.
+public enum AVCFormat {
+    public enum NALType: UInt8 {
+        case slice = 1, idr = 5, sei = 6, sps = 7, pps = 8, accessUnitDelimiter = 9
+    }
+
+    /// The NAL units of an Annex-B stream (start codes removed).
+    public static func nalUnits(annexB data: Data) -> [Data] {
+        let bytes = [UInt8](data)
+        var units: [Data] = []
+        var start: Int?
+        var i = 0
+        while i + 2 < bytes.count {
+            if bytes[i] == 0, bytes[i + 1] == 0, bytes[i + 2] == 1 || (i + 3 < bytes.count && bytes[i + 2] == 0 && bytes[i + 3] == 1) {
+                let codeLength = bytes[i + 2] == 1 ? 3 : 4
+                if let s = start {
+                    var end = i
+                    while end > s, bytes[end - 1] == 0 { end -= 1 }
+                    units.append(Data(bytes[s..<end]))
+                }
+                i += codeLength
+                start = i
+                continue
+            }
+            i += 1
+        }
+        if let s = start, s < bytes.count { units.append(Data(bytes[s...])) }
+        return units
+    }
+
+    public static func type(of nal: Data) -> UInt8 { (nal.first ?? 0) & 0x1F }
+
+    /// NAL units with 4-byte big-endian lengths (the MP4/FLV sample format).
+    public static func avcc(_ units: [Data]) -> Data {
+        var out = Data(capacity: units.reduce(0) { $0 + $1.count + 4 })
+        for u in units {
+            var n = UInt32(u.count).bigEndian
+            withUnsafeBytes(of: &n) { out.append(contentsOf: $0) }
+            out.append(u)
+        }
+        return out
+    }
+
+    /// Back from 4-byte lengths to Annex-B start codes.
+    public static func annexB(avcc data: Data) -> Data {
+        let bytes = [UInt8](data)
+        var out = Data(capacity: data.count + 16)
+        var i = 0
+        while i + 4 <= bytes.count {
+            let n = Int(bytes[i]) << 24 | Int(bytes[i + 1]) << 16 | Int(bytes[i + 2]) << 8 | Int(bytes[i + 3])
+            i += 4
+            guard n > 0, i + n <= bytes.count else { break }
+            out.append(contentsOf: [0, 0, 0, 1])
+            out.append(contentsOf: bytes[i..<(i + n)])
+            i += n
+        }
+        return out
+    }
+
+    /// The `avcC` box payload (ISO/IEC 14496-15 AVCDecoderConfigurationRecord).
+    public static func decoderConfigurationRecord(sps: Data, pps: Data) -> Data {
+        let s = [UInt8](sps)
+        var out = Data([1, s.count > 1 ? s[1] : 100, s.count > 2 ? s[2] : 0, s.count > 3 ? s[3] : 31, 0xFF, 0xE1])
+        out.append(contentsOf: [UInt8(sps.count >> 8), UInt8(sps.count & 0xFF)])
+        out.append(sps)
+        out.append(1)
+        out.append(contentsOf: [UInt8(pps.count >> 8), UInt8(pps.count & 0xFF)])
+        out.append(pps)
+        return out
+    }
+}
+
+/// A compressed frame, ready to mux.
+public struct EncodedPacket: Sendable {
+    public enum Kind: Sendable { case video, audio }
+    public var kind: Kind
+    /// AVCC (video) or raw AAC/Opus frames (audio).
+    public var data: Data
+    /// Presentation and decoding time in the stream's time base (video: frames; audio: samples at 48 kHz).
+    public var pts: Int64
+    public var dts: Int64
+    public var duration: Int64
+    public var isKeyframe: Bool
+
+    public init(kind: Kind, data: Data, pts: Int64, dts: Int64, duration: Int64, isKeyframe: Bool) {
+        self.kind = kind; self.data = data; self.pts = pts; self.dts = dts; self.duration = duration; self.isKeyframe = isKeyframe
+    }
+}
+
+/// What can go wrong encoding or writing media.
+public enum MediaError: Error, CustomStringConvertible {
+    case encoder(String)
+    case output(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .encoder(let why): return "encoder: \(why)"
+        case let .output(path, reason): return "cannot write \(path): \(reason)"
+        }
+    }
+}

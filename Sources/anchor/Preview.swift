@@ -1,0 +1,198 @@
+import AnchorAvatar
+import AnchorCore
+import AnchorEngine
+import AnchorMedia
+import ArgumentParser
+import Foundation
+import Synchronization
+
+extension AudioEncoder.Codec: ExpressibleByArgument {}
+
+struct Preview: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render a show to a video file offline, faster than real time, to see and hear it before it airs.",
+        discussion: """
+        H.264 (x264) and AAC in MP4 with a chapter per segment; audio is the clock, so sound and
+        picture stay in sync to the sample. Ctrl-C stops early and still leaves a playable file.
+
+        Examples:
+          anchor preview Scripts/demo.show.md -o demo.mp4 --contact-sheet demo.png
+          anchor preview Scripts/demo-zh.show.md -o zh.mp4 --size 720x1280 --avatar juno
+          anchor preview Scripts/overnight.show.md -o hour.mp4 --duration 1h --size 640x360
+        """
+    )
+
+    @Argument(help: "The show.")
+    var show: String
+
+    @Option(name: .shortAndLong, help: "The video file to write (.mp4, .mov or .mkv).")
+    var output: String
+
+    @Option(help: "Frame size, WIDTHxHEIGHT (1280x720 landscape, 720x1280 portrait).")
+    var size = "1280x720"
+
+    @Option(help: "Frames per second.")
+    var fps = 30
+
+    @Option(help: "Render only this long (90s, 10m, 1h); a looping show repeats to fill it.")
+    var duration: String?
+
+    @Option(help: "Seed for variants, particles and blinks.")
+    var seed: UInt64?
+
+    @Option(help: "Replay a chat log (JSON lines) into the preview.")
+    var chat: String?
+
+    @Option(help: "Also write a contact sheet (PNG) of the show's segments.")
+    var contactSheet: String?
+
+    @Option(help: "Background: studio, green, transparent, #RRGGBB or an image file.")
+    var background: String?
+
+    @Option(help: "Avatar folder name in Models/ (default: the show's).")
+    var avatar: String?
+
+    @Option(help: "Video bit rate in kb/s (constant, with a one-second VBV buffer).")
+    var bitrate = 2_500
+
+    @Option(help: "x264 preset: ultrafast … veryslow.")
+    var preset = "veryfast"
+
+    @Option(help: "Audio codec: aac (128 kb/s) or opus (64 kb/s, 20 ms frames).")
+    var audio: AudioEncoder.Codec = .aac
+
+    @Flag(help: "Draw and encode on one thread: slower, a little less CPU (for a machine that is also streaming live).")
+    var singleThread = false
+
+    @Option(help: "Also write the master audio as a WAV file.")
+    var audioOut: String?
+
+    @OptionGroup var catalogOptions: CatalogOptions
+
+    func run() async throws {
+        let (w, h, samples) = try RenderOptions.validate(size: size, fps: fps, duration: duration)
+        if chat != nil {
+            Terminal.error("error: --chat needs the chat responder, which is not built yet (issue 8); render without --chat for now")
+            throw ExitCode(1)
+        }
+        let ext = (output as NSString).pathExtension.lowercased()
+        guard ["mp4", "mov", "mkv"].contains(ext) else { throw ValidationError("the output must end in .mp4, .mov or .mkv, not '\(output)'") }
+        let outDir = (output as NSString).deletingLastPathComponent
+        if !outDir.isEmpty, !FileManager.default.isWritableFile(atPath: outDir) {
+            Terminal.error("error: cannot write \(output): the folder '\(outDir)' does not exist or is not writable")
+            throw ExitCode(1)
+        }
+
+        let loaded = try ShowLoader(path: show, catalogOptions: catalogOptions, seed: seed).load()
+        let rundown = loaded.rundown
+        let (folder, bg) = try loaded.stage(showPath: show, avatar: avatar, background: background)
+
+        var options = PreviewRenderer.Options()
+        options.width = w; options.height = h; options.fps = fps
+        options.duration = samples
+        options.background = bg
+        options.format = ext
+        options.audioOut = audioOut
+        options.audioCodec = audio
+        options.pipelined = !singleThread
+        var video = VideoSettings(width: w, height: h, fps: fps)
+        video.bitrateKbps = bitrate
+        video.preset = preset
+        video.tune = nil
+        options.video = video
+
+        let stop = Interrupt.install()
+        let bar = ProgressBar(isTerminal: Terminal.isTTY(STDERR_FILENO))
+        let result: PreviewRenderer.Result
+        do {
+            result = try await PreviewRenderer(rundown: rundown, catalog: loaded.catalog, avatarFolder: folder)
+                .render(to: output, options: options, progress: { bar.update($0) }, shouldStop: { stop.isSet })
+        } catch {
+            bar.finish()
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
+        bar.finish()
+        let drift = abs(result.lastVideoSeconds + 1 / Double(fps) - result.audioEndSeconds) * 1000
+        print(String(format: "wrote %@: %.1f s, %d frames, %dx%d@%d, %d chapters", output, result.mediaSeconds, result.frames, w, h, fps, result.chapters.count))
+        print(String(format: "rendered in %.1f s (%.1f× real time, %.1f s CPU); audio and video end %.1f ms apart", result.wallSeconds, result.mediaSeconds / max(0.001, result.wallSeconds), result.cpuSeconds, drift))
+        let st = result.stages
+        let parts = [("voice", st.voice), ("avatar", st.avatar), ("colour", st.conversion), ("x264", st.x264), ("audio", st.audio), ("mux", st.mux)]
+        print("CPU by stage: " + parts.map { String(format: "%@ %.1f s", $0.0, $0.1) }.joined(separator: ", "))
+        if result.interrupted { print(String(format: "stopped at %.1f s by Ctrl-C; the file is complete and playable up to there", result.mediaSeconds)) }
+        if let sheet = contactSheet {
+            do {
+                let portrait = h > w
+                let image = try ContactSheet.make(performance: result.performance, avatarFolder: folder, moments: PreviewRenderer.sheetMoments(result.performance),
+                                                  cellWidth: portrait ? 180 : 320, cellHeight: portrait ? 320 : 180, columns: portrait ? 6 : 4, background: bg)
+                try image.writePNG(to: sheet)
+                print("wrote \(sheet) (contact sheet)")
+            } catch {
+                Terminal.error("error: \(error)")
+                throw ExitCode(1)
+            }
+        }
+        if let audioOut { print("wrote \(audioOut) (master audio)") }
+    }
+}
+
+/// Ctrl-C and SIGTERM set a flag the render loop checks, so the file is finished properly.
+enum Interrupt {
+    final class Flag: Sendable {
+        private let value = Atomic<Bool>(false)
+        var isSet: Bool { value.load(ordering: .relaxed) }
+        func set() { value.store(true, ordering: .relaxed) }
+    }
+
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+
+    static func install() -> Flag {
+        let flag = Flag()
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { flag.set() }
+            source.resume()
+            sources.append(source)
+        }
+        return flag
+    }
+}
+
+/// Percent, ETA and speed on a terminal; a plain line every 10 % otherwise.
+final class ProgressBar: @unchecked Sendable {
+    let isTerminal: Bool
+    private var lastDecile = -1
+    private var lastDraw = 0.0
+    private var drawn = false
+
+    init(isTerminal: Bool) { self.isTerminal = isTerminal }
+
+    func update(_ p: PreviewRenderer.Progress) {
+        let fraction = Double(p.frame) / Double(max(1, p.frames))
+        let speed = p.mediaSeconds / max(0.001, p.elapsed)
+        let eta = p.elapsed / max(0.0001, fraction) - p.elapsed
+        if isTerminal {
+            guard p.elapsed - lastDraw > 0.1 || p.frame == p.frames else { return }
+            lastDraw = p.elapsed
+            let width = 28, filled = Int(fraction * Double(width))
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            let line = String(format: "\r  %3.0f%% ▕%@▏ %.1f s  %.1f× real time  ETA %@ ", fraction * 100, bar, p.mediaSeconds, speed, Self.clock(eta))
+            FileHandle.standardError.write(Data(line.utf8))
+            drawn = true
+        } else {
+            let decile = Int(fraction * 10)
+            guard decile > lastDecile else { return }
+            lastDecile = decile
+            Terminal.error(String(format: "progress: %3.0f%% (%.1f s of media, %.1f× real time)", fraction * 100, p.mediaSeconds, speed))
+        }
+    }
+
+    func finish() { if drawn { FileHandle.standardError.write(Data("\n".utf8)) } }
+
+    static func clock(_ s: Double) -> String {
+        guard s.isFinite else { return "--:--" }
+        let t = Int(s.rounded())
+        return String(format: "%d:%02d", t / 60, t % 60)
+    }
+}

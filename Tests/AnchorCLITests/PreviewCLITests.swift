@@ -1,0 +1,179 @@
+import AnchorTestSupport
+import Foundation
+import Testing
+
+/// `anchor preview`, checked by ffprobe and ffmpeg on the files it writes.
+@Suite struct PreviewCLITests {
+    struct Probe {
+        var streams: [[String: Any]]
+        var chapters: [[String: Any]]
+        var format: [String: Any]
+
+        func stream(_ type: String) -> [String: Any]? { streams.first { $0["codec_type"] as? String == type } }
+        func double(_ dict: [String: Any]?, _ key: String) -> Double? { (dict?[key] as? String).flatMap(Double.init) }
+    }
+
+    static func probe(_ path: String) throws -> Probe {
+        let run = try TestSupport.tool("ffprobe", ["-v", "error", "-print_format", "json", "-show_streams", "-show_chapters", "-show_format", path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        return Probe(streams: json["streams"] as? [[String: Any]] ?? [], chapters: json["chapters"] as? [[String: Any]] ?? [],
+                     format: json["format"] as? [String: Any] ?? [:])
+    }
+
+    /// `ffmpeg -v error -i FILE -f null -` prints nothing for a clean file.
+    static func decodeErrors(_ path: String) throws -> String {
+        let run = try TestSupport.tool("ffmpeg", ["-v", "error", "-i", path, "-f", "null", "-"])
+        return run.stderr + (run.status == 0 ? "" : "exit \(run.status)")
+    }
+
+    /// Mono 48 kHz float samples of a file's audio, decoded by ffmpeg.
+    static func pcm(_ path: String) throws -> [Float] {
+        let raw = path + ".f32"
+        let run = try TestSupport.tool("ffmpeg", ["-v", "error", "-y", "-i", path, "-vn", "-ac", "1", "-ar", "48000", "-f", "f32le", raw])
+        #expect(run.status == 0, "\(run.stderr)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: raw))
+        return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+    }
+
+    @Test func landscapeMP4HasH264AACTheSizeFPSAndDurationAndItsAudioIsTheSpeech() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let mp4 = dir.appendingPathComponent("a.mp4").path, wav = dir.appendingPathComponent("a.wav").path
+        let run = try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", mp4, "--duration", "4s", "--size", "320x180", "--audio-out", wav])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("120 frames, 320x180@30"))
+        #expect(run.stderr.contains("progress: 100%"), "plain progress lines when not on a terminal")
+        let p = try Self.probe(mp4)
+        let v = try #require(p.stream("video")), a = try #require(p.stream("audio"))
+        #expect(v["codec_name"] as? String == "h264" && v["profile"] as? String == "High")
+        #expect(v["width"] as? Int == 320 && v["height"] as? Int == 180 && v["r_frame_rate"] as? String == "30/1")
+        #expect(v["color_primaries"] as? String == "bt709" && v["color_space"] as? String == "bt709")
+        #expect(a["codec_name"] as? String == "aac" && a["sample_rate"] as? String == "48000")
+        #expect(abs((p.double(v, "duration") ?? 0) - 4) <= 1.0 / 30 + 1e-6)
+        #expect(abs((p.double(a, "duration") ?? 0) - 4) <= 1.0 / 30 + 1e-6)
+        #expect((p.format["tags"] as? [String: Any])?["title"] as? String == "Night shift — sleep well deals")
+        #expect(try Self.decodeErrors(mp4).isEmpty)
+
+        // The AAC track is the synthesized speech: correlation with the master WAV, at lag 0.
+        let decoded = try Self.pcm(mp4), master = try Self.pcm(wav)
+        #expect(abs(decoded.count - master.count) <= 1024, "\(decoded.count) vs \(master.count) samples")
+        let n = min(decoded.count, master.count)
+        var dot = 0.0, e1 = 0.0, e2 = 0.0
+        for i in 0..<n { dot += Double(decoded[i] * master[i]); e1 += Double(decoded[i] * decoded[i]); e2 += Double(master[i] * master[i]) }
+        #expect(e2 > 1, "the master has speech in it")
+        #expect(dot / (e1 * e2).squareRoot() > 0.95)
+    }
+
+    @Test func wholeShowHasAChapterPerSegmentAndPortraitWorks() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let mp4 = dir.appendingPathComponent("p.mp4").path, sheet = dir.appendingPathComponent("sheet.png").path
+        let run = try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", mp4, "--size", "90x160", "--avatar", "juno", "--contact-sheet", sheet])
+        #expect(run.status == 0, "\(run.stderr)")
+        let p = try Self.probe(mp4)
+        let v = try #require(p.stream("video"))
+        #expect(v["width"] as? Int == 90 && v["height"] as? Int == 160)
+        let titles = p.chapters.compactMap { ($0["tags"] as? [String: Any])?["title"] as? String }
+        #expect(titles.count == 4 && titles.first == "Welcome" && titles.last == "Good night", "\(titles)")
+        // Chapters tile the file: each starts where the previous ended, the last ends with the video.
+        let bounds = p.chapters.map { (Double($0["start_time"] as? String ?? "") ?? -1, Double($0["end_time"] as? String ?? "") ?? -1) }
+        for (prev, next) in zip(bounds, bounds.dropFirst()) { #expect(abs(prev.1 - next.0) < 0.002) }
+        #expect(abs((bounds.last?.1 ?? 0) - (p.double(v, "duration") ?? -1)) < 0.002)
+        #expect(try Self.decodeErrors(mp4).isEmpty)
+        let png = try TestSupport.tool("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name,width", "-of", "csv=p=0", sheet])
+        #expect(png.stdout.hasPrefix("png,"))
+    }
+
+    @Test func mkvWithOpusAndTheSameFramesOnOneThread() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let mkv = dir.appendingPathComponent("o.mkv").path, single = dir.appendingPathComponent("s.mp4").path
+        let piped = dir.appendingPathComponent("p.mp4").path
+        #expect(try TestSupport.anchor(["preview", "Scripts/demo-zh.show.md", "-o", mkv, "--duration", "3s", "--size", "160x90", "--audio", "opus"]).status == 0)
+        let p = try Self.probe(mkv)
+        #expect(p.stream("video")?["codec_name"] as? String == "h264" && p.stream("audio")?["codec_name"] as? String == "opus")
+        #expect(try Self.decodeErrors(mkv).isEmpty)
+
+        // Drawing on a second thread changes nothing in the picture: same frames, bit for bit.
+        #expect(try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", piped, "--duration", "3s", "--size", "160x90"]).status == 0)
+        #expect(try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", single, "--duration", "3s", "--size", "160x90", "--single-thread"]).status == 0)
+        func md5(_ path: String) throws -> String {
+            try TestSupport.tool("ffmpeg", ["-v", "error", "-i", path, "-map", "0:v", "-f", "md5", "-"]).stdout
+        }
+        #expect(try md5(piped) == md5(single))
+        #expect(try md5(piped).hasPrefix("MD5="))
+    }
+
+    @Test func ctrlCLeavesAPlayableFile() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let mp4 = dir.appendingPathComponent("stop.mp4").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestSupport.anchorBinary)
+        process.arguments = ["preview", "Scripts/overnight.show.md", "-o", mp4, "--duration", "10m", "--size", "160x90"]
+        process.currentDirectoryURL = TestSupport.packageRoot
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until frames are being written, then interrupt as a terminal's Ctrl-C would.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: mp4)[.size] as? Int) ?? 0) < 20_000 {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        kill(process.processIdentifier, SIGINT)
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(stdout.contains("stopped at"), "\(stdout)")
+        let p = try Self.probe(mp4)
+        let duration = p.double(p.stream("video"), "duration") ?? 0
+        #expect(duration > 0 && duration < 600)
+        #expect(abs((p.double(p.stream("audio"), "duration") ?? 0) - duration) <= 1.0 / 30 + 1e-6)
+        #expect(try Self.decodeErrors(mp4).isEmpty)
+    }
+
+    @Test func oneHourLoopEndsWithAudioAndVideoUnderAFrameApart() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let mp4 = dir.appendingPathComponent("hour.mp4").path
+        let run = try TestSupport.anchor(["preview", "Scripts/overnight.show.md", "-o", mp4, "--duration", "1h", "--size", "64x64", "--bitrate", "40"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("108000 frames"))
+        // Last video packet end vs last audio sample, as the container has them.
+        let p = try Self.probe(mp4)
+        let video = try #require(p.double(p.stream("video"), "duration")), audio = try #require(p.double(p.stream("audio"), "duration"))
+        #expect(abs(video - 3600) < 1e-6)
+        #expect(abs(video - audio) < 1.0 / 30, "video \(video) s, audio \(audio) s")
+    }
+
+    @Test func badInputIsRefusedClearlyAndLeavesNoFile() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let out = dir.appendingPathComponent("x.mp4").path
+        let unwritable = try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", "/nonexistent/x.mp4"])
+        #expect(unwritable.status == 1 && unwritable.stderr.contains("cannot write /nonexistent/x.mp4"))
+        let odd = try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", out, "--size", "321x180"])
+        #expect(odd.status == 64 && odd.stderr.contains("even sides"))
+        let fps = try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", out, "--fps", "0"])
+        #expect(fps.status == 64 && fps.stderr.contains("--fps"))
+        let container = try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", dir.appendingPathComponent("x.avi").path])
+        #expect(container.status == 64 && container.stderr.contains(".mp4, .mov or .mkv"))
+        let chat = try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", out, "--chat", TestSupport.sharedFixture("chat-sample.jsonl")])
+        #expect(chat.status == 1 && chat.stderr.contains("--chat needs the chat responder"))
+
+        // A full disk mid-file: the output is a link to /dev/full, where every write fails.
+        let full = dir.appendingPathComponent("full.mp4").path
+        try FileManager.default.createSymbolicLink(atPath: full, withDestinationPath: "/dev/full")
+        let diskFull = try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", full, "--duration", "2s", "--size", "160x90"])
+        #expect(diskFull.status == 1 && diskFull.stderr.contains("No space left on device"), "\(diskFull.stderr)")
+
+        let broken = dir.appendingPathComponent("broken.show.md")
+        try "---\ntitle: Broken\n---\n# Hello\n[prise] Only {product.price today\n".write(to: broken, atomically: true, encoding: .utf8)
+        let refused = try TestSupport.anchor(["preview", broken.path, "-o", out])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("broken.show.md:5:14: error"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out), "nothing is written for a show with errors")
+    }
+}

@@ -1,0 +1,119 @@
+import AnchorCore
+@testable import AnchorMedia
+import AnchorTestSupport
+import Foundation
+import Testing
+
+/// A moving gradient, BGRA.
+func testFrame(_ w: Int, _ h: Int, _ n: Int) -> [UInt8] {
+    var px = [UInt8](repeating: 255, count: w * h * 4)
+    for y in 0..<h {
+        for x in 0..<w {
+            let i = (y * w + x) * 4
+            px[i] = UInt8((x + n * 4) & 0xFF); px[i + 1] = UInt8((y * 2) & 0xFF); px[i + 2] = UInt8((x + y + n) & 0xFF)
+        }
+    }
+    return px
+}
+
+@Suite struct AVCFormatTests {
+    @Test func annexBAndAVCCRoundTrip() {
+        let annexB = Data([0, 0, 0, 1, 0x67, 1, 2, 0, 0, 1, 0x68, 3, 0, 0, 0, 1, 0x65, 4, 5, 6])
+        let units = AVCFormat.nalUnits(annexB: annexB)
+        #expect(units == [Data([0x67, 1, 2]), Data([0x68, 3]), Data([0x65, 4, 5, 6])])
+        #expect(units.map(AVCFormat.type) == [7, 8, 5])
+        let avcc = AVCFormat.avcc(units)
+        #expect(avcc == Data([0, 0, 0, 3, 0x67, 1, 2, 0, 0, 0, 2, 0x68, 3, 0, 0, 0, 4, 0x65, 4, 5, 6]))
+        #expect(AVCFormat.nalUnits(annexB: AVCFormat.annexB(avcc: avcc)) == units)
+    }
+
+    @Test func decoderConfigurationRecord() {
+        let sps = Data([0x67, 0x64, 0x00, 0x1F, 0xAC]), pps = Data([0x68, 0xEE, 0x3C, 0x80])
+        let record = [UInt8](AVCFormat.decoderConfigurationRecord(sps: sps, pps: pps))
+        #expect(record[0...5] == [1, 0x64, 0x00, 0x1F, 0xFF, 0xE1])
+        #expect(record[6...7] == [0, 5] && record[13] == 1 && record[14...15] == [0, 4])
+        #expect(record.count == 6 + 2 + 5 + 1 + 2 + 4)
+    }
+}
+
+@Suite struct EncoderTests {
+    @Test func keyframesEveryTwoSecondsAndOnRequest() throws {
+        var settings = VideoSettings(width: 160, height: 96, fps: 10)
+        settings.bitrateKbps = 300
+        let encoder = try VideoEncoder(settings)
+        let record = [UInt8](encoder.decoderConfiguration)
+        #expect(record.first == 1 && record[1] == 100) // High profile
+        var packets: [EncodedPacket] = []
+        for n in 0..<50 {
+            let frame = testFrame(160, 96, n)
+            if n == 33 { encoder.forceKeyframe() }
+            packets += frame.withUnsafeBytes { encoder.encode(bgra: $0.baseAddress!, stride: 160 * 4, index: Int64(n)) }
+        }
+        packets += encoder.flush()
+        #expect(packets.count == 50)
+        let keys = packets.filter(\.isKeyframe).map(\.pts)
+        // Every 2 s (20 frames), plus the forced one; the interval restarts from a forced keyframe.
+        #expect(keys == [0, 20, 33])
+        // Live settings: no B-frames, so decoding order is presentation order.
+        #expect(packets.allSatisfy { $0.pts == $0.dts })
+        // Samples are AVCC: the lengths add up to the packet.
+        for p in packets {
+            var i = 0
+            let b = [UInt8](p.data)
+            while i + 4 <= b.count { i += 4 + (Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3])) }
+            #expect(i == b.count)
+        }
+        #expect(throws: MediaError.self) { try VideoEncoder(VideoSettings(width: 161, height: 96, fps: 10)) }
+    }
+
+    @Test func aacFramesAreTimedInSamples() throws {
+        let audio = try AudioEncoder()
+        #expect(audio.frameSize == 1024)
+        #expect(!audio.extradata.isEmpty)
+        let tone = (0..<48_000).map { Float(sin(Double($0) * 2 * .pi * 440 / 48_000) * 0.3) }
+        var packets = audio.encode(tone[...])
+        packets += audio.flush()
+        #expect(packets.count >= 47 && packets.count <= 50)
+        for (a, b) in zip(packets, packets.dropFirst()) { #expect(b.pts - a.pts == 1024) }
+        #expect(packets.first?.pts == -Int64(audio.primingSamples))
+    }
+}
+
+@Suite struct MP4WriterTests {
+    @Test func writesAFileFFprobeReadsWithChapters() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let path = dir.appendingPathComponent("t.mp4").path
+        let video = try VideoEncoder(VideoSettings(width: 160, height: 96, fps: 10))
+        let audio = try AudioEncoder()
+        let writer = try MP4Writer(path: path, video: video, audio: audio, title: "Test show",
+                                   chapters: [.init(title: "One", start: 0, end: 1500), .init(title: "Two", start: 1500, end: 3000)])
+        var audioPackets = audio.encode(ArraySlice((0..<(48_000 * 3)).map { Float(sin(Double($0) / 20) * 0.2) })) + audio.flush()
+        for n in 0..<30 {
+            let frame = testFrame(160, 96, n)
+            for p in frame.withUnsafeBytes({ video.encode(bgra: $0.baseAddress!, stride: 640, index: Int64(n)) }) { try writer.write(p) }
+            while let a = audioPackets.first, a.pts < Int64((n + 1) * 4_800) { try writer.write(a); audioPackets.removeFirst() }
+        }
+        for p in video.flush() { try writer.write(p) }
+        for a in audioPackets { try writer.write(a) }
+        try writer.finish(endMilliseconds: 3000)
+        let probe = try TestSupport.tool("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name,width,height:format_tags=title", "-show_chapters", "-of", "compact", path])
+        #expect(probe.stdout.contains("codec_name=h264|width=160|height=96"))
+        #expect(probe.stdout.contains("codec_name=aac"))
+        #expect(probe.stdout.contains("tag:title=One") && probe.stdout.contains("tag:title=Two"))
+        #expect(probe.stdout.contains("tag:title=Test show"))
+        let decode = try TestSupport.tool("ffmpeg", ["-v", "error", "-i", path, "-f", "null", "-"])
+        #expect(decode.stderr.isEmpty && decode.status == 0)
+    }
+
+    @Test func unwritablePathIsAClearError() throws {
+        let video = try VideoEncoder(VideoSettings(width: 160, height: 96, fps: 10))
+        let audio = try AudioEncoder()
+        do {
+            _ = try MP4Writer(path: "/nonexistent/dir/x.mp4", video: video, audio: audio, title: "x", chapters: [])
+            Issue.record("an unwritable path was accepted")
+        } catch {
+            #expect("\(error)".contains("cannot write /nonexistent/dir/x.mp4"))
+        }
+    }
+}
