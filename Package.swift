@@ -12,12 +12,15 @@ let package = Package(
         .library(name: "AnchorVoice", targets: ["AnchorVoice"]),
         .library(name: "AnchorAvatar", targets: ["AnchorAvatar"]),
         .library(name: "AnchorMedia", targets: ["AnchorMedia"]),
+        .library(name: "AnchorStream", targets: ["AnchorStream"]),
         .library(name: "AnchorEngine", targets: ["AnchorEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(name: "CEspeak", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
@@ -38,12 +41,22 @@ let package = Package(
         .target(name: "AnchorVoice", dependencies: ["AnchorCore", "CEspeak", "CAV", "CEbur128"]),
         .target(name: "AnchorAvatar", dependencies: ["AnchorCore", "CCairo", "CRsvg"]),
         .target(name: "AnchorMedia", dependencies: ["AnchorCore", "CX264", "CAV"]),
-        .target(name: "AnchorEngine", dependencies: ["AnchorCore", "AnchorScript", "AnchorStore", "AnchorVoice", "AnchorAvatar", "AnchorMedia"]),
+        .target(
+            name: "AnchorStream",
+            dependencies: [
+                "AnchorCore", "AnchorMedia",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .target(name: "AnchorEngine", dependencies: ["AnchorCore", "AnchorScript", "AnchorStore", "AnchorVoice", "AnchorAvatar", "AnchorMedia", "AnchorStream"]),
         .executableTarget(
             name: "anchor",
             dependencies: [
-                "AnchorCore", "AnchorScript", "AnchorStore", "AnchorVoice", "AnchorAvatar", "AnchorMedia", "AnchorEngine",
+                "AnchorCore", "AnchorScript", "AnchorStore", "AnchorVoice", "AnchorAvatar", "AnchorMedia", "AnchorStream", "AnchorEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .target(name: "AnchorTestSupport", path: "Tests/Support"),
@@ -57,6 +70,14 @@ let package = Package(
         .testTarget(name: "AnchorVoiceTests", dependencies: ["AnchorVoice", "AnchorCore", "AnchorScript", "AnchorTestSupport"]),
         .testTarget(name: "AnchorAvatarTests", dependencies: ["AnchorAvatar", "AnchorEngine", "AnchorCore", "AnchorScript", "AnchorStore", "AnchorTestSupport"]),
         .testTarget(name: "AnchorMediaTests", dependencies: ["AnchorMedia", "AnchorCore", "AnchorTestSupport"]),
+        .testTarget(
+            name: "AnchorStreamTests",
+            dependencies: [
+                "AnchorStream", "AnchorMedia", "AnchorTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "AnchorCLITests", dependencies: ["AnchorCore", "AnchorTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -7,9 +7,9 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check show scripts for errors, like a compiler.",
         discussion: """
-        Reports every problem as file:line:col with the source line and a caret, and exits 1
-        when any show has errors (a show with errors never airs). Folders are searched for
-        *.show.md files. Products are checked against --catalog, --db, the show's 'catalog:'
+        Reports every problem as file:line:col with the source line and a caret, and exits 1 \
+        when any show has errors (a show with errors never airs). Folders are searched for \
+        *.show.md files. Products are checked against --catalog, --db, the show's 'catalog:' \
         key, or ./anchor.db, in that order.
 
         Examples:

@@ -9,7 +9,7 @@ struct Frame: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render one still of a show at a moment, as PNG.",
         discussion: """
-        The show is spoken up to that moment so the mouth, gestures and overlays are exactly
+        The show is spoken up to that moment so the mouth, gestures and overlays are exactly \
         what the stream shows then.
 
         Examples:

@@ -5,7 +5,7 @@ struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a new anchor project: a show, a catalog, and placeholders for chat rules and a schedule.",
         discussion: """
-        The new project passes 'anchor check' as it is. Existing files are never overwritten
+        The new project passes 'anchor check' as it is. Existing files are never overwritten \
         unless --force is given.
 
         Example:

@@ -7,7 +7,7 @@ struct Narrate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print what a show will say: segments, lines with their intent and why, stress and cues.",
         discussion: """
-        The same seed always gives the same narration; change --seed to hear other {a|b} variants.
+        The same seed always gives the same narration; change --seed to hear other {a|b} variants. \
         Shows with errors print their diagnostics and exit 1.
 
         Examples:

@@ -12,7 +12,7 @@ struct Preview: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render a show to a video file offline, faster than real time, to see and hear it before it airs.",
         discussion: """
-        H.264 (x264) and AAC in MP4 with a chapter per segment; audio is the clock, so sound and
+        H.264 (x264) and AAC in MP4 with a chapter per segment; audio is the clock, so sound and \
         picture stay in sync to the sample. Ctrl-C stops early and still leaves a playable file.
 
         Examples:

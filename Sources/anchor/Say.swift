@@ -8,7 +8,7 @@ struct Say: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Speak a line or a segment of a show to a WAV file, with its timeline.",
         discussion: """
-        The text uses the script's inline syntax: *stress*, {pause 400ms}, {a|b}; --plain reads
+        The text uses the script's inline syntax: *stress*, {pause 400ms}, {a|b}; --plain reads \
         it literally. Without --intent the line is tagged automatically, as in a show.
 
         Examples:

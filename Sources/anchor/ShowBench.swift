@@ -10,10 +10,10 @@ struct ShowBench: AsyncParsableCommand {
         commandName: "show",
         abstract: "End to end: render a fixed show to MP4 and compare the CPU it took with ffmpeg's x264 alone on the same frames.",
         discussion: """
-        Renders the show twice — frames drawn on a second thread while x264 encodes (what
-        'anchor preview' does), then everything on one thread — and reports × real time, CPU
-        by stage, and total CPU divided by the CPU of 'ffmpeg -c:v libx264' with identical
-        settings (preset, zerolatency, CBR, GOP, one thread) encoding the identical frames,
+        Renders the show twice — frames drawn on a second thread while x264 encodes (what \
+        'anchor preview' does), then everything on one thread — and reports × real time, CPU \
+        by stage, and total CPU divided by the CPU of 'ffmpeg -c:v libx264' with identical \
+        settings (preset, zerolatency, CBR, GOP, one thread) encoding the identical frames, \
         piped in as BGRA. Targets at 1280x720@30: ≥ 4× real time, CPU ≤ 1.3× x264 alone.
         """
     )

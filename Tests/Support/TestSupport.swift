@@ -83,3 +83,63 @@ public enum TestSupport {
                    stderr: String(decoding: stderrData, as: UTF8.self))
     }
 }
+
+/// A process left running while the test goes on (a receiver, a live stream); `wait()`
+/// collects its exit status and output.
+public final class BackgroundRun: @unchecked Sendable {
+    public let process = Process()
+    private let group = DispatchGroup()
+    private var out = Data(), err = Data()
+    public let started = Date()
+
+    public init(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? TestSupport.packageRoot
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        process.environment = env
+        let o = Pipe(), e = Pipe()
+        process.standardOutput = o
+        process.standardError = e
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        group.enter()
+        DispatchQueue.global().async { self.out = o.fileHandleForReading.readDataToEndOfFile(); self.group.leave() }
+        group.enter()
+        DispatchQueue.global().async { self.err = e.fileHandleForReading.readDataToEndOfFile(); self.group.leave() }
+    }
+
+    /// Waits for the process (killing it after `timeout` seconds) and returns what it printed.
+    public func wait(timeout: TimeInterval = 120) -> TestSupport.Run {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            process.terminate()
+            let grace = Date().addingTimeInterval(3)
+            while process.isRunning, Date() < grace { Thread.sleep(forTimeInterval: 0.05) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        process.waitUntilExit()
+        group.wait()
+        return TestSupport.Run(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                               stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    public func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+}
+
+extension TestSupport {
+    /// Starts the CLI in the background.
+    public static func launchAnchor(_ arguments: [String]) throws -> BackgroundRun {
+        try BackgroundRun(anchorBinary, arguments)
+    }
+
+    /// Starts a tool from the PATH in the background.
+    public static func launchTool(_ name: String, _ arguments: [String], in directory: URL? = nil) throws -> BackgroundRun {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
+            .map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let path else { throw ToolMissing(name: name) }
+        return try BackgroundRun(path, arguments, in: directory)
+    }
+}

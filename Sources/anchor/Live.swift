@@ -1,0 +1,155 @@
+import AnchorAvatar
+import AnchorCore
+import AnchorEngine
+import AnchorMedia
+import AnchorStream
+import ArgumentParser
+import Foundation
+import NIOPosix
+
+struct Live: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Play a show in real time and push it as a live stream (RTMP/RTMPS) to one or more ingests.",
+        discussion: """
+        Each --push destination has its own queue and reconnects on its own (0.5 s backoff \
+        doubling to 30 s, with jitter); the show keeps time whatever the network does. Stream \
+        keys and query tokens are never printed. Ctrl-C or SIGTERM end the stream cleanly \
+        (FCUnpublish, deleteStream).
+
+        Exit codes: 0 every destination published; 1 the show or a URL has errors; 2 a \
+        destination was refused or never reached; 64 a bad command line.
+
+        Examples:
+          anchor live Scripts/demo.show.md --push rtmp://127.0.0.1/live/test
+          anchor live Scripts/overnight.show.md --push "$INGEST_1" --push "$INGEST_2" --size 720x1280
+          anchor live Scripts/demo.show.md --push rtmps://live.example.com:443/app/KEY --duration 10m
+        """
+    )
+
+    @Argument(help: "The show.")
+    var show: String
+
+    @Option(name: .customLong("push"), help: "Ingest URL: rtmp://HOST[:PORT]/APP/KEY or rtmps://… (repeat for several).")
+    var pushes: [String] = []
+
+    @Option(help: "Stop after this long (90s, 10m, 1h); default: the show once, a looping show for 24 h.")
+    var duration: String?
+
+    @Option(help: "Frame size, WIDTHxHEIGHT (1280x720 landscape, 720x1280 portrait).")
+    var size = "1280x720"
+
+    @Option(help: "Frames per second.")
+    var fps = 30
+
+    @Option(help: "Video bit rate in kb/s (constant, one-second VBV buffer).")
+    var bitrate = 2_500
+
+    @Option(help: "x264 preset.")
+    var preset = "veryfast"
+
+    @Option(help: "Seed for variants, particles and blinks.")
+    var seed: UInt64?
+
+    @Option(help: "Background: studio, green, #RRGGBB or an image file.")
+    var background: String?
+
+    @Option(help: "Avatar folder name in Models/ (default: the show's).")
+    var avatar: String?
+
+    @Option(help: "A PEM file of certificates to trust for rtmps:// besides the system's (a private ingest).")
+    var tlsCA: String?
+
+    @OptionGroup var catalogOptions: CatalogOptions
+
+    func run() async throws {
+        let started = ContinuousClock.now
+        guard !pushes.isEmpty else { throw ValidationError("give at least one --push rtmp://HOST/APP/KEY") }
+        let (w, h, samples) = try RenderOptions.validate(size: size, fps: fps, duration: duration)
+        var urls: [StreamURL] = []
+        for text in pushes {
+            do { urls.append(try StreamURL(text)) } catch {
+                Terminal.error("error: \(error)")
+                throw ExitCode(1)
+            }
+        }
+        let loaded = try ShowLoader(path: show, catalogOptions: catalogOptions, seed: seed).load()
+        let (folder, bg) = try loaded.stage(showPath: show, avatar: avatar, background: background)
+        var video = VideoSettings(width: w, height: h, fps: fps)
+        video.bitrateKbps = bitrate
+        video.preset = preset
+        var options = LiveRenderer.Options(video: video)
+        options.duration = samples
+        options.background = bg
+        if let tlsCA {
+            guard FileManager.default.isReadableFile(atPath: tlsCA) else { throw ValidationError("--tls-ca: cannot read '\(tlsCA)'") }
+            options.trustedCA = tlsCA
+        }
+
+        let stop = Interrupt.install()
+        let line = StatusLine(isTerminal: Terminal.isTTY(STDERR_FILENO))
+        let group = MultiThreadedEventLoopGroup.singleton
+        Terminal.error("going live: \(loaded.rundown.title) → " + urls.map(\.redacted).joined(separator: ", "))
+        let final: LiveRenderer.Status
+        do {
+            final = try await LiveRenderer(rundown: loaded.rundown, catalog: loaded.catalog, avatarFolder: folder)
+                .run(to: urls, options: options, group: group, status: { line.update($0) }, shouldStop: { stop.isSet })
+        } catch {
+            line.finish()
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
+        line.finish()
+        print(String(format: "live for %@ (%.1f s of show), %d frames sent, %d skipped to keep time%@", ProgressBar.clock(final.elapsed),
+                     final.mediaSeconds, final.framesSent, final.framesSkipped, final.interrupted ? "; stopped by signal" : ""))
+        var allPublished = true
+        for d in final.destinations {
+            let first = d.firstSentAt.map { String(format: ", first frame %.2f s after start", LiveRenderer.seconds($0 - started)) } ?? ""
+            print(String(format: "  %@: %d sessions, %d reconnects, %d video + %d audio frames, %.1f MB%@, dropped %d video / %d audio",
+                         d.url, d.sessions, d.reconnects, d.sentVideo, d.sentAudio, Double(d.bytes) / 1e6, first,
+                         d.queue.droppedVideo, d.queue.droppedAudio))
+            for (why, count) in d.errors.sorted(by: { $0.value > $1.value }) { print("    \(count)× \(why)") }
+            if d.sessionStarts.count > 1 {
+                print("    sessions began at stream time " + d.sessionStarts.map { String(format: "%.3f s", Double($0) / 1000) }.joined(separator: ", "))
+            }
+            if d.sessions == 0 {
+                allPublished = false
+                print("    never published: \(d.lastError ?? "no answer")")
+            }
+            if case .failed(let why) = d.state { allPublished = false; print("    refused: \(why)") }
+        }
+        if !allPublished { throw ExitCode(2) }
+    }
+}
+
+/// One line of live status on a terminal (redrawn), or a plain line every 5 s otherwise.
+final class StatusLine: @unchecked Sendable {
+    let isTerminal: Bool
+    private var lastPlain = -5.0
+    private var drawn = false
+
+    init(isTerminal: Bool) { self.isTerminal = isTerminal }
+
+    func update(_ s: LiveRenderer.Status) {
+        let dests = s.destinations.map { d -> String in
+            let state: String
+            switch d.state {
+            case .connecting: state = "connecting"
+            case .publishing: state = "live"
+            case .waiting(let t, let why): state = String(format: "retry in %.1fs (%@)", t, why)
+            case .failed(let why): state = "refused (\(why))"
+            case .finished: state = "ended"
+            }
+            return "\(d.url) \(state), \(d.reconnects) reconnects, dropped \(d.queue.droppedVideo)"
+        }.joined(separator: " | ")
+        let text = String(format: "%@ %.0f kb/s %.1f fps skipped %d | ", ProgressBar.clock(s.mediaSeconds), s.videoKbps, s.fps, s.framesSkipped) + dests
+        if isTerminal {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K● " + text).utf8))
+            drawn = true
+        } else if s.elapsed - lastPlain >= 5 {
+            lastPlain = s.elapsed
+            Terminal.error("status: " + text)
+        }
+    }
+
+    func finish() { if drawn { FileHandle.standardError.write(Data("\n".utf8)) } }
+}

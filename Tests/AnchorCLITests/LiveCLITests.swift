@@ -1,0 +1,233 @@
+import AnchorTestSupport
+import Foundation
+import Testing
+
+/// `anchor live` against real servers on 127.0.0.1: nginx with the RTMP module, ffmpeg as
+/// a puller and as a listening receiver, and a socket that never reads. One at a time: the
+/// stream runs in real time and must not fight the other tests for the CPU.
+@Suite(.serialized) struct LiveCLITests {
+    static let key = "sk_live_9f8e7d6c5b4a"
+
+    struct Summary {
+        var sessions = 0, reconnects = 0, video = 0
+        var firstFrame: Double?
+        var sessionStarts: [Double] = []
+        var framesSkipped = 0
+
+        init(_ stdout: String, url: String) {
+            for line in stdout.split(separator: "\n") {
+                if line.contains("skipped to keep time") {
+                    framesSkipped = Self.number(before: " skipped", in: line) ?? -1
+                }
+                if line.contains(url + ":") {
+                    sessions = Self.number(before: " sessions", in: line) ?? -1
+                    reconnects = Self.number(before: " reconnects", in: line) ?? -1
+                    video = Self.number(before: " video +", in: line) ?? -1
+                    if let r = line.range(of: "first frame ") {
+                        firstFrame = Double(line[r.upperBound...].prefix { $0 != " " })
+                    }
+                }
+                if line.contains("sessions began at stream time") {
+                    sessionStarts = line.split(separator: "time ").last!.split(separator: ",").compactMap {
+                        Double($0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " s", with: ""))
+                    }
+                }
+            }
+        }
+
+        static func number(before marker: String, in line: Substring) -> Int? {
+            guard let r = line.range(of: marker) else { return nil }
+            return Int(line[..<r.lowerBound].split(separator: " ").last ?? "")
+        }
+    }
+
+    static func probe(_ path: String) throws -> (video: String, audio: String, duration: Double) {
+        let v = try TestSupport.tool("ffprobe", ["-v", "error", "-select_streams", "v", "-show_entries", "stream=codec_name,width,height",
+                                                "-of", "csv=p=0", path]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let a = try TestSupport.tool("ffprobe", ["-v", "error", "-select_streams", "a", "-show_entries", "stream=codec_name,sample_rate",
+                                                "-of", "csv=p=0", path]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let d = try TestSupport.tool("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path]).stdout
+        return (v, a, Double(d.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1)
+    }
+
+    static func decodeErrors(_ path: String) throws -> String {
+        let run = try TestSupport.tool("ffmpeg", ["-v", "error", "-i", path, "-f", "null", "-"])
+        return run.stderr + (run.status == 0 ? "" : "exit \(run.status)")
+    }
+
+    @Test func tenSecondsAreRecordedAndPulledCleanlyAndTheKeyIsNeverPrinted() throws {
+        let nginx = try NginxRTMP()
+        defer { nginx.stop() }
+        let url = "rtmp://127.0.0.1:\(nginx.port)/live/\(Self.key)"
+        let pulled = nginx.directory.appendingPathComponent("pull.flv").path
+        // The puller waits for the stream, as a viewer would.
+        // nginx keeps a player waiting for the next publisher: it ends 3 s after the stream does.
+        let puller = try TestSupport.launchTool("ffmpeg", ["-v", "error", "-rw_timeout", "3000000", "-i", url, "-c", "copy", "-f", "flv", pulled])
+        let run = try TestSupport.anchor(["live", "Scripts/demo.show.md", "--push", url, "--duration", "10s", "--size", "640x360"])
+        let pull = puller.wait(timeout: 20)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!(run.stdout + run.stderr).contains(Self.key), "the stream key must never be printed")
+        #expect(!(run.stdout + run.stderr).contains("9f8e7d"), "not even part of it")
+        let summary = Summary(run.stdout, url: "rtmp://127.0.0.1:\(nginx.port)/live/sk…****")
+        #expect(summary.sessions == 1 && summary.reconnects == 0, "\(run.stdout)")
+        #expect(summary.framesSkipped == 0, "\(run.stdout)")
+        let first = try #require(summary.firstFrame, "\(run.stdout)")
+        #expect(first < 1.5, "first frame at the ingest \(first) s after start")
+
+        let recordings = nginx.recordings
+        #expect(recordings.count == 1)
+        for file in recordings.map(\.path) + [pulled] {
+            let p = try Self.probe(file)
+            #expect(p.video == "h264,640,360" && p.audio == "aac,48000", "\(file): \(p)")
+            #expect(p.duration > 8.5 && p.duration < 10.2, "\(file): \(p.duration) s")
+            #expect(try Self.decodeErrors(file).isEmpty, "\(file)")
+        }
+        #expect(pull.status == 0, "\(pull.stderr)")
+    }
+
+    @Test func aServerKilledMidStreamIsRejoinedAndTimeGoesOn() throws {
+        let nginx = try NginxRTMP()
+        defer { nginx.stop() }
+        let url = "rtmp://127.0.0.1:\(nginx.port)/live/\(Self.key)"
+        let live = try TestSupport.launchAnchor(["live", "Scripts/overnight.show.md", "--push", url, "--duration", "14s", "--size", "320x180"])
+        Thread.sleep(forTimeInterval: 4)
+        nginx.kill()
+        Thread.sleep(forTimeInterval: 3)
+        try nginx.start()
+        let back = Date().timeIntervalSince(live.started)
+        let run = live.wait(timeout: 40)
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        let summary = Summary(run.stdout, url: "rtmp://127.0.0.1:\(nginx.port)/live/sk…****")
+        #expect(summary.sessions == 2, "\(run.stdout)")
+        #expect(summary.sessionStarts.count == 2, "\(run.stdout)")
+        let recordings = nginx.recordings
+        #expect(recordings.count == 2)
+        for r in recordings { #expect(try Self.decodeErrors(r.path).isEmpty) }
+        if summary.sessionStarts.count == 2, let firstDuration = recordings.first.map({ try? Self.probe($0.path).duration }) ?? nil {
+            let resumed = summary.sessionStarts[1]
+            // Stream time went on through the outage: the second session starts after the first
+            // recording plus the three seconds down, not at zero.
+            #expect(resumed > firstDuration + 2.5, "second session at \(resumed) s; first recording \(firstDuration) s")
+            // …and within 2 s of the server being back (stream time never runs ahead of the clock).
+            #expect(resumed < back + 2, "resumed at \(resumed) s, server back at \(back) s")
+        }
+    }
+
+    @Test func aFrozenServerIsDetectedAsHalfOpenAndRejoined() throws {
+        let nginx = try NginxRTMP()
+        defer { nginx.stop() }
+        let url = "rtmp://127.0.0.1:\(nginx.port)/live/\(Self.key)"
+        // The socket stays open but nothing is read or acknowledged, as with a dead NAT path.
+        let live = try TestSupport.launchAnchor(["live", "Scripts/overnight.show.md", "--push", url, "--duration", "26s", "--size", "320x180"])
+        Thread.sleep(forTimeInterval: 5)
+        nginx.signal(SIGSTOP)
+        Thread.sleep(forTimeInterval: 14)
+        nginx.signal(SIGCONT)
+        let run = live.wait(timeout: 60)
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("half-open connection") || run.stdout.contains("stopped reading"), "\(run.stdout)")
+        let summary = Summary(run.stdout, url: "rtmp://127.0.0.1:\(nginx.port)/live/sk…****")
+        #expect(summary.sessions >= 2, "\(run.stdout)")
+        #expect(summary.framesSkipped == 0, "the show kept time: \(run.stdout)")
+    }
+
+    @Test func ctrlCEndsTheStreamCleanly() throws {
+        let nginx = try NginxRTMP()
+        defer { nginx.stop() }
+        let live = try TestSupport.launchAnchor(["live", "Scripts/demo.show.md", "--push", "rtmp://127.0.0.1:\(nginx.port)/live/\(Self.key)",
+                                                 "--duration", "60s", "--size", "160x90"])
+        Thread.sleep(forTimeInterval: 3)
+        live.signal(SIGINT)
+        let run = live.wait(timeout: 15)
+        #expect(run.status == 0 && run.stdout.contains("stopped by signal"), "\(run.stdout)\n\(run.stderr)")
+        #expect(Date().timeIntervalSince(live.started) < 10)
+        let log = try String(contentsOf: nginx.directory.appendingPathComponent("error.log"), encoding: .utf8)
+        // A clean end: on the publishing connection our deleteStream arrives before the
+        // disconnect (nginx logs one after an abrupt close too, but only after "disconnect").
+        let lines = log.split(separator: "\n")
+        let publish = try #require(lines.first { $0.contains("publish: name=") })
+        let connection = try #require(publish.split(separator: " ").first { $0.hasPrefix("*") })
+        let events = lines.filter { $0.contains(" \(connection) ") }.compactMap { line in
+            ["deleteStream", "disconnect"].first { line.contains($0) }
+        }
+        #expect(events.first == "deleteStream", "\(events)")
+        let recording = try #require(nginx.recordings.first)
+        #expect(try Self.decodeErrors(recording.path).isEmpty)
+    }
+
+    @Test func ffmpegListeningIsASecondIndependentReceiver() throws {
+        let port = try TestSupport.freePort()
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let out = dir.appendingPathComponent("listen.flv").path
+        let second = try TestSupport.launchTool("ffmpeg", ["-v", "error", "-listen", "1", "-f", "flv", "-i",
+                                                           "rtmp://127.0.0.1:\(port)/live/\(Self.key)", "-c", "copy", out])
+        // No probe connection (ffmpeg listens for exactly one); anchor retries until it is up.
+        Thread.sleep(forTimeInterval: 0.5)
+        let run = try TestSupport.anchor(["live", "Scripts/demo-zh.show.md", "--push", "rtmp://127.0.0.1:\(port)/live/\(Self.key)",
+                                          "--duration", "4s", "--size", "320x180"])
+        _ = second.wait(timeout: 15)
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        let p = try Self.probe(out)
+        #expect(p.video == "h264,320,180" && p.audio == "aac,48000", "\(p)")
+        #expect(p.duration > 3 && p.duration < 4.3)
+        #expect(try Self.decodeErrors(out).isEmpty)
+    }
+
+    @Test func aDestinationThatNeverReadsDoesNotSlowTheOther() throws {
+        let nginx = try NginxRTMP()
+        defer { nginx.stop() }
+        let hole = try TestSupport.blackHole()
+        defer { close(hole.fd) }
+        let good = "rtmp://127.0.0.1:\(nginx.port)/live/\(Self.key)"
+        let run = try TestSupport.anchor(["live", "Scripts/demo.show.md", "--push", "rtmp://127.0.0.1:\(hole.port)/live/\(Self.key)",
+                                          "--push", good, "--duration", "8s", "--size", "320x180"])
+        #expect(run.status == 2, "the silent destination never published: \(run.stdout)")
+        #expect(run.stdout.contains("never published: no answer from the server in time"), "\(run.stdout)")
+        let summary = Summary(run.stdout, url: "rtmp://127.0.0.1:\(nginx.port)/live/sk…****")
+        // 8 s at 30 fps, less the moment it takes to connect.
+        #expect(summary.video >= 220, "\(run.stdout)")
+        let recording = try #require(nginx.recordings.first)
+        #expect(try Self.probe(recording.path).duration > 7)
+    }
+
+    @Test func rtmpsWithATrustedCertificateAndATLSErrorWithout() throws {
+        let nginx = try NginxRTMP()
+        defer { nginx.stop() }
+        let url = "rtmps://127.0.0.1:\(nginx.tlsPort)/live/\(Self.key)"
+        let run = try TestSupport.anchor(["live", "Scripts/demo.show.md", "--push", url, "--tls-ca", nginx.certificate,
+                                          "--duration", "4s", "--size", "320x180"])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        let recording = try #require(nginx.recordings.first)
+        #expect(try Self.probe(recording.path).video == "h264,320,180")
+        #expect(try Self.decodeErrors(recording.path).isEmpty)
+
+        // Without the certificate the server is not trusted: a TLS error, retried, never published.
+        let untrusted = try TestSupport.anchor(["live", "Scripts/demo.show.md", "--push", url, "--duration", "2s", "--size", "160x90"])
+        #expect(untrusted.status == 2 && untrusted.stdout.contains("TLS with 127.0.0.1 failed"), "\(untrusted.stdout)")
+        #expect(!(untrusted.stdout + untrusted.stderr).contains(Self.key))
+    }
+
+    @Test func badDestinationsGetClearErrorsAndExitCodes() throws {
+        let scheme = try TestSupport.anchor(["live", "Scripts/demo.show.md", "--push", "http://127.0.0.1/live/\(Self.key)"])
+        #expect(scheme.status == 1 && scheme.stderr.contains("unsupported scheme 'http://'"))
+        #expect(!scheme.stderr.contains(Self.key))
+        let noKey = try TestSupport.anchor(["live", "Scripts/demo.show.md", "--push", "rtmp://127.0.0.1/live"])
+        #expect(noKey.status == 1 && noKey.stderr.contains("has no stream key"))
+        let none = try TestSupport.anchor(["live", "Scripts/demo.show.md"])
+        #expect(none.status == 64 && none.stderr.contains("--push"))
+
+        let closed = try TestSupport.freePort()
+        let refused = try TestSupport.anchor(["live", "Scripts/demo.show.md", "--push", "rtmp://127.0.0.1:\(closed)/live/\(Self.key)",
+                                              "--duration", "2s", "--size", "160x90"])
+        #expect(refused.status == 2 && refused.stdout.contains("connection refused"), "\(refused.stdout)")
+        #expect(refused.stderr.contains("retry in"), "status shows the retry")
+
+        let nginx = try NginxRTMP()
+        defer { nginx.stop() }
+        let wrongApp = try TestSupport.anchor(["live", "Scripts/demo.show.md", "--push", "rtmp://127.0.0.1:\(nginx.port)/nope/\(Self.key)",
+                                               "--duration", "2s", "--size", "160x90"])
+        #expect(wrongApp.status == 2 && wrongApp.stdout.contains("is 'nope' an application on that server?"), "\(wrongApp.stdout)")
+        #expect(!(wrongApp.stdout + wrongApp.stderr).contains(Self.key))
+    }
+}

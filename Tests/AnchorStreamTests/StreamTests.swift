@@ -1,0 +1,203 @@
+@testable import AnchorStream
+import Foundation
+import NIOCore
+import NIOEmbedded
+import Testing
+
+@Suite struct StreamURLTests {
+    @Test func partsAndDefaults() throws {
+        let u = try StreamURL("rtmp://live.example.com/app/abc123")
+        #expect(u.scheme == .rtmp && u.host == "live.example.com" && u.port == 1935 && u.app == "app" && u.streamName == "abc123")
+        #expect(u.tcURL == "rtmp://live.example.com:1935/app")
+        let s = try StreamURL("rtmps://ingest.example.com:4443/live2/inst/KEY-long-secret?token=t0p&sig=s3")
+        #expect(s.scheme == .rtmps && s.port == 4443 && s.app == "live2/inst" && s.streamName == "KEY-long-secret?token=t0p&sig=s3")
+        #expect(try StreamURL("rtmps://a.example.com/live/k").port == 443)
+        #expect(try StreamURL("rtmp://[::1]:1936/live/k").host == "::1")
+    }
+
+    @Test func redactionHidesKeysAndTokens() throws {
+        let s = try StreamURL("rtmps://ingest.example.com/live/sk_live_secretvalue?token=t0p&sig=s3")
+        #expect(s.redacted == "rtmps://ingest.example.com:443/live/sk…****?token=****&sig=****")
+        #expect(!"\(s)".contains("secret") && !"\(s)".contains("t0p"))
+        #expect(try StreamURL("rtmp://h/live/short").redacted.hasSuffix("/live/****"))
+    }
+
+    @Test func badURLsSayWhyWithoutTheKey() {
+        func message(_ text: String) -> String {
+            do { _ = try StreamURL(text); return "" } catch { return error.description }
+        }
+        #expect(message("http://h/live/secretkey").contains("unsupported scheme 'http://'"))
+        #expect(!message("http://h/live/secretkey").contains("secretkey"))
+        #expect(message("rtmp://h/live").contains("no stream key"))
+        #expect(message("rtmp://h:99999/live/k").contains("bad port"))
+        #expect(message("live/key").contains("not a stream URL"))
+        #expect(message("rtmp:///live/k").contains("no host"))
+    }
+}
+
+@Suite struct AMF0Tests {
+    @Test func roundTrip() throws {
+        let values: [AMF0] = [
+            .string("connect"), .number(1), .object([("app", .string("live")), ("tcUrl", .string("rtmp://h/live")), ("n", .number(3.5))]),
+            .null, .boolean(true), .ecmaArray([("width", .number(1280)), ("stereo", .boolean(false))]), .strictArray([.number(1), .string("两")]),
+            .undefined, .string(String(repeating: "x", count: 70_000)),
+        ]
+        let decoded = try AMF0.decodeAll(AMF0.encode(values))
+        #expect(decoded == values)
+        #expect(decoded[2]["app"]?.stringValue == "live")
+    }
+
+    @Test func knownBytes() {
+        // "_result" as AMF0: marker 2, length 7, bytes.
+        let b = AMF0.encode([.string("_result"), .number(1)])
+        #expect(Array(b.readableBytesView) == [0x02, 0x00, 0x07] + Array("_result".utf8) + [0x00, 0x3F, 0xF0, 0, 0, 0, 0, 0, 0])
+    }
+
+    @Test func truncatedInputIsAnErrorNotACrash() {
+        var b = AMF0.encode([.object([("key", .string("value"))])])
+        b.moveWriterIndex(to: b.writerIndex - 3)
+        #expect(throws: AMF0.DecodeError.self) { try AMF0.decodeAll(b) }
+        var deep = ByteBuffer()
+        for _ in 0..<100 { deep.writeInteger(UInt8(0x0A)); deep.writeInteger(UInt32(1)) }
+        #expect(throws: AMF0.DecodeError.self) { try AMF0.decodeAll(deep) }
+    }
+}
+
+@Suite struct ChunkCodecTests {
+    /// Encodes messages with the encoder, then feeds the bytes, in awkward pieces, to the decoder.
+    func roundTrip(_ messages: [RTMPMessage], pieces: Int = 7) throws -> [RTMPMessage] {
+        let encoder = EmbeddedChannel(handler: MessageToByteHandler(RTMPChunkEncoder()))
+        for m in messages { try encoder.writeOutbound(RTMPOutbound.message(m)) }
+        var wire = ByteBuffer()
+        while var b = try encoder.readOutbound(as: ByteBuffer.self) { wire.writeBuffer(&b) }
+        let decoder = EmbeddedChannel(handler: ByteToMessageHandler(RTMPChunkDecoder()))
+        // The decoder first expects the server's handshake.
+        var handshake = ByteBuffer()
+        handshake.writeInteger(UInt8(3))
+        handshake.writeRepeatingByte(0, count: 3072)
+        try decoder.writeInbound(handshake)
+        guard case .handshake? = try decoder.readInbound(as: RTMPInbound.self) else { Issue.record("no handshake"); return [] }
+        while wire.readableBytes > 0 {
+            try decoder.writeInbound(wire.readSlice(length: min(pieces, wire.readableBytes))!)
+        }
+        var out: [RTMPMessage] = []
+        while let item = try decoder.readInbound(as: RTMPInbound.self) {
+            if case .message(let m) = item { out.append(m) }
+        }
+        return out
+    }
+
+    func payload(_ n: Int, seed: UInt8) -> ByteBuffer {
+        var b = ByteBuffer()
+        for i in 0..<n { b.writeInteger(UInt8(truncatingIfNeeded: i &* 31 &+ Int(seed))) }
+        return b
+    }
+
+    @Test func messagesSurviveChunkingAtBothSizes() throws {
+        let messages = [
+            RTMPMessage(.video, streamID: 1, timestamp: 40, payload: payload(300, seed: 1)), // 3 chunks at 128
+            RTMPMessage.control(.setChunkSize, 4096),
+            RTMPMessage(.video, streamID: 1, timestamp: 73, payload: payload(10_000, seed: 2)), // 3 chunks at 4096
+            RTMPMessage(.audio, streamID: 1, timestamp: 0xFFFFFF + 5, payload: payload(5_000, seed: 3)), // extended timestamp
+            RTMPMessage(.commandAMF0, payload: AMF0.encode([.string("onStatus")])),
+            RTMPMessage(type: 9, streamID: 1, timestamp: 1, chunkStreamID: 400, payload: payload(10, seed: 4)), // 3-byte basic header
+        ]
+        let back = try roundTrip(messages)
+        #expect(back.count == messages.count)
+        for (a, b) in zip(messages, back) {
+            #expect(a.type == b.type && a.streamID == b.streamID && a.timestamp == b.timestamp && a.chunkStreamID == b.chunkStreamID)
+            #expect(a.payload == b.payload)
+        }
+    }
+
+    @Test func headerCompressionFromServersIsUnderstood() throws {
+        // A server may send type-1/2/3 headers with deltas: build them by hand.
+        let decoder = EmbeddedChannel(handler: ByteToMessageHandler(RTMPChunkDecoder()))
+        var b = ByteBuffer()
+        b.writeInteger(UInt8(3))
+        b.writeRepeatingByte(0, count: 3072)
+        // fmt 0 on csid 3: ts 1000, len 2, type 20, stream 0
+        b.writeBytes([0x03, 0x00, 0x03, 0xE8, 0x00, 0x00, 0x02, 20, 0, 0, 0, 0, 0xAA, 0xBB])
+        // fmt 2 on csid 3: delta 10, same length/type
+        b.writeBytes([0x83, 0x00, 0x00, 0x0A, 0xCC, 0xDD])
+        // fmt 3 on csid 3: a new message with the same delta
+        b.writeBytes([0xC3, 0xEE, 0xFF])
+        try decoder.writeInbound(b)
+        var stamps: [UInt32] = []
+        while let item = try decoder.readInbound(as: RTMPInbound.self) {
+            if case .message(let m) = item { stamps.append(m.timestamp); #expect(m.payload.readableBytes == 2) }
+        }
+        #expect(stamps == [1000, 1010, 1020])
+    }
+
+    @Test func notRTMPIsAClearError() throws {
+        let decoder = EmbeddedChannel(handler: ByteToMessageHandler(RTMPChunkDecoder()))
+        var b = ByteBuffer()
+        b.writeString("HTTP/1.1 400 Bad Request\r\n")
+        b.writeRepeatingByte(0x20, count: 3100)
+        #expect(throws: RTMPProtocolError.self) { try decoder.writeInbound(b) }
+    }
+}
+
+@Suite struct QueueTests {
+    func video(_ ts: UInt32, key: Bool = false) -> StreamPacket { StreamPacket(kind: .video, timestamp: ts, isKeyframe: key, data: Data([1])) }
+    func audio(_ ts: UInt32) -> StreamPacket { StreamPacket(kind: .audio, timestamp: ts, isKeyframe: true, data: Data([2])) }
+
+    @Test func startsAtAKeyframeAndDropsTheBacklogWhenFull() async {
+        let q = PacketQueue(capacityMs: 1_000)
+        q.push(video(0, key: true))
+        #expect(q.depthMs == 0, "not accepting before a session publishes")
+        q.start()
+        q.push(audio(0)); q.push(video(33)) // before the keyframe: not sent, not counted
+        q.push(video(66, key: true)); q.push(audio(70)); q.push(video(100))
+        #expect(q.counts.droppedVideo == 0 && q.counts.droppedAudio == 0)
+        #expect(await q.next()?.timestamp == 66)
+        #expect(await q.next()?.timestamp == 70)
+        // A reader that stops reading: more than a second piles up, then it is all dropped.
+        for t in stride(from: UInt32(133), through: 1_300, by: 33) { q.push(video(t)) }
+        #expect(q.counts.overflows == 1)
+        #expect(q.counts.droppedVideo > 30)
+        q.push(video(1_333)) // still waiting for a keyframe: dropped and counted
+        q.push(video(1_366, key: true))
+        #expect(await q.next()?.timestamp == 1_366)
+    }
+
+    @Test func closeEndsTheReaderAndCancelWakesIt() async {
+        let q = PacketQueue()
+        q.start()
+        q.push(video(0, key: true))
+        q.close()
+        #expect(await q.next()?.timestamp == 0)
+        #expect(await q.next() == nil)
+        let idle = PacketQueue()
+        idle.start()
+        let task = Task { await idle.next() }
+        try? await Task.sleep(for: .milliseconds(50))
+        task.cancel()
+        #expect(await task.value == nil)
+    }
+
+    @Test func backoffGrowsToTheCapWithJitter() {
+        var b = Backoff()
+        let delays = (0..<12).map { _ in b.next() }
+        #expect(delays[0] >= 0.5 * 0.85 && delays[0] <= 0.5 * 1.15)
+        #expect(delays[3] >= 4 * 0.85 && delays[3] <= 4 * 1.15)
+        #expect(delays.allSatisfy { $0 <= 30 } && delays.last! >= 25)
+        b.reset()
+        #expect(b.next() <= 0.575)
+    }
+}
+
+@Suite struct FLVTests {
+    @Test func videoAndAudioTagHeaders() {
+        let key = FLV.videoFrame(Data([0, 0, 0, 1, 0x65]), keyframe: true)
+        #expect(Array(key.readableBytesView.prefix(5)) == [0x17, 0x01, 0, 0, 0])
+        let inter = FLV.videoFrame(Data([0, 0, 0, 1, 0x41]), keyframe: false)
+        #expect(inter.readableBytesView.first == 0x27)
+        #expect(Array(FLV.videoSequenceHeader(Data([1, 0x64])).readableBytesView.prefix(2)) == [0x17, 0x00])
+        #expect(Array(FLV.audioSequenceHeader(Data([0x11, 0x88])).readableBytesView) == [0xAF, 0x00, 0x11, 0x88])
+        #expect(Array(FLV.audioFrame(Data([9])).readableBytesView) == [0xAF, 0x01, 9])
+        let meta = try? AMF0.decodeAll(FLV.metadata(.init(width: 1280, height: 720, fps: 30, videoKbps: 2500, audioKbps: 128)))
+        #expect(meta?[1].stringValue == "onMetaData" && meta?[2]["width"]?.numberValue == 1280 && meta?[2]["videocodecid"]?.numberValue == 7)
+    }
+}
