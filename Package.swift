@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "AnchorVoice", targets: ["AnchorVoice"]),
         .library(name: "AnchorAvatar", targets: ["AnchorAvatar"]),
         .library(name: "AnchorMedia", targets: ["AnchorMedia"]),
+        .library(name: "AnchorChat", targets: ["AnchorChat"]),
         .library(name: "AnchorStream", targets: ["AnchorStream"]),
         .library(name: "AnchorEngine", targets: ["AnchorEngine"]),
     ],
@@ -42,6 +43,10 @@ let package = Package(
         .target(name: "AnchorAvatar", dependencies: ["AnchorCore", "CCairo", "CRsvg"]),
         .target(name: "AnchorMedia", dependencies: ["AnchorCore", "CX264", "CAV"]),
         .target(
+            name: "AnchorChat",
+            dependencies: ["AnchorCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
             name: "AnchorStream",
             dependencies: [
                 "AnchorCore", "AnchorMedia",
@@ -54,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "anchor",
             dependencies: [
-                "AnchorCore", "AnchorScript", "AnchorStore", "AnchorVoice", "AnchorAvatar", "AnchorMedia", "AnchorStream", "AnchorEngine",
+                "AnchorCore", "AnchorScript", "AnchorStore", "AnchorVoice", "AnchorAvatar", "AnchorMedia", "AnchorStream", "AnchorChat", "AnchorEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -78,6 +83,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "AnchorChatTests", dependencies: ["AnchorChat", "AnchorCore", "AnchorStore", "AnchorTestSupport"]),
         .testTarget(name: "AnchorCLITests", dependencies: ["AnchorCore", "AnchorTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -73,6 +73,16 @@ public final class AnchorDatabase: Sendable {
                 t.column("answer", .text).notNull()
             }
         }
+        m.registerMigration("v2-chat") { db in
+            try db.create(table: "unansweredQuestion") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("askedAt", .datetime).notNull()
+                t.column("user", .text).notNull()
+                t.column("text", .text).notNull()
+                t.column("language", .text).notNull()
+                t.column("productSku", .text)
+            }
+        }
         return m
     }
 }

@@ -72,7 +72,7 @@ struct Preview: AsyncParsableCommand {
     func run() async throws {
         let (w, h, samples) = try RenderOptions.validate(size: size, fps: fps, duration: duration)
         if chat != nil {
-            Terminal.error("error: --chat needs the chat responder, which is not built yet (issue 8); render without --chat for now")
+            Terminal.error("error: --chat is not wired into previews yet: answers are not placed into the rendered show. Try the responder on the log with: anchor chat replay \(chat!)")
             throw ExitCode(1)
         }
         let ext = (output as NSString).pathExtension.lowercased()

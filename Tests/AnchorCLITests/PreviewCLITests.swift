@@ -2,6 +2,7 @@ import AnchorTestSupport
 import Foundation
 import Testing
 
+extension HeavyCLITests {
 /// `anchor preview`, checked by ffprobe and ffmpeg on the files it writes.
 @Suite struct PreviewCLITests {
     struct Probe {
@@ -161,7 +162,7 @@ import Testing
         let container = try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", dir.appendingPathComponent("x.avi").path])
         #expect(container.status == 64 && container.stderr.contains(".mp4, .mov or .mkv"))
         let chat = try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", out, "--chat", TestSupport.sharedFixture("chat-sample.jsonl")])
-        #expect(chat.status == 1 && chat.stderr.contains("--chat needs the chat responder"))
+        #expect(chat.status == 1 && chat.stderr.contains("--chat is not wired into previews yet"))
 
         // A full disk mid-file: the output is a link to /dev/full, where every write fails.
         let full = dir.appendingPathComponent("full.mp4").path
@@ -176,4 +177,5 @@ import Testing
         #expect(refused.stderr.contains("broken.show.md:5:14: error"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out), "nothing is written for a show with errors")
     }
+}
 }

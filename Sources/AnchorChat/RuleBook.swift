@@ -1,0 +1,129 @@
+import AnchorCore
+import Foundation
+import Yams
+
+/// Reply rules from `*.rules.yaml`: patterns (keywords, regex, all-of; per language) →
+/// reply variants with intents, and a cooldown.
+public struct RuleBook: Sendable {
+    public struct Rule: Sendable {
+        public var id: String
+        /// Any of these matches (whole words for Latin text, substrings for Chinese).
+        public var any: [String]
+        /// All of these must match too.
+        public var all: [String]
+        public var regex: [String]
+        public var language: ChatText.ChatLanguage?
+        /// Only for short messages (a greeting, not a question that starts with "hi").
+        public var maxWords: Int?
+        public var replies: [ChatText.ChatLanguage: [String]]
+        public var cooldown: Double
+        /// Rules that only apply with no product question in the message.
+        public var yieldsToProductQuestions: Bool
+    }
+
+    public struct LoadError: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    public var rules: [Rule]
+    private let compiled: [[NSRegularExpressionBox]]
+
+    public init(rules: [Rule]) throws(LoadError) {
+        self.rules = rules
+        var c: [[NSRegularExpressionBox]] = []
+        for r in rules {
+            var list: [NSRegularExpressionBox] = []
+            for pattern in r.regex {
+                guard let re = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else {
+                    throw LoadError(description: "rule '\(r.id)': bad regex \(pattern)")
+                }
+                list.append(NSRegularExpressionBox(re))
+            }
+            c.append(list)
+        }
+        compiled = c
+    }
+
+    /// Loads every `*.rules.yaml` in a folder, or one file.
+    public static func load(_ path: String) throws(LoadError) -> RuleBook {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw LoadError(description: "\(path): no such file or folder") }
+        let files = isDir.boolValue
+            ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".rules.yaml") }.sorted().map { path + "/" + $0 }
+            : [path]
+        var rules: [Rule] = []
+        for f in files { rules += try parse(file: f) }
+        return try RuleBook(rules: rules)
+    }
+
+    static func parse(file: String) throws(LoadError) -> [Rule] {
+        let text: String
+        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch { throw LoadError(description: "\(file): cannot read") }
+        let root: Any?
+        do { root = try Yams.load(yaml: text) } catch { throw LoadError(description: "\(file): \(error)") }
+        guard let dict = root as? [String: Any], let list = dict["rules"] as? [[String: Any]] else {
+            throw LoadError(description: "\(file): expected a 'rules:' list")
+        }
+        return try list.enumerated().map { (i, r) throws(LoadError) -> Rule in
+            let id = r["id"] as? String ?? "rule-\(i + 1)"
+            func strings(_ key: String) -> [String] {
+                if let s = r[key] as? String { return [s] }
+                return (r[key] as? [Any])?.map { "\($0)" } ?? []
+            }
+            var replies: [ChatText.ChatLanguage: [String]] = [:]
+            if let byLang = r["reply"] as? [String: Any] {
+                for (k, v) in byLang {
+                    guard let lang = ChatText.ChatLanguage(rawValue: k) else { throw LoadError(description: "\(file): rule '\(id)': reply language '\(k)' (use en or zh)") }
+                    replies[lang] = (v as? [Any])?.map { "\($0)" } ?? [(v as? String) ?? ""]
+                }
+            } else if let list = r["reply"] as? [Any] {
+                replies[.en] = list.map { "\($0)" }
+            }
+            guard !replies.isEmpty else { throw LoadError(description: "\(file): rule '\(id)' has no reply") }
+            let any = strings("any"), regex = strings("regex")
+            guard !any.isEmpty || !regex.isEmpty else { throw LoadError(description: "\(file): rule '\(id)' needs 'any' keywords or a 'regex'") }
+            var cooldown = 0.0
+            if let c = r["cooldown"] {
+                let s = "\(c)"
+                cooldown = Double(s.trimmingCharacters(in: CharacterSet.letters)) ?? 0
+                if s.hasSuffix("m") { cooldown *= 60 }
+            }
+            return Rule(id: id, any: any.map { ChatText($0).normalized }, all: strings("all").map { ChatText($0).normalized }, regex: regex,
+                        language: (r["lang"] as? String).flatMap(ChatText.ChatLanguage.init), maxWords: r["max_words"] as? Int,
+                        replies: replies, cooldown: cooldown, yieldsToProductQuestions: r["yields_to_products"] as? Bool ?? true)
+        }
+    }
+
+    /// The first rule that matches, with its index.
+    public func match(_ text: ChatText) -> (index: Int, rule: Rule)? {
+        let words = text.normalized.split { !$0.isLetter && !$0.isNumber && $0 != "'" }.map(String.init)
+        for (i, r) in rules.enumerated() {
+            if let lang = r.language, lang != text.language { continue }
+            if let maxWords = r.maxWords, words.count > maxWords, text.language == .en { continue }
+            if let maxWords = r.maxWords, text.language == .zh, text.normalized.count > maxWords * 2 { continue }
+            let anyHit = r.any.isEmpty || r.any.contains { Self.contains(text.normalized, words, $0) }
+            let allHit = r.all.allSatisfy { Self.contains(text.normalized, words, $0) }
+            let regexHit = compiled[i].isEmpty || compiled[i].contains { $0.matches(text.normalized) }
+            let hasPatterns = !r.any.isEmpty || !compiled[i].isEmpty
+            if hasPatterns, anyHit, allHit, regexHit { return (i, r) }
+        }
+        return nil
+    }
+
+    static func contains(_ text: String, _ words: [String], _ keyword: String) -> Bool {
+        if keyword.unicodeScalars.contains(where: ChatText.isHan) { return text.contains(keyword) }
+        let parts = keyword.split(separator: " ").map(String.init)
+        guard parts.count > 1 else { return words.contains(keyword) }
+        // A phrase: consecutive words.
+        guard words.count >= parts.count else { return false }
+        for start in 0...(words.count - parts.count) where Array(words[start..<(start + parts.count)]) == parts { return true }
+        return false
+    }
+}
+
+/// NSRegularExpression is immutable and thread-safe once built.
+struct NSRegularExpressionBox: @unchecked Sendable {
+    let re: NSRegularExpression
+    init(_ re: NSRegularExpression) { self.re = re }
+    func matches(_ s: String) -> Bool { re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil }
+}

@@ -1,0 +1,236 @@
+import AnchorChat
+import AnchorCore
+import AnchorEngine
+import AnchorStore
+import ArgumentParser
+import Foundation
+
+struct ChatCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chat",
+        abstract: "Ask the chat responder, evaluate it, replay a chat log, review what it could not answer.",
+        discussion: """
+        Answers come from rules (Scripts/*.rules.yaml), then the catalog's facts and FAQ, then a \
+        fallback that logs the question (see 'anchor chat unanswered').
+
+        Examples:
+          anchor chat ask "how much is the serum?" --catalog Assets/demo-catalog.json
+          anchor chat ask "does it work with iphone" --product SKU-2001 --json
+          anchor chat replay ../shared/fixtures/chat-sample.jsonl --catalog ../shared/fixtures/catalog.json
+          anchor chat eval questions.jsonl --catalog products.json
+        """,
+        subcommands: [ChatAsk.self, ChatReplay.self, ChatEval.self, ChatUnanswered.self]
+    )
+}
+
+/// Options every chat command shares: where the catalog, rules and block list come from.
+struct ChatOptions: ParsableArguments {
+    @OptionGroup var catalogOptions: CatalogOptions
+
+    @Option(help: "Rules: a *.rules.yaml file or a folder of them (default: Scripts/).")
+    var rules: String?
+
+    @Option(help: "A block list: one word or phrase per line.")
+    var blocklist: String?
+
+    @Flag(help: "Do not record unanswered questions in the database.")
+    var noLog = false
+
+    func responder() throws -> Responder {
+        let catalog: Catalog
+        do {
+            guard let c = try catalogOptions.resolveStandalone() else {
+                Terminal.error("error: no catalog: pass --catalog FILE or --db FILE, or import one with 'anchor catalog import'")
+                throw ExitCode(1)
+            }
+            catalog = c
+        } catch let e as DiagnosticsError {
+            Terminal.print(e.diagnostics) { _ in nil }
+            throw ExitCode(1)
+        }
+        let rulesPath = rules ?? Assets.folder("Scripts", containing: "default.rules.yaml", nearShow: nil) ?? "Scripts"
+        let book: RuleBook
+        do { book = try RuleBook.load(rulesPath) } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
+        var policy = Moderator.Policy()
+        if let blocklist {
+            do { policy.blockList = try Moderator.blockList(file: blocklist) } catch {
+                Terminal.error("error: cannot read the block list \(blocklist)")
+                throw ExitCode(1)
+            }
+        }
+        return Responder(index: try FactIndex(catalog: catalog), rules: book, moderator: Moderator(policy: policy))
+    }
+
+    /// Records the fallback's questions in the database (when there is one to write to).
+    func log(_ d: Decision) {
+        guard !noLog, d.source == .fallback, d.detail == "no rule or fact matched" else { return }
+        let path = AnchorDatabase.resolvePath(catalogOptions.db)
+        guard let db = try? AnchorDatabase(path: path) else { return }
+        try? UnansweredLog(database: db).record(user: d.user, text: d.question, language: d.language, productSku: d.productSKU)
+    }
+}
+
+extension CatalogOptions {
+    /// A catalog without a show: --catalog, --db, or ./anchor.db.
+    func resolveStandalone() throws -> Catalog? {
+        if let catalog { return try CatalogFile.load(path: catalog) }
+        let path = AnchorDatabase.resolvePath(db)
+        guard FileManager.default.fileExists(atPath: path) else {
+            if db != nil { throw ValidationError("no database at \(path)") }
+            return nil
+        }
+        return try CatalogStore(database: AnchorDatabase(path: path)).catalog()
+    }
+}
+
+struct ChatAsk: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ask", abstract: "Answer one question, and say where the answer came from.")
+
+    @Argument(help: "The question, as a viewer would type it.")
+    var question: String
+
+    @Option(help: "The product on screen (SKU), the default referent of \"how much?\".")
+    var product: String?
+
+    @Option(help: "The asker's name.")
+    var user = "viewer"
+
+    @Flag(help: "Print the decision as JSON.")
+    var json = false
+
+    @OptionGroup var options: ChatOptions
+
+    func run() async throws {
+        var responder = try options.responder()
+        if let product, responder.index.catalog.product(sku: product) == nil {
+            throw ValidationError("no product \(product) in the catalog")
+        }
+        let d = responder.decide(ChatMessage(user: user, text: question, time: 0), onScreen: product)
+        options.log(d)
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try enc.encode(d), as: UTF8.self))
+        } else {
+            print(d.reply ?? "(no answer)")
+            print(String(format: "  intent %@, from %@ (%@)%@, decided in %.2f ms", d.intent.rawValue, d.source.rawValue, d.detail,
+                         d.productSKU.map { ", product \($0)" } ?? "", d.seconds * 1000))
+        }
+    }
+}
+
+struct ChatReplay: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Run a chat log (JSON lines: {\"t\", \"user\", \"text\"}) through moderation, the responder and flood merging."
+    )
+
+    @Argument(help: "The chat log.")
+    var file: String
+
+    @Option(help: "The product on screen (SKU).")
+    var product: String?
+
+    @Option(help: "Seconds within which the same question is answered once, naming the askers.")
+    var window = 3.0
+
+    @OptionGroup var options: ChatOptions
+
+    func run() async throws {
+        var responder = try options.responder()
+        let messages: [ChatMessage]
+        do { messages = try ChatLogFile(path: file).readAll() } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
+        var merger = FloodMerger(window: window)
+        func say(_ answers: [Decision], at t: Double) {
+            for a in answers { print(String(format: "%7.1fs  ▶ [%@] %@", t, a.intent.rawValue, a.reply ?? "")) }
+        }
+        for m in messages {
+            let d = responder.decide(m, onScreen: product)
+            options.log(d)
+            let what = d.source == .blocked ? "blocked: \(d.detail)" : d.source == .silence ? "silent: \(d.detail)" : "\(d.source.rawValue) (\(d.detail))"
+            print(String(format: "%7.1fs  %@: %@  → %@, %.2f ms", m.time, m.user, String(m.text.prefix(80)), what, d.seconds * 1000))
+            say(merger.add(d, at: m.time), at: m.time)
+        }
+        say(merger.flush(until: .infinity), at: (messages.last?.time ?? 0) + window)
+    }
+}
+
+struct ChatEval: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Accuracy over questions with expected answers: JSON lines {\"q\", \"expect_any\": [...], \"product\"?}."
+    )
+
+    @Argument(help: "The questions.")
+    var file: String
+
+    @Flag(help: "Print every question, not just the misses.")
+    var verbose = false
+
+    @OptionGroup var options: ChatOptions
+
+    func run() async throws {
+        var responder = try options.responder()
+        guard let data = FileManager.default.contents(atPath: file) else {
+            Terminal.error("error: cannot read \(file)")
+            throw ExitCode(1)
+        }
+        var total = 0, hits = 0
+        var times: [Double] = []
+        for (i, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() {
+            guard let o = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let q = o["q"] as? String,
+                  let expect = o["expect_any"] as? [String] else {
+                Terminal.error("error: \(file):\(i + 1): expected {\"q\": \"…\", \"expect_any\": [\"…\"]}")
+                throw ExitCode(1)
+            }
+            total += 1
+            // Each question from a new viewer, far apart: no cooldown or rate limit interferes.
+            let d = responder.decide(ChatMessage(user: "eval\(i)", text: q, time: Double(i) * 1000), onScreen: o["product"] as? String)
+            times.append(d.seconds)
+            let reply = (d.reply ?? "").lowercased()
+            let ok = expect.contains { reply.contains($0.lowercased()) }
+            if ok { hits += 1 }
+            if !ok || verbose { print("\(ok ? "ok  " : "MISS") \(q)\n       → \(d.reply ?? "(no answer)")  [\(d.source.rawValue): \(d.detail)]") }
+        }
+        times.sort()
+        print(String(format: "accuracy %d/%d = %.1f%%; decision p50 %.2f ms, p99 %.2f ms", hits, total, 100 * Double(hits) / Double(max(1, total)),
+                     (times.isEmpty ? 0 : times[times.count / 2]) * 1000, (times.isEmpty ? 0 : times[min(times.count - 1, times.count * 99 / 100)]) * 1000))
+    }
+}
+
+struct ChatUnanswered: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "unanswered", abstract: "Questions the responder could not answer, most asked first.")
+
+    @Option(name: .long, help: ArgumentHelp("The database (default: $ANCHOR_DB, else ./anchor.db).", valueName: "path"))
+    var db: String?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        let path = AnchorDatabase.resolvePath(db)
+        guard FileManager.default.fileExists(atPath: path) else {
+            print("no questions recorded yet (\(path) does not exist)")
+            return
+        }
+        let entries = try UnansweredLog(database: AnchorDatabase(path: path)).entries()
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            enc.dateEncodingStrategy = .iso8601
+            print(String(decoding: try enc.encode(entries), as: UTF8.self))
+            return
+        }
+        if entries.isEmpty { print("no unanswered questions"); return }
+        for e in entries {
+            print(String(format: "%4d×  %@", e.count, e.text) + (e.productSku.map { "  (on \($0))" } ?? "") + "  — last: \(e.lastUser)")
+        }
+        print("Add a rule to Scripts/*.rules.yaml or an FAQ entry to the product to answer these.")
+    }
+}

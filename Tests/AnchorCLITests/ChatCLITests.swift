@@ -1,0 +1,66 @@
+import AnchorTestSupport
+import Foundation
+import Testing
+
+/// `anchor chat`, end to end through the CLI, over the shared fixture catalog.
+@Suite struct ChatCLITests {
+    static let catalog = TestSupport.sharedFixture("catalog.json")
+
+    @Test func askExplainsItsAnswer() throws {
+        let run = try TestSupport.anchor(["chat", "ask", "how much is the serum?", "--catalog", Self.catalog, "--no-log"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("HydraGlow Night Serum is $29.90 tonight, down from $49.90."))
+        #expect(run.stdout.contains("intent price, from facts (price), product SKU-1001"))
+        let json = try TestSupport.anchor(["chat", "ask", "苹果手机能用吗", "--product", "SKU-5003", "--json", "--catalog", Self.catalog, "--no-log"])
+        let d = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(d["source"] as? String == "facts" && d["productSKU"] as? String == "SKU-5003" && d["language"] as? String == "zh")
+        #expect((d["reply"] as? String)?.contains("安卓和苹果") == true)
+        #expect((d["seconds"] as? Double ?? 1) < 0.5)
+    }
+
+    @Test func replayModeratesMergesAndAnswers() throws {
+        let run = try TestSupport.anchor(["chat", "replay", TestSupport.sharedFixture("chat-sample.jsonl"), "--catalog", Self.catalog, "--no-log"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("spam_bot: cheap followers at www dot spam dot example  → blocked: link"))
+        #expect(run.stdout.contains("mia_23, kai and sam asked: HydraGlow Night Serum is $29.90 tonight"))
+        #expect(run.stdout.contains("virtual host"))
+        // Nothing a viewer wrote is ever answered as markup or with an invented price.
+        #expect(!run.stdout.contains("$0"))
+    }
+
+    @Test func evalPrintsAccuracy() throws {
+        let run = try TestSupport.anchor(["chat", "eval", "Tests/Fixtures/chat-eval.jsonl", "--catalog", Self.catalog, "--no-log"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let line = try #require(run.stdout.split(separator: "\n").last { $0.hasPrefix("accuracy") })
+        let percent = Double(line.split(separator: "=").last!.split(separator: "%").first!.trimmingCharacters(in: .whitespaces)) ?? 0
+        #expect(percent >= 90, "\(run.stdout)")
+    }
+
+    @Test func unansweredQuestionsAreListedForTheAuthor() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let db = dir.appendingPathComponent("chat.db").path
+        for user in ["a", "b"] {
+            #expect(try TestSupport.anchor(["chat", "ask", "can I pay with crypto?", "--user", user, "--catalog", Self.catalog, "--db", db]).status == 0)
+        }
+        _ = try TestSupport.anchor(["chat", "ask", "is there gift wrapping", "--catalog", Self.catalog, "--db", db])
+        let list = try TestSupport.anchor(["chat", "unanswered", "--db", db])
+        #expect(list.status == 0)
+        let lines = list.stdout.split(separator: "\n")
+        #expect(lines.first?.contains("2×  can I pay with crypto?") == true, "\(list.stdout)")
+        #expect(lines.contains { $0.contains("1×  is there gift wrapping") })
+    }
+
+    @Test func badInput() throws {
+        let noCatalog = try TestSupport.anchor(["chat", "ask", "hi"], in: try TestSupport.temporaryDirectory())
+        #expect(noCatalog.status == 1 && noCatalog.stderr.contains("no catalog"))
+        let badProduct = try TestSupport.anchor(["chat", "ask", "hi", "--product", "NOPE", "--catalog", Self.catalog])
+        #expect(badProduct.status == 64 && badProduct.stderr.contains("no product NOPE"))
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let log = dir.appendingPathComponent("bad.jsonl")
+        try "{\"t\": 1, \"user\": \"a\", \"text\": \"hi\"}\nnot json\n".write(to: log, atomically: true, encoding: .utf8)
+        let replay = try TestSupport.anchor(["chat", "replay", log.path, "--catalog", Self.catalog, "--no-log"])
+        #expect(replay.status == 1 && replay.stderr.contains("bad.jsonl:2: not a JSON object"))
+    }
+}
