@@ -55,7 +55,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        .target(name: "AnchorEngine", dependencies: ["AnchorCore", "AnchorScript", "AnchorStore", "AnchorVoice", "AnchorAvatar", "AnchorMedia", "AnchorStream"]),
+        .target(name: "AnchorEngine", dependencies: ["AnchorCore", "AnchorScript", "AnchorStore", "AnchorVoice", "AnchorAvatar", "AnchorMedia", "AnchorStream", "AnchorChat"]),
         .executableTarget(
             name: "anchor",
             dependencies: [

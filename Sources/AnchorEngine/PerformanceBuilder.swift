@@ -20,7 +20,7 @@ public struct PerformanceBuilder: Sendable {
 
     /// Builds the performance; stops after `until` samples when given (a still needs only the
     /// lines up to its time). Each clip is handed to `onClip` with its start, for audio output.
-    public func build(until: Int? = nil, engine: SpeechEngine = .shared,
+    public func build(until: Int? = nil, engine: SpeechEngine = .shared, chat: ChatFeed? = nil,
                       onClip: (Int, SpeechClip) throws -> Void = { _, _ in }) async throws -> Performance {
         var lines: [Performance.Line] = [], events: [Performance.Event] = [], segments: [Performance.Segment] = []
         var t = Self.leadIn
@@ -42,6 +42,22 @@ public struct PerformanceBuilder: Sendable {
                     default: break
                     }
                 case .say(let u):
+                    // Viewers' questions that arrived by now are answered first, in the show's voice.
+                    if let chat {
+                        for d in chat.answers(upTo: t, onScreen: u.productSKU ?? segment.productSKU, rate: SpeechClip.sampleRate) {
+                            guard let reply = d.reply else { continue }
+                            let answer = Utterance(text: reply, language: d.language == "zh" ? .zh : .en, intent: d.intent,
+                                                   reason: .init(.tagged, "chat answer (\(d.source.rawValue): \(d.detail))"), productSKU: d.productSKU)
+                            let voice = answer.language == rundown.language ? rundown.voice : nil
+                            let clip = try await engine.speak(answer, voice: voice)
+                            try onClip(t, clip)
+                            let asker = d.user.split(separator: ",").first.map(String.init) ?? d.user
+                            lines.append(.init(start: t, timeline: clip.timeline, productSKU: d.productSKU,
+                                               bubble: ChatBubble(user: asker, text: d.question)))
+                            chat.spoke(d, at: t)
+                            t += clip.samples.count + Self.gap
+                        }
+                    }
                     let clip: SpeechClip
                     if let cached = clips[u] {
                         clip = cached

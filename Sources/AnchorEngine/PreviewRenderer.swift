@@ -61,7 +61,7 @@ public struct PreviewRenderer {
         self.avatarFolder = avatarFolder
     }
 
-    public func render(to path: String, options o: Options, progress: (Progress) -> Void = { _ in },
+    public func render(to path: String, options o: Options, chat: ChatFeed? = nil, progress: (Progress) -> Void = { _ in },
                        shouldStop: () -> Bool = { false }) async throws -> Result {
         let wallStart = ContinuousClock.now
         let cpuStart = CPUTime.process()
@@ -73,7 +73,7 @@ public struct PreviewRenderer {
         // Speech first: every line synthesized and placed; the audio is read out with the frames.
         let voiceStart = CPUTime.process()
         var track = SpeechTrack()
-        let performance = try await PerformanceBuilder(rundown: rundown, catalog: catalog).build(until: limit) { start, clip in
+        let performance = try await PerformanceBuilder(rundown: rundown, catalog: catalog).build(until: limit, chat: chat) { start, clip in
             track.place(clip, at: start)
         }
         stages.voice += CPUTime.process() - voiceStart

@@ -48,6 +48,11 @@ struct ChatOptions: ParsableArguments {
             Terminal.print(e.diagnostics) { _ in nil }
             throw ExitCode(1)
         }
+        return try Self.responder(catalog: catalog, rules: rules, blocklist: blocklist)
+    }
+
+    /// A responder over `catalog` with the rules (default: Scripts/) and block list given.
+    static func responder(catalog: Catalog, rules: String?, blocklist: String?) throws -> Responder {
         let rulesPath = rules ?? Assets.folder("Scripts", containing: "default.rules.yaml", nearShow: nil) ?? "Scripts"
         let book: RuleBook
         do { book = try RuleBook.load(rulesPath) } catch {

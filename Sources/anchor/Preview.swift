@@ -1,4 +1,5 @@
 import AnchorAvatar
+import AnchorChat
 import AnchorCore
 import AnchorEngine
 import AnchorMedia
@@ -40,8 +41,11 @@ struct Preview: AsyncParsableCommand {
     @Option(help: "Seed for variants, particles and blinks.")
     var seed: UInt64?
 
-    @Option(help: "Replay a chat log (JSON lines) into the preview.")
+    @Option(help: "Replay a chat log (JSON lines {\"t\", \"user\", \"text\"}, t in seconds from the start) into the preview: answers are spoken at the next line, with the question in a bubble.")
     var chat: String?
+
+    @Option(help: "Chat rules: a *.rules.yaml file or a folder (default: Scripts/).")
+    var rules: String?
 
     @Option(help: "Also write a contact sheet (PNG) of the show's segments.")
     var contactSheet: String?
@@ -71,9 +75,12 @@ struct Preview: AsyncParsableCommand {
 
     func run() async throws {
         let (w, h, samples) = try RenderOptions.validate(size: size, fps: fps, duration: duration)
-        if chat != nil {
-            Terminal.error("error: --chat is not wired into previews yet: answers are not placed into the rendered show. Try the responder on the log with: anchor chat replay \(chat!)")
-            throw ExitCode(1)
+        var chatMessages: [ChatMessage]?
+        if let chat {
+            do { chatMessages = try ChatLogFile(path: chat).readAll() } catch {
+                Terminal.error("error: \(error)")
+                throw ExitCode(1)
+            }
         }
         let ext = (output as NSString).pathExtension.lowercased()
         guard ["mp4", "mov", "mkv"].contains(ext) else { throw ValidationError("the output must end in .mp4, .mov or .mkv, not '\(output)'") }
@@ -101,12 +108,15 @@ struct Preview: AsyncParsableCommand {
         video.tune = nil
         options.video = video
 
+        let feed = try chatMessages.map { messages in
+            ChatFeed(messages: messages, responder: try ChatOptions.responder(catalog: loaded.catalog ?? Catalog(), rules: rules, blocklist: nil))
+        }
         let stop = Interrupt.install()
         let bar = ProgressBar(isTerminal: Terminal.isTTY(STDERR_FILENO))
         let result: PreviewRenderer.Result
         do {
             result = try await PreviewRenderer(rundown: rundown, catalog: loaded.catalog, avatarFolder: folder)
-                .render(to: output, options: options, progress: { bar.update($0) }, shouldStop: { stop.isSet })
+                .render(to: output, options: options, chat: feed, progress: { bar.update($0) }, shouldStop: { stop.isSet })
         } catch {
             bar.finish()
             Terminal.error("error: \(error)")
@@ -133,6 +143,14 @@ struct Preview: AsyncParsableCommand {
             }
         }
         if let audioOut { print("wrote \(audioOut) (master audio)") }
+        if let feed {
+            let spoken = feed.log.filter { $0.spokenAt != nil }
+            let delays = spoken.map { Double($0.spokenAt!) / Double(MediaTime.sampleRate) - $0.arrivedAt }.sorted()
+            let blocked = feed.log.filter { $0.decision.source == .blocked }.count
+            print(String(format: "chat: %d messages, %d answered on air (waited %.1f s at the median for the line to end), %d blocked, %d silent, %d after the end",
+                         feed.log.count + feed.pending, spoken.count, delays.isEmpty ? 0 : delays[delays.count / 2], blocked,
+                         feed.log.count - spoken.count - blocked, feed.pending))
+        }
     }
 }
 

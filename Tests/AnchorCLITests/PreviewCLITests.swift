@@ -106,6 +106,27 @@ extension HeavyCLITests {
         #expect(try md5(piped).hasPrefix("MD5="))
     }
 
+    @Test func chatIsAnsweredOnAirWithTheQuestionInABubble() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let log = dir.appendingPathComponent("chat.jsonl")
+        try """
+        {"t": 0.5, "user": "mia", "text": "how much is the serum?"}
+        {"t": 0.8, "user": "spam_bot", "text": "cheap followers at www dot spam dot example"}
+        """.write(to: log, atomically: true, encoding: .utf8)
+        let mp4 = dir.appendingPathComponent("chat.mp4").path, wav = dir.appendingPathComponent("chat.wav").path
+        let run = try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", mp4, "--size", "320x180", "--duration", "14s",
+                                          "--chat", log.path, "--audio-out", wav])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("chat: 2 messages, 1 answered on air"), "\(run.stdout)")
+        #expect(run.stdout.contains("1 blocked"), "\(run.stdout)")
+        #expect(try Self.decodeErrors(mp4).isEmpty)
+        let plain = dir.appendingPathComponent("p.mp4").path
+        #expect(try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", plain, "--size", "320x180", "--duration", "14s"]).status == 0)
+        func md5(_ path: String) throws -> String { try TestSupport.tool("ffmpeg", ["-v", "error", "-i", path, "-map", "0:a", "-f", "md5", "-"]).stdout }
+        #expect(try md5(mp4) != md5(plain), "the answer is heard: the soundtrack differs from the show without chat")
+    }
+
     @Test func ctrlCLeavesAPlayableFile() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { TestSupport.cleanUp(dir) }
@@ -161,8 +182,8 @@ extension HeavyCLITests {
         #expect(fps.status == 64 && fps.stderr.contains("--fps"))
         let container = try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", dir.appendingPathComponent("x.avi").path])
         #expect(container.status == 64 && container.stderr.contains(".mp4, .mov or .mkv"))
-        let chat = try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", out, "--chat", TestSupport.sharedFixture("chat-sample.jsonl")])
-        #expect(chat.status == 1 && chat.stderr.contains("--chat is not wired into previews yet"))
+        let chat = try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", out, "--chat", "/nonexistent/chat.jsonl"])
+        #expect(chat.status == 1 && chat.stderr.contains("/nonexistent/chat.jsonl:0: cannot read the file"))
 
         // A full disk mid-file: the output is a link to /dev/full, where every write fails.
         let full = dir.appendingPathComponent("full.mp4").path
