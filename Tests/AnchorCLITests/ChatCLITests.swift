@@ -64,3 +64,31 @@ import Testing
         #expect(replay.status == 1 && replay.stderr.contains("bad.jsonl:2: not a JSON object"))
     }
 }
+
+/// `anchor schedule check` and `plan` on the shipped schedule and on broken ones.
+@Suite struct ScheduleCLITests {
+    @Test func shippedScheduleChecksAndPlans() throws {
+        let check = try TestSupport.anchor(["schedule", "check", "Scripts/week.schedule.yaml"])
+        #expect(check.status == 0 && check.stdout.contains("ok — 2 entries in Asia/Shanghai"), "\(check.stdout)\(check.stderr)")
+        let plan = try TestSupport.anchor(["schedule", "plan", "Scripts/week.schedule.yaml", "--from", "2026-11-27 18:00", "--hours", "9"])
+        #expect(plan.status == 0)
+        #expect(plan.stdout.contains("Fri 2026-11-27 22:30 → Sat 2026-11-28 02:00  demo-zh.show.md  [late night (zh)]"), "\(plan.stdout)")
+        #expect(plan.stdout.contains("Fri 2026-11-27 18:00 → 19:00  overnight.show.md  (filler)"))
+    }
+
+    @Test func brokenShowsAndMissingFilesAreErrors() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        try "---\ntitle: Broken\n---\n# Hi\n[prise] Only {product.price today\n".write(to: dir.appendingPathComponent("broken.show.md"), atomically: true, encoding: .utf8)
+        let f = dir.appendingPathComponent("s.schedule.yaml")
+        try "timezone: UTC\nfiller: missing.show.md\nentries:\n  - name: b\n    from: \"20:00\"\n    to: \"21:00\"\n    show: broken.show.md\n"
+            .write(to: f, atomically: true, encoding: .utf8)
+        let run = try TestSupport.anchor(["schedule", "check", f.path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("broken.show.md:5:14: error"), "\(run.stderr)")
+        #expect(run.stderr.contains("s.schedule.yaml:4:5: error: the show \(dir.path)/broken.show.md has errors; it would never air"), "\(run.stderr)")
+        #expect(run.stderr.contains("missing.show.md does not exist"))
+        let plan = try TestSupport.anchor(["schedule", "plan", f.path, "--from", "yesterday"])
+        #expect(plan.status == 64 && plan.stderr.contains("--from takes a time like"))
+    }
+}
