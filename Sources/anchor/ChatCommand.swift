@@ -27,7 +27,7 @@ struct ChatCommand: AsyncParsableCommand {
 struct ChatOptions: ParsableArguments {
     @OptionGroup var catalogOptions: CatalogOptions
 
-    @Option(help: "Rules: a *.rules.yaml file or a folder of them (default: Scripts/).")
+    @Option(help: "Rules: a *.rules.yaml file or a folder of them (default: ./Scripts/ if it has any, else anchor's own).")
     var rules: String?
 
     @Option(help: "A block list: one word or phrase per line.")
@@ -53,7 +53,9 @@ struct ChatOptions: ParsableArguments {
 
     /// A responder over `catalog` with the rules (default: Scripts/) and block list given.
     static func responder(catalog: Catalog, rules: String?, blocklist: String?) throws -> Responder {
-        let rulesPath = rules ?? Assets.folder("Scripts", containing: "default.rules.yaml", nearShow: nil) ?? "Scripts"
+        // The project's own rules (./Scripts/*.rules.yaml) first, then anchor's built-in ones.
+        let local = ((try? FileManager.default.contentsOfDirectory(atPath: "Scripts")) ?? []).contains { $0.hasSuffix(".rules.yaml") }
+        let rulesPath = rules ?? (local ? "Scripts" : Assets.folder("Scripts", containing: "default.rules.yaml", nearShow: nil) ?? "Scripts")
         let book: RuleBook
         do { book = try RuleBook.load(rulesPath) } catch {
             Terminal.error("error: \(error)")

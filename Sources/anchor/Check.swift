@@ -1,4 +1,6 @@
+import AnchorChat
 import AnchorCore
+import AnchorEngine
 import AnchorScript
 import ArgumentParser
 import Foundation
@@ -9,8 +11,9 @@ struct Check: ParsableCommand {
         discussion: """
         Reports every problem as file:line:col with the source line and a caret, and exits 1 \
         when any show has errors (a show with errors never airs). Folders are searched for \
-        *.show.md files. Products are checked against --catalog, --db, the show's 'catalog:' \
-        key, or ./anchor.db, in that order.
+        *.show.md files, and for chat rules (*.rules.yaml) and schedules (*.schedule.yaml), \
+        which are checked too. Products are checked against --catalog, --db, the show's \
+        'catalog:' key, or ./anchor.db, in that order.
 
         Examples:
           anchor check Scripts/
@@ -52,12 +55,34 @@ struct Check: ParsableCommand {
                 if diagnostics.isEmpty { print("\(path): ok") }
             }
         }
+        // Chat rules and schedules beside the shows.
+        for path in shows.rules {
+            var found: [Diagnostic] = []
+            do { _ = try RuleBook.load(path) } catch {
+                found.append(.error(at: SourceLocation(file: path, line: 1, column: 1), error.description))
+            }
+            all += found
+            if !json { Terminal.print(found) { _ in nil }; if found.isEmpty { print("\(path): ok") } }
+        }
+        for path in shows.schedules {
+            var (schedule, found) = Schedule.load(path: path)
+            for e in schedule?.entries ?? [] where !FileManager.default.fileExists(atPath: e.show) {
+                found.append(.error(at: e.location, "the show \(e.show) does not exist"))
+            }
+            all += found
+            let lines = (try? String(contentsOfFile: path, encoding: .utf8))?.split(separator: "\n", omittingEmptySubsequences: false) ?? []
+            if !json {
+                Terminal.print(found) { $0.line >= 1 && $0.line <= lines.count ? String(lines[$0.line - 1]) : nil }
+                if found.isEmpty { print("\(path): ok") }
+            }
+        }
         if json {
-            print(try JSONOutput.string(CheckReport(files: shows.files, diagnostics: all)))
+            print(try JSONOutput.string(CheckReport(files: shows.files + shows.rules + shows.schedules, diagnostics: all)))
         } else {
             print("checked \(shows.files.count) show\(shows.files.count == 1 ? "" : "s"): \(DiagnosticFormatter.summary(all))")
         }
         if shows.files.isEmpty {
+            if !shows.rules.isEmpty || !shows.schedules.isEmpty { if all.hasErrors { throw ExitCode(1) }; return }
             Terminal.error("error: no show files found in \(files.joined(separator: " "))")
             throw ExitCode(1)
         }
@@ -83,23 +108,28 @@ struct CheckReport: Encodable {
 
 /// Expands command-line paths: folders give their `*.show.md` files, in name order.
 enum ShowFiles {
-    static func expand(_ paths: [String]) -> (files: [String], skipped: [String]) {
-        var files: [String] = [], skipped: [String] = []
+    static func expand(_ paths: [String]) -> (files: [String], rules: [String], schedules: [String], skipped: [String]) {
+        var files: [String] = [], rules: [String] = [], schedules: [String] = [], skipped: [String] = []
         let fm = FileManager.default
         for path in paths {
             var isDir: ObjCBool = false
             if fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-                let found = (fm.enumerator(atPath: path)?.allObjects as? [String] ?? [])
-                    .filter { $0.hasSuffix(".show.md") }.sorted()
+                let all = (fm.enumerator(atPath: path)?.allObjects as? [String] ?? []).sorted()
                     .map { (path.hasSuffix("/") ? path : path + "/") + $0 }
-                files += found
+                files += all.filter { $0.hasSuffix(".show.md") }
+                rules += all.filter { $0.hasSuffix(".rules.yaml") }
+                schedules += all.filter { $0.hasSuffix(".schedule.yaml") }
+            } else if path.hasSuffix(".rules.yaml") {
+                rules.append(path)
+            } else if path.hasSuffix(".schedule.yaml") {
+                schedules.append(path)
             } else if path.hasSuffix(".md") || !fm.fileExists(atPath: path) {
                 files.append(path)
             } else {
                 skipped.append("\(path): 'anchor check' reads show scripts (*.show.md)")
             }
         }
-        return (files, skipped)
+        return (files, rules, schedules, skipped)
     }
 }
 

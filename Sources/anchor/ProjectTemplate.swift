@@ -61,26 +61,37 @@ enum ProjectTemplate {
     """
 
     static let rules = """
-    # Chat rules: patterns viewers type, and what the host answers.
-    # (Read by the chat responder; see the README. Fill in your own shop's policies.)
+    # Chat rules: what viewers type, and what the host answers (checked by 'anchor check',
+    # tried with 'anchor chat ask'). Replies start with an [intent]; {user} is the asker.
+    # Questions about prices, stock and products are answered from the catalog already.
     rules:
-      - name: shipping
-        match: { any: ["shipping", "delivery", "发货", "快递"] }
-        replies:
-          - intent: answer
-            text: "We ship within 48 hours. (Edit Scripts/shop.rules.yaml with your policy.)"
+      - id: greeting
+        any: [hi, hello, hey, 你好]
+        max_words: 4
+        reply:
+          en: ["[greet] Hi {user}, welcome in!"]
+          zh: ["[greet] 欢迎{user}！"]
+        cooldown: 15s
+      - id: shipping
+        any: [shipping, delivery, 发货, 快递]
+        reply:
+          en: ["[answer] We ship within 48 hours. (Edit Scripts/shop.rules.yaml with your policy.)"]
+          zh: ["[answer] 48小时内发货。（请在 Scripts/shop.rules.yaml 里写上你的发货政策）"]
+        cooldown: 20s
 
     """
 
     static let schedule = """
-    # When each show airs (read by 'anchor run --schedule').
+    # When each show airs: 'anchor schedule plan Scripts/night.schedule.yaml' prints it.
+    # Shows are relative to this file; a window whose end is before its start runs past midnight.
     timezone: UTC
-    filler: Scripts/main.show.md
+    filler: main.show.md
     entries:
-      - days: [mon, tue, wed, thu, fri, sat, sun]
+      - name: overnight
+        days: daily
         from: "22:00"
         to: "06:00"
-        show: Scripts/main.show.md
+        show: main.show.md
         loop: true
 
     """

@@ -76,6 +76,20 @@ import Testing
         #expect(plan.stdout.contains("Fri 2026-11-27 18:00 → 19:00  overnight.show.md  (filler)"))
     }
 
+    @Test func checkLooksAtRulesAndSchedulesInAFolderToo() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        try "rules:\n  - id: hello\n    any: [hi]\n".write(to: dir.appendingPathComponent("bad.rules.yaml"), atomically: true, encoding: .utf8)
+        try "timezone: UTC\nentries:\n  - name: x\n    from: \"20:00\"\n    to: \"21:00\"\n    show: gone.show.md\n"
+            .write(to: dir.appendingPathComponent("s.schedule.yaml"), atomically: true, encoding: .utf8)
+        let run = try TestSupport.anchor(["check", dir.path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("bad.rules.yaml:1:1: error:") && run.stderr.contains("rule 'hello' has no reply"), "\(run.stderr)")
+        #expect(run.stderr.contains("s.schedule.yaml:3:5: error: the show \(dir.path)/gone.show.md does not exist"), "\(run.stderr)")
+        let shipped = try TestSupport.anchor(["check", "Scripts/"])
+        #expect(shipped.status == 0 && shipped.stdout.contains("Scripts/default.rules.yaml: ok") && shipped.stdout.contains("Scripts/week.schedule.yaml: ok"))
+    }
+
     @Test func brokenShowsAndMissingFilesAreErrors() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { TestSupport.cleanUp(dir) }
