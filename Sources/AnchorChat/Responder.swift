@@ -47,7 +47,7 @@ public struct Responder: Sendable {
         let text = ChatText(m.text)
         var d = decideUntimed(m, text: text, onScreen: onScreen)
         let e = ContinuousClock.now - start
-        d.seconds = Double(e.components.seconds) + Double(e.components.attoseconds) / 1e18
+        d.seconds = e.inSeconds
         return d
     }
 

@@ -123,12 +123,12 @@ public struct LiveRenderer {
 
                 let now = ContinuousClock.now
                 if now - lastReport >= .seconds(1) || n == frames - 1 {
-                    let span = Self.seconds(now - window.at)
+                    let span = (now - window.at).inSeconds
                     status.fps = Double(sent - window.sent) / max(0.001, span)
                     status.videoKbps = Double(bytes - window.bytes) * 8 / 1000 / max(0.001, span)
                     window = (now, sent, bytes)
                     lastReport = now
-                    status.elapsed = Self.seconds(now - started)
+                    status.elapsed = (now - started).inSeconds
                     status.mediaSeconds = Double(n + 1) / Double(s.fps)
                     status.framesSent = sent
                     status.framesSkipped = skipped
@@ -144,7 +144,7 @@ public struct LiveRenderer {
             }) {
                 try? await Task.sleep(for: .milliseconds(20))
             }
-            status.elapsed = Self.seconds(ContinuousClock.now - started)
+            status.elapsed = (ContinuousClock.now - started).inSeconds
             status.framesSent = sent
             status.framesSkipped = skipped
             status.destinations = destinations.map(\.current)
@@ -152,7 +152,6 @@ public struct LiveRenderer {
         }
     }
 
-    public static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 }
 
 /// Set by a destination that (re)started publishing; the encoder makes the next frame an IDR.

@@ -134,7 +134,7 @@ public struct PreviewRenderer {
                 try writeAudio(until: (n + 1) * rate / o.fps)
                 rendered = n + 1
                 progress(Progress(frame: rendered, frames: frames, mediaSeconds: Double(rendered) / Double(o.fps),
-                                  elapsed: Self.seconds(ContinuousClock.now - wallStart)))
+                                  elapsed: (ContinuousClock.now - wallStart).inSeconds))
             }
             pipeline.finish()
             var c = CPUTime.thread()
@@ -162,7 +162,7 @@ public struct PreviewRenderer {
         }
         return Result(frames: rendered, interrupted: interrupted, mediaSeconds: Double(rendered) / Double(o.fps),
                       lastVideoSeconds: Double(lastVideo) / Double(o.fps), audioEndSeconds: Double(audioEnd) / Double(rate),
-                      chapters: chapters.filter { $0.start < Int64(rendered) * 1000 / Int64(o.fps) }, stages: stages, wallSeconds: Self.seconds(ContinuousClock.now - wallStart),
+                      chapters: chapters.filter { $0.start < Int64(rendered) * 1000 / Int64(o.fps) }, stages: stages, wallSeconds: (ContinuousClock.now - wallStart).inSeconds,
                       cpuSeconds: CPUTime.process() - cpuStart, performance: performance)
     }
 
@@ -177,5 +177,4 @@ public struct PreviewRenderer {
         return picks.map { (at: $0.at, caption: String(format: "%@ · %.1fs", $0.caption, Double($0.at) / Double(rate))) }
     }
 
-    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 }

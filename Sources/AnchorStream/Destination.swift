@@ -1,3 +1,4 @@
+import AnchorCore
 import Foundation
 import NIOCore
 import NIOSSL
@@ -97,7 +98,7 @@ public final class Destination: Sendable {
                             s.sentVideo += 1
                             let d = ContinuousClock.now - p.madeAt
                             if s.videoLatencyMs.count >= 100_000 { s.videoLatencyMs.removeFirst(50_000) }
-                            s.videoLatencyMs.append(Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
+                            s.videoLatencyMs.append(d.inSeconds * 1000)
                         } else { s.sentAudio += 1 }
                         s.bytes += Int64(p.data.count)
                     }

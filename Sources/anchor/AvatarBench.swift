@@ -46,11 +46,7 @@ struct AvatarBench: AsyncParsableCommand {
                 let start = CPUTime.thread()
                 let frame = renderer.render(sampler.state(at: t))
                 renderTime += CPUTime.thread() - start
-                try frame.withPixels { px in
-                    if frame.stride == w * 4 { try pipe.write(contentsOf: px) } else {
-                        for y in 0..<h { try pipe.write(contentsOf: px[(y * frame.stride)..<(y * frame.stride + w * 4)]) }
-                    }
-                }
+                try X264Reference.write(frame, to: pipe)
             }
         }
         let x264Time = x264.cpu

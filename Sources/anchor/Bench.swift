@@ -1,3 +1,4 @@
+import AnchorCore
 import ArgumentParser
 import Foundation
 
@@ -12,12 +13,11 @@ struct Bench: AsyncParsableCommand {
 
 /// Timing helpers shared by the benchmarks.
 enum BenchClock {
-    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
     static func time(_ body: () async throws -> Void) async rethrows -> Double {
         let start = ContinuousClock.now
         try await body()
-        return seconds(ContinuousClock.now - start)
+        return (ContinuousClock.now - start).inSeconds
     }
 
     static func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }

@@ -69,9 +69,9 @@ struct ChatBench: AsyncParsableCommand {
         let wall = ContinuousClock.now - wallStart
         times.sort()
         func ms(_ p: Double) -> Double { times[min(times.count - 1, Int(Double(times.count) * p))] * 1000 }
-        let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+        let wallSeconds = wall.inSeconds
         print(String(format: "anchor bench chat — %d facts over %d products (indexed in %.2f s), %d messages offered at 10 000/s",
-                     index.count, products, Double(build.components.seconds) + Double(build.components.attoseconds) / 1e18, messages))
+                     index.count, products, build.inSeconds, messages))
         print(String(format: "  decision     p50 %.3f ms, p99 %.3f ms, max %.3f ms", ms(0.5), ms(0.99), (times.last ?? 0) * 1000))
         print(String(format: "  throughput   %.0f decisions/s on one thread (%.2f s for the flood)", Double(messages) / wallSeconds, wallSeconds))
         print("  outcomes     " + sources.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ", \(answers) answers after merging")

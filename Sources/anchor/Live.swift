@@ -103,7 +103,7 @@ struct Live: AsyncParsableCommand {
                      final.mediaSeconds, final.framesSent, final.framesSkipped, final.interrupted ? "; stopped by signal" : ""))
         var allPublished = true
         for d in final.destinations {
-            let first = d.firstSentAt.map { String(format: ", first frame %.2f s after start", LiveRenderer.seconds($0 - started)) } ?? ""
+            let first = d.firstSentAt.map { String(format: ", first frame %.2f s after start", ($0 - started).inSeconds) } ?? ""
             print(String(format: "  %@: %d sessions, %d reconnects, %d video + %d audio frames, %.1f MB%@, dropped %d video / %d audio",
                          d.url, d.sessions, d.reconnects, d.sentVideo, d.sentAudio, Double(d.bytes) / 1e6, first,
                          d.queue.droppedVideo, d.queue.droppedAudio))

@@ -62,8 +62,8 @@ struct LiveBench: AsyncParsableCommand {
                 if mark == nil, s.mediaSeconds >= 3 { mark = (CPUTime.process(), .now) }
                 last = (CPUTime.process(), .now)
             }, shouldStop: { false })
-        let cpuAll = CPUTime.process() - cpu0, wallAll = LiveRenderer.seconds(ContinuousClock.now - wall0)
-        let cpu = last.cpu - (mark?.cpu ?? cpu0), wall = LiveRenderer.seconds(last.wall - (mark?.wall ?? wall0))
+        let cpuAll = CPUTime.process() - cpu0, wallAll = (ContinuousClock.now - wall0).inSeconds
+        let cpu = last.cpu - (mark?.cpu ?? cpu0), wall = (last.wall - (mark?.wall ?? wall0)).inSeconds
         guard let d = status.destinations.first, d.sessions > 0 else {
             Terminal.error("error: the local receiver never took the stream")
             throw ExitCode(1)

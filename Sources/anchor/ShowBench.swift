@@ -72,11 +72,7 @@ struct ShowBench: AsyncParsableCommand {
         let x264 = try X264Reference(settings: video).run { pipe in
             for n in 0..<serial.frames {
                 let frame = frameRenderer.render(sampler.state(at: n * rate / fps))
-                try frame.withPixels { px in
-                    if frame.stride == w * 4 { try pipe.write(contentsOf: px) } else {
-                        for y in 0..<h { try pipe.write(contentsOf: px[(y * frame.stride)..<(y * frame.stride + w * 4)]) }
-                    }
-                }
+                try X264Reference.write(frame, to: pipe)
             }
         }
 

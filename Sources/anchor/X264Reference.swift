@@ -1,3 +1,5 @@
+import AnchorAvatar
+import AnchorCore
 import AnchorMedia
 import ArgumentParser
 import Foundation
@@ -40,8 +42,19 @@ struct X264Reference {
             throw error
         }
         process.waitUntilExit()
-        let wall = BenchClock.seconds(ContinuousClock.now - start)
+        let wall = (ContinuousClock.now - start).inSeconds
         guard process.terminationStatus == 0 else { throw ValidationError("ffmpeg exited with \(process.terminationStatus); is it built with libx264?") }
         return (wall, BenchClock.childrenCPU() - cpuBefore)
+    }
+
+    /// Writes a frame's BGRA pixels as ffmpeg's rawvideo expects them: rows without the
+    /// padding cairo may add to its stride.
+    static func write(_ frame: CairoSurface, to pipe: FileHandle) throws {
+        let row = frame.width * 4
+        try frame.withPixels { px in
+            if frame.stride == row { try pipe.write(contentsOf: px) } else {
+                for y in 0..<frame.height { try pipe.write(contentsOf: px[(y * frame.stride)..<(y * frame.stride + row)]) }
+            }
+        }
     }
 }
