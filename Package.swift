@@ -87,7 +87,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "AnchorEngineTests", dependencies: ["AnchorEngine", "AnchorCore", "AnchorTestSupport"]),
+        .testTarget(name: "AnchorEngineTests", dependencies: ["AnchorEngine", "AnchorCore", "AnchorScript", "AnchorChat", "AnchorAvatar", "AnchorTestSupport"]),
         .testTarget(name: "AnchorChatTests", dependencies: ["AnchorChat", "AnchorCore", "AnchorStore", "AnchorTestSupport"]),
         .testTarget(name: "AnchorCLITests", dependencies: ["AnchorCore", "AnchorTestSupport"]),
     ],

@@ -60,3 +60,33 @@ public enum AvatarError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
+
+extension CairoSurface {
+    /// The picture as PNG bytes (for the dashboard's thumbnail).
+    public func pngData() -> [UInt8] {
+        final class Sink { var bytes: [UInt8] = [] }
+        let sink = Sink()
+        cairo_surface_flush(surface)
+        withExtendedLifetime(sink) {
+            _ = cairo_surface_write_to_png_stream(surface, { closure, data, length in
+                let sink = Unmanaged<Sink>.fromOpaque(closure!).takeUnretainedValue()
+                sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+                return CAIRO_STATUS_SUCCESS
+            }, Unmanaged.passUnretained(sink).toOpaque())
+        }
+        return sink.bytes
+    }
+
+    /// A copy scaled to `width` (keeping the aspect ratio), for thumbnails.
+    public func scaled(toWidth target: Int) -> CairoSurface {
+        let h = max(1, height * target / max(1, width))
+        let out = CairoSurface(width: target, height: h)
+        let cr = cairo_create(out.surface)
+        cairo_scale(cr, Double(target) / Double(width), Double(h) / Double(height))
+        cairo_set_source_surface(cr, surface, 0, 0)
+        cairo_paint(cr)
+        cairo_destroy(cr)
+        cairo_surface_flush(out.surface)
+        return out
+    }
+}

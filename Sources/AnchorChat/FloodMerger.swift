@@ -31,7 +31,7 @@ public struct FloodMerger: Sendable {
         return ready.map { _, p in Self.named(p.decision, p.askers) }
     }
 
-    static func named(_ d: Decision, _ askers: [String]) -> Decision {
+    public static func named(_ d: Decision, _ askers: [String]) -> Decision {
         guard askers.count > 1, let reply = d.reply else { return d }
         var out = d
         let shown = Array(askers.prefix(3))

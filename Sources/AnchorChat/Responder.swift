@@ -19,6 +19,12 @@ public struct Decision: Sendable, Codable {
     public var seconds: Double
     /// The kind of question, for merging floods (price, stock, faq…).
     public var topic: String
+
+    public init(reply: String?, intent: Intent, source: Source, detail: String, productSKU: String?, language: String,
+                user: String, question: String, seconds: Double, topic: String) {
+        self.reply = reply; self.intent = intent; self.source = source; self.detail = detail; self.productSKU = productSKU
+        self.language = language; self.user = user; self.question = question; self.seconds = seconds; self.topic = topic
+    }
 }
 
 /// Answers chat: rules first, then facts from the catalog (prices and stock read from it,
@@ -32,6 +38,12 @@ public struct Responder: Sendable {
     private var variant = 0
     /// Questions answered by the fallback (for `anchor chat unanswered`).
     public private(set) var unanswered: [ChatMessage] = []
+
+    /// Hands over the unanswered questions logged so far (a long-running channel stores them).
+    public mutating func takeUnanswered() -> [ChatMessage] {
+        defer { unanswered = [] }
+        return unanswered
+    }
 
     public init(index: FactIndex, rules: RuleBook, moderator: Moderator = Moderator()) {
         self.index = index

@@ -46,12 +46,15 @@ public struct Utterance: Sendable, Hashable, Codable {
 }
 
 extension Utterance {
+    /// Punctuation a resumed line does not start with.
+    static let leadingPunctuation: Set<Unicode.Scalar> = [",", ".", ";", ":", "!", "?", "，", "。", "、", "；", "：", "！", "？", "…", "-", "—"]
+
     /// The rest of the line from a text offset (where a barge-in stopped it), with stress, cues
-    /// and particles shifted to match; leading spaces are dropped.
+    /// and particles shifted to match; leading spaces and punctuation are dropped.
     public func remainder(from offset: Int) -> Utterance {
         let scalars = Array(text.unicodeScalars)
         var start = min(max(0, offset), scalars.count)
-        while start < scalars.count, scalars[start] == " " { start += 1 }
+        while start < scalars.count, scalars[start].properties.isWhitespace || Self.leadingPunctuation.contains(scalars[start]) { start += 1 }
         func shift(_ spans: [TextSpan]) -> [TextSpan] {
             spans.compactMap { s in
                 let lo = max(s.start, start), hi = s.end

@@ -7,8 +7,9 @@ import Foundation
 import NIOCore
 import Synchronization
 
-/// Plays a show in real time into one or more ingests. Frames are made against a monotonic
-/// clock, at most `lookahead` before they are due; a frame that would be late is skipped
+/// Plays a show in real time into one or more ingests, directed live (`LiveDirector`): viewers'
+/// answers cut in at word boundaries, and another show can take over at a segment start.
+/// Frames are made against a monotonic clock, at most `lookahead` before they are due; a frame that would be late is skipped
 /// (counted) while audio is always made in full, so sound never underruns. Each destination
 /// has its own queue and reconnect loop, so the show keeps time whatever the network does.
 public struct LiveRenderer {
@@ -24,7 +25,7 @@ public struct LiveRenderer {
         public init(video: VideoSettings) { self.video = video }
     }
 
-    /// A snapshot for the status line.
+    /// A snapshot for the status line and the control port.
     public struct Status: Sendable {
         public var elapsed: Double
         public var mediaSeconds: Double
@@ -34,19 +35,47 @@ public struct LiveRenderer {
         public var videoKbps: Double
         public var destinations: [Destination.Status]
         public var interrupted = false
+        /// The show, segment and product on air.
+        public var program = ""
+        public var segment = ""
+        public var productSKU: String?
+        public var position = ShowPosition.start
+        public var paused = false
+        public var answersWaiting = 0
+        public var answersMerged = 0
+        public var answersShed = 0
     }
 
-    public let rundown: Rundown
-    public let catalog: Catalog?
+    /// What a caller plugs into a live run: chat, remote control, show switching, recording.
+    public struct Hooks {
+        public var chat: LiveChat?
+        public var control: LiveControl?
+        /// Asked before each segment (see `LiveDirector.willEnterSegment`).
+        public var willEnterSegment: ((String, ShowPosition, Bool) -> Program?)?
+        /// Something began playing, at this many seconds of stream time.
+        public var onMarker: ((LiveDirector.Marker, Double) -> Void)?
+        /// The encoders, once made (a recorder needs their parameters).
+        public var onEncoders: ((VideoEncoder, AudioEncoder) -> Void)?
+        /// Every encoded packet, in order (video pts in frames, audio pts in samples).
+        public var onPacket: ((EncodedPacket) -> Void)?
+        /// A small copy of the picture, about once a second.
+        public var onThumbnail: ((CairoSurface) -> Void)?
+        public init() {}
+    }
+
+    public let program: Program
     public let avatarFolder: String
 
-    public init(rundown: Rundown, catalog: Catalog?, avatarFolder: String) {
-        self.rundown = rundown
-        self.catalog = catalog
+    public init(program: Program, avatarFolder: String) {
+        self.program = program
         self.avatarFolder = avatarFolder
     }
 
-    public func run(to urls: [StreamURL], options o: Options, group: EventLoopGroup,
+    public init(rundown: Rundown, catalog: Catalog?, avatarFolder: String) {
+        self.init(program: Program(id: rundown.title, rundown: rundown, catalog: catalog), avatarFolder: avatarFolder)
+    }
+
+    public func run(to urls: [StreamURL], options o: Options, group: EventLoopGroup, hooks: Hooks = Hooks(),
                     status report: (Status) -> Void, shouldStop: () -> Bool) async throws -> Status {
         let started = ContinuousClock.now
         let s = o.video
@@ -54,6 +83,7 @@ public struct LiveRenderer {
         let video = try VideoEncoder(s)
         let audio = try AudioEncoder()
         let keyframe = KeyframeRequest()
+        hooks.onEncoders?(video, audio)
         let settings = PublishSettings(metadata: .init(width: s.width, height: s.height, fps: s.fps, videoKbps: s.bitrateKbps, audioKbps: 128),
                                        videoConfig: video.decoderConfiguration, audioConfig: audio.extradata)
         let destinations = try urls.map { url in
@@ -62,28 +92,25 @@ public struct LiveRenderer {
             }
         }
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            // Destinations connect while the speech is being made.
+            // Destinations connect while the first lines are being spoken.
             for d in destinations { tasks.addTask { await d.run() } }
             defer {
                 for d in destinations { d.finish() }
                 tasks.cancelAll()
             }
 
-            var track = SpeechTrack()
-            let until = o.duration ?? (rundown.loop ? rate * 86_400 : nil)
-            let performance = try await PerformanceBuilder(rundown: rundown, catalog: catalog).build(until: until) { start, clip in
-                track.place(clip, at: start)
-            }
-            let total = until ?? performance.length
-            let frames = (total * s.fps + rate - 1) / rate
             let renderer = try FrameRenderer(avatarFolder: avatarFolder, width: s.width, height: s.height, background: o.background,
-                                             language: rundown.language)
-            let sampler = SceneSampler(performance: performance, rig: renderer.model.rig)
+                                             language: program.rundown.language)
+            let director = LiveDirector(program: program, rig: renderer.model.rig)
+            director.willEnterSegment = hooks.willEnterSegment
+            try await director.plan()
             let converter = try ColorConverter(width: s.width, height: s.height)
             let picture = I420Frame(width: s.width, height: s.height)
             // Timestamps start after the AAC priming, so sound and picture line up in FLV.
             let priming = Int64(audio.primingSamples)
             let offsetMs = UInt32(priming * 1000 / Int64(rate))
+            let limit = o.duration ?? (program.rundown.loop ? rate * 86_400 : nil)
+            let frames = limit.map { ($0 * s.fps + rate - 1) / rate } ?? Int.max
 
             func push(_ packets: [EncodedPacket], madeAt: ContinuousClock.Instant = .now) {
                 for p in packets {
@@ -92,6 +119,7 @@ public struct LiveRenderer {
                         : UInt32(truncatingIfNeeded: max(0, p.pts + priming) * 1000 / Int64(rate))
                     let packet = StreamPacket(kind: p.kind == .video ? .video : .audio, timestamp: ts, isKeyframe: p.isKeyframe, data: p.data, madeAt: madeAt)
                     for d in destinations { d.queue.push(packet) }
+                    hooks.onPacket?(p)
                 }
             }
 
@@ -101,41 +129,71 @@ public struct LiveRenderer {
             let frameDuration = Duration.nanoseconds(1_000_000_000 / Int64(s.fps))
             let clockStart = ContinuousClock.now
             var lastReport = clockStart
-            for n in 0..<frames {
+            var n = 0
+            while n < frames {
                 if shouldStop() { status.interrupted = true; break }
                 let due = clockStart + frameDuration * n
                 let wake = due - o.lookahead
                 if ContinuousClock.now < wake { try await Task.sleep(until: wake, clock: .continuous) }
                 if keyframe.take() { video.forceKeyframe() }
+
+                hooks.control?.apply(to: director)
+                if let chat = hooks.chat {
+                    for (d, at) in chat.decide(onScreen: director.productOnScreen(at: director.audioPosition)) { director.offer(d, arrivedAt: at) }
+                }
+                try await director.plan()
+                if limit == nil, director.isFinished { break }
+
                 if n > 0, ContinuousClock.now - due > frameDuration * 2 {
                     skipped += 1 // behind: the picture skips, the sound does not
                 } else {
                     let madeAt = ContinuousClock.now
-                    let frame = renderer.render(sampler.state(at: n * rate / s.fps))
+                    let frame = renderer.render(director.sampler.state(at: n * rate / s.fps))
                     frame.withPixels { converter.convert(bgra: $0.baseAddress!, stride: frame.stride, into: picture) }
+                    if let onThumbnail = hooks.onThumbnail, n % s.fps == 0 { onThumbnail(frame.scaled(toWidth: 320)) }
                     let packets = video.encode(picture, index: Int64(n))
                     bytes += packets.reduce(0) { $0 + $1.data.count }
                     push(packets, madeAt: madeAt)
                     sent += 1
                 }
-                let pcm = track.read((n + 1) * rate / s.fps - track.position)
+                let pcm = director.read((n + 1) * rate / s.fps - director.audioPosition)
                 push(audio.encode(pcm))
+                for m in director.passed(upTo: director.audioPosition) {
+                    let at = Double(m.at) / Double(rate)
+                    if case .answer(_, let arrived) = m.kind {
+                        // The answer's start in stream time, minus the question's arrival in stream time.
+                        hooks.chat?.heard(after: at - (arrived - clockStart).inSeconds)
+                    }
+                    switch m.kind {
+                    case .segment(let title, let sku): status.segment = title; status.productSKU = sku
+                    case .line, .answer: break
+                    }
+                    status.program = m.program
+                    status.position = m.position
+                    hooks.onMarker?(m, at)
+                }
+                n += 1
 
                 let now = ContinuousClock.now
-                if now - lastReport >= .seconds(1) || n == frames - 1 {
+                if now - lastReport >= .seconds(1) || n == frames {
                     let span = (now - window.at).inSeconds
                     status.fps = Double(sent - window.sent) / max(0.001, span)
                     status.videoKbps = Double(bytes - window.bytes) * 8 / 1000 / max(0.001, span)
                     window = (now, sent, bytes)
                     lastReport = now
                     status.elapsed = (now - started).inSeconds
-                    status.mediaSeconds = Double(n + 1) / Double(s.fps)
+                    status.mediaSeconds = Double(n) / Double(s.fps)
                     status.framesSent = sent
                     status.framesSkipped = skipped
                     status.destinations = destinations.map(\.current)
+                    status.paused = director.paused
+                    status.answersWaiting = director.answers.count
+                    status.answersMerged = director.answers.merged
+                    status.answersShed = director.answers.shed
                     report(status)
                 }
             }
+            for p in video.flush() { hooks.onPacket?(p) }
             // End cleanly: queued media goes out, then FCUnpublish and deleteStream.
             for d in destinations { d.finish() }
             let deadline = ContinuousClock.now + .seconds(3)
@@ -145,13 +203,13 @@ public struct LiveRenderer {
                 try? await Task.sleep(for: .milliseconds(20))
             }
             status.elapsed = (ContinuousClock.now - started).inSeconds
+            status.mediaSeconds = Double(n) / Double(s.fps)
             status.framesSent = sent
             status.framesSkipped = skipped
             status.destinations = destinations.map(\.current)
             return status
         }
     }
-
 }
 
 /// Set by a destination that (re)started publishing; the encoder makes the next frame an IDR.

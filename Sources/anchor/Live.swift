@@ -1,4 +1,5 @@
 import AnchorAvatar
+import AnchorChat
 import AnchorCore
 import AnchorEngine
 import AnchorMedia
@@ -23,6 +24,7 @@ struct Live: AsyncParsableCommand {
           anchor live Scripts/demo.show.md --push rtmp://127.0.0.1/live/test
           anchor live Scripts/overnight.show.md --push "$INGEST_1" --push "$INGEST_2" --size 720x1280
           anchor live Scripts/demo.show.md --push rtmps://live.example.com:443/app/KEY --duration 10m
+          anchor live Scripts/overnight.show.md --push rtmp://127.0.0.1/live/test --chat -
         """
     )
 
@@ -59,6 +61,12 @@ struct Live: AsyncParsableCommand {
     @Option(help: "A PEM file of certificates to trust for rtmps:// besides the system's (a private ingest).")
     var tlsCA: String?
 
+    @Option(help: "Answer chat on air: a JSON-lines log ({\"t\", \"user\", \"text\"}) replayed in real time, or - for lines typed on stdin. Answers cut in at the next word boundary.")
+    var chat: String?
+
+    @Option(help: "Chat rules: a *.rules.yaml file or a folder (default: Scripts/).")
+    var rules: String?
+
     @OptionGroup var catalogOptions: CatalogOptions
 
     func run() async throws {
@@ -85,6 +93,19 @@ struct Live: AsyncParsableCommand {
             options.trustedCA = tlsCA
         }
 
+        var hooks = LiveRenderer.Hooks()
+        if let chat {
+            let live = LiveChat(responder: try ChatOptions.responder(catalog: loaded.catalog ?? Catalog(), rules: rules, blocklist: nil))
+            let source: ChatSource = chat == "-" ? StdinChat() : ChatLogFile(path: chat)
+            if chat != "-" {
+                do { _ = try ChatLogFile(path: chat).readAll() } catch {
+                    Terminal.error("error: \(error)")
+                    throw ExitCode(1)
+                }
+            }
+            Task { try? await live.feed(source, realTime: chat != "-") }
+            hooks.chat = live
+        }
         let stop = Interrupt.install()
         let line = StatusLine(isTerminal: Terminal.isTTY(STDERR_FILENO))
         let group = MultiThreadedEventLoopGroup.singleton
@@ -92,7 +113,7 @@ struct Live: AsyncParsableCommand {
         let final: LiveRenderer.Status
         do {
             final = try await LiveRenderer(rundown: loaded.rundown, catalog: loaded.catalog, avatarFolder: folder)
-                .run(to: urls, options: options, group: group, status: { line.update($0) }, shouldStop: { stop.isSet })
+                .run(to: urls, options: options, group: group, hooks: hooks, status: { line.update($0) }, shouldStop: { stop.isSet })
         } catch {
             line.finish()
             Terminal.error("error: \(error)")
@@ -101,6 +122,12 @@ struct Live: AsyncParsableCommand {
         line.finish()
         print(String(format: "live for %@ (%.1f s of show), %d frames sent, %d skipped to keep time%@", ProgressBar.clock(final.elapsed),
                      final.mediaSeconds, final.framesSent, final.framesSkipped, final.interrupted ? "; stopped by signal" : ""))
+        if let c = hooks.chat?.stats {
+            let l = c.latencies.sorted()
+            let p50 = l.isEmpty ? "–" : String(format: "%.2f s", l[l.count / 2]), worst = l.last.map { String(format: "%.2f s", $0) } ?? "–"
+            print("chat: \(c.received) messages, \(c.answered) answers on air (question to answer in the stream: median \(p50), worst \(worst)), "
+                  + "\(c.blocked) blocked, \(c.silent) silent, \(c.shed) shed, \(final.answersMerged) merged into another answer")
+        }
         var allPublished = true
         for d in final.destinations {
             let first = d.firstSentAt.map { String(format: ", first frame %.2f s after start", ($0 - started).inSeconds) } ?? ""

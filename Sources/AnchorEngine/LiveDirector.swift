@@ -1,0 +1,359 @@
+import AnchorAvatar
+import AnchorChat
+import AnchorCore
+import AnchorVoice
+
+/// Where a show is: what the daemon saves, and where it resumes after a restart.
+public struct ShowPosition: Sendable, Codable, Hashable {
+    /// How many times a looping show has wrapped.
+    public var pass: Int
+    public var segment: Int
+    /// The event within the segment (a line or a cue).
+    public var event: Int
+    public init(pass: Int = 0, segment: Int = 0, event: Int = 0) { self.pass = pass; self.segment = segment; self.event = event }
+    public static let start = ShowPosition()
+}
+
+/// A show to play and where to begin it.
+public struct Program: Sendable {
+    /// Names the show in markers and saved positions (its path for files).
+    public var id: String
+    public var rundown: Rundown
+    public var catalog: Catalog?
+    public var position: ShowPosition
+    public init(id: String, rundown: Rundown, catalog: Catalog?, position: ShowPosition = .start) {
+        self.id = id; self.rundown = rundown; self.catalog = catalog; self.position = position
+    }
+}
+
+/// The live Director. It plans the show a little ahead of the clock, one line at a time, and
+/// keeps only a short window of the past, so a show can run for days. Viewers' answers wait in
+/// a priority queue; when one is due, the line being spoken stops at the next word boundary,
+/// the answer is spoken, and the line resumes from the word where it stopped. At each segment
+/// start it asks `willEnterSegment` whether another show (or a reloaded one) takes over.
+public final class LiveDirector {
+    /// Something that began playing at a sample: for chapters, the replay index and saved positions.
+    public struct Marker: Sendable {
+        public enum Kind: Sendable {
+            case segment(title: String, productSKU: String?)
+            case line(Utterance)
+            /// A viewer's answer, with when its (first) question arrived.
+            case answer(Decision, arrivedAt: ContinuousClock.Instant)
+        }
+        public var at: Int
+        public var program: String
+        public var position: ShowPosition
+        public var kind: Kind
+    }
+
+    /// Called before a segment starts (and with `ended` when a show that does not loop ran out):
+    /// return a program to switch to, or nil to go on.
+    public var willEnterSegment: ((_ program: String, _ position: ShowPosition, _ ended: Bool) -> Program?)?
+    public private(set) var program: Program
+    /// The answer queue, by arrival; floods on one topic merge while they wait.
+    public private(set) var answers = AnswerQueue()
+    public var paused = false
+    /// How far ahead of the audio the show is planned, and how much past is kept for the picture.
+    public static let horizon = SpeechClip.sampleRate * 2
+    static let keptPast = SpeechClip.sampleRate * 8
+    static let answerLead = SpeechClip.sampleRate / 5
+
+    private let engine: SpeechEngine
+    var track = SpeechTrack()
+    private var lines: [Performance.Line] = []
+    private var events: [Performance.Event] = []
+    private var segments: [Performance.Segment] = []
+    private var cards: [String: ProductCard] = [:]
+    private var markers: [Marker] = []
+    private var items: [Item] = []
+    /// Where the next thing will be placed.
+    private(set) var head = PerformanceBuilder.leadIn
+    private var cursor: Cursor
+    private var clips: [Utterance: SpeechClip] = [:]
+    private var lastWrapHead = -1
+    private var exhausted = false
+    private var cachedSampler: SceneSampler?
+    private let rig: Rig
+
+    struct Cursor {
+        var position: ShowPosition
+        /// The rest of a line stopped by a barge-in, spoken instead of the line's event.
+        var remainder: Utterance?
+        /// The segment's start has not been marked yet.
+        var entering: Bool
+    }
+
+    struct Item {
+        enum Kind { case line(Utterance, SpeechClip), answer, hold, instant }
+        var start: Int
+        var end: Int
+        var cursor: Cursor
+        var kind: Kind
+    }
+
+    public init(program: Program, rig: Rig, engine: SpeechEngine = .shared) {
+        self.program = program
+        self.rig = rig
+        self.engine = engine
+        cursor = Cursor(position: program.position, remainder: nil, entering: true)
+        cards = PerformanceBuilder(rundown: program.rundown, catalog: program.catalog).cards()
+    }
+
+    /// The samples read so far (the audio clock).
+    public var audioPosition: Int { track.position }
+
+    /// True when the show ran out, nothing else takes over and everything planned was played.
+    public var isFinished: Bool { exhausted && answers.isEmpty && track.position >= head }
+
+    /// The scene sampler for the planned window (rebuilt only after the plan changed).
+    public var sampler: SceneSampler {
+        if let cachedSampler { return cachedSampler }
+        let p = Performance(lines: lines, events: events.sorted { $0.at < $1.at }, segments: segments, cards: cards,
+                            length: head, seed: program.rundown.seed, language: program.rundown.language)
+        let s = SceneSampler(performance: p, rig: rig)
+        cachedSampler = s
+        return s
+    }
+
+    /// The product on screen at a sample: the line's, else the segment's.
+    public func productOnScreen(at t: Int) -> String? {
+        if let line = lines.last(where: { $0.start <= t && t < $0.end }), let sku = line.productSKU { return sku }
+        return segments.last { $0.start <= t }?.productSKU
+    }
+
+    /// Reads the next `count` samples of the show's audio.
+    public func read(_ count: Int) -> ArraySlice<Float> { track.read(count) }
+
+    /// Markers that began by sample `t`, oldest first (each is returned once).
+    public func passed(upTo t: Int) -> [Marker] {
+        let n = markers.prefix { $0.at <= t }.count
+        defer { markers.removeFirst(n) }
+        return Array(markers.prefix(n))
+    }
+
+    /// Plans until the show is known `horizon` past the audio clock; answers waiting go first,
+    /// cutting into the line being spoken.
+    public func plan() async throws {
+        if !answers.isEmpty { interrupt() }
+        let target = track.position + Self.horizon
+        while head < target {
+            if !answers.isEmpty {
+                try await placeAnswer()
+            } else if paused || exhausted {
+                head = max(head, track.position)
+                break
+            } else {
+                try await step()
+            }
+        }
+        prune()
+    }
+
+    /// Queues a viewer's answer; it is spoken at the next word boundary.
+    public func offer(_ d: Decision, arrivedAt: ContinuousClock.Instant) {
+        answers.add(d, arrivedAt: arrivedAt)
+    }
+
+    /// Stops the current segment at the next word boundary and goes on with the next one.
+    public func skipSegment() {
+        interrupt()
+        cursor = Cursor(position: ShowPosition(pass: cursor.position.pass, segment: cursor.position.segment + 1, event: 0), remainder: nil, entering: true)
+    }
+
+    /// Holds the show at the next word boundary (answers are still spoken); `paused = false` resumes it.
+    public func pause() {
+        paused = true
+        interrupt()
+    }
+
+    /// Switches to another show at the next word boundary (a reload or a schedule change).
+    public func switchTo(_ next: Program) {
+        interrupt()
+        install(next)
+    }
+
+    // MARK: Planning
+
+    private func install(_ next: Program) {
+        program = next
+        clips = [:]
+        exhausted = false
+        lastWrapHead = -1
+        cursor = Cursor(position: next.position, remainder: nil, entering: true)
+        cards.merge(PerformanceBuilder(rundown: next.rundown, catalog: next.catalog).cards()) { _, new in new }
+        cachedSampler = nil
+    }
+
+    /// Plans one event of the rundown (or moves the cursor to the next segment or pass).
+    private func step() async throws {
+        let rundown = program.rundown
+        var p = cursor.position
+        if p.segment >= rundown.segments.count {
+            if rundown.loop, head > lastWrapHead || lastWrapHead < 0 {
+                lastWrapHead = head
+                cursor = Cursor(position: ShowPosition(pass: p.pass + 1), remainder: nil, entering: true)
+                if let next = willEnterSegment?(program.id, cursor.position, false) { install(next) }
+            } else if let next = willEnterSegment?(program.id, p, true) {
+                install(next)
+            } else if rundown.loop {
+                head += SpeechClip.sampleRate // an empty looping show: hold the picture, silently
+            } else {
+                exhausted = true
+            }
+            return
+        }
+        let wasEntering = cursor.entering
+        if cursor.entering {
+            if p.event == 0, let next = willEnterSegment?(program.id, p, false), next.id != program.id || next.rundown != rundown {
+                install(next)
+                return
+            }
+            cursor.entering = false
+            let segment = rundown.segments[p.segment]
+            segments.append(.init(start: head, title: segment.title, productSKU: segment.productSKU))
+            markers.append(Marker(at: head, program: program.id, position: p, kind: .segment(title: segment.title, productSKU: segment.productSKU)))
+            // Resuming inside a segment: the card mode its earlier cues set still holds.
+            for case .cue(let cue, _) in segment.events.prefix(p.event) {
+                if case .show = cue { events.append(.init(at: head, cue: cue)) }
+            }
+            cachedSampler = nil
+        }
+        let segment = rundown.segments[p.segment]
+        guard p.event < segment.events.count else {
+            cursor = Cursor(position: ShowPosition(pass: p.pass, segment: p.segment + 1), remainder: nil, entering: true)
+            return
+        }
+        var before = cursor
+        before.entering = wasEntering
+        let start = head
+        switch segment.events[p.event] {
+        case .cue(let cue, _):
+            events.append(.init(at: head, cue: cue))
+            switch cue {
+            case .pause(let ms): head += ms * SpeechClip.sampleRate / 1000
+            case .countdown(let n): head += n * SpeechClip.sampleRate
+            default: break
+            }
+            items.append(Item(start: start, end: head, cursor: before, kind: head > start ? .hold : .instant))
+        case .say(let line):
+            let u = cursor.remainder ?? line
+            let clip = try await clip(for: u)
+            place(clip, of: u, productSKU: u.productSKU ?? segment.productSKU, bubble: nil)
+            markers.append(Marker(at: start, program: program.id, position: p, kind: .line(u)))
+            items.append(Item(start: start, end: start + clip.samples.count, cursor: before, kind: .line(u, clip)))
+            head += clip.samples.count + PerformanceBuilder.gap
+        }
+        p.event += 1
+        cursor = Cursor(position: p, remainder: nil, entering: false)
+        cachedSampler = nil
+    }
+
+    private func clip(for u: Utterance) async throws -> SpeechClip {
+        if let c = clips[u] { return c }
+        let c = try await engine.speak(u, voice: program.rundown.voice)
+        clips[u] = c
+        return c
+    }
+
+    private func place(_ clip: SpeechClip, of u: Utterance, productSKU: String?, bubble: ChatBubble?) {
+        track.place(clip, at: head)
+        lines.append(.init(start: head, timeline: clip.timeline, productSKU: productSKU, bubble: bubble))
+        for cue in clip.timeline.cues {
+            if case .pause = cue.cue { continue }
+            events.append(.init(at: head + cue.at, cue: cue.cue))
+        }
+    }
+
+    private func placeAnswer() async throws {
+        guard let (d, arrived) = answers.pop() else { return }
+        guard let reply = d.reply else { return }
+        let u = Utterance(text: reply, language: d.language == "zh" ? .zh : .en, intent: d.intent,
+                          reason: .init(.tagged, "chat answer (\(d.source.rawValue): \(d.detail))"), productSKU: d.productSKU)
+        let voice = u.language == program.rundown.language ? program.rundown.voice : nil
+        let clip = try await engine.speak(u, voice: voice)
+        let asker = d.user.split(separator: ",").first.map(String.init) ?? d.user
+        let start = head
+        place(clip, of: u, productSKU: d.productSKU, bubble: ChatBubble(user: asker, text: d.question))
+        markers.append(Marker(at: start, program: program.id, position: cursor.position, kind: .answer(d, arrivedAt: arrived)))
+        items.append(Item(start: start, end: start + clip.samples.count, cursor: cursor, kind: .answer))
+        head += clip.samples.count + PerformanceBuilder.gap
+        cachedSampler = nil
+    }
+
+    // MARK: Barge-in
+
+    /// Cuts the plan at the first boundary at or after the audio clock: a word's end in a line,
+    /// else the end of a pause in progress or a line's last word, else the start of the next
+    /// item; answers already planned are never cut. What was planned after is forgotten; the cursor goes back to the first
+    /// thing not said (the rest of a cut line).
+    private func interrupt() {
+        let now = track.position
+        guard let i = items.firstIndex(where: { $0.end > now }) else {
+            head = max(now, items.last.map { $0.end } ?? 0)
+            return
+        }
+        let answerPlanned = items[i...].contains { if case .answer = $0.kind { true } else { false } }
+        var cut: Int, removeFrom: Int
+        var resume: Cursor
+        if items[i].start < now, !answerPlanned, case .line(let u, let clip) = items[i].kind,
+           case let b = clip.wordBoundary(atOrAfter: now - items[i].start), b.sample < clip.samples.count {
+            (cut, removeFrom, resume) = (items[i].start + b.sample, i + 1, items[i].cursor)
+            resume.remainder = u.remainder(from: b.textOffset)
+            resume.entering = false
+            truncateLine(startingAt: items[i].start, keep: b.sample)
+            items[i].end = cut
+            items[i].kind = .hold
+        } else {
+            // What is playing finishes, and answers already planned stay.
+            removeFrom = items[i].start < now ? i + 1 : i
+            while removeFrom < items.count, case .answer = items[removeFrom].kind { removeFrom += 1 }
+            guard removeFrom < items.count else { return }
+            (cut, resume) = (items[removeFrom].start, items[removeFrom].cursor)
+        }
+        items.removeSubrange(removeFrom...)
+        lines.removeAll { $0.start >= cut }
+        events.removeAll { $0.at >= cut }
+        segments.removeAll { $0.start >= cut }
+        markers.removeAll { $0.at >= cut }
+        track.cut(at: cut)
+        cursor = resume
+        head = cut + (answers.isEmpty ? PerformanceBuilder.gap : Self.answerLead)
+        exhausted = false
+        cachedSampler = nil
+    }
+
+    private func truncateLine(startingAt start: Int, keep: Int) {
+        guard let k = lines.lastIndex(where: { $0.start == start }) else { return }
+        lines[k].timeline = Self.truncated(lines[k].timeline, keep: keep)
+    }
+
+    static func truncated(_ t: SpeechTimeline, keep: Int) -> SpeechTimeline {
+        var t = t
+        t.words = t.words.filter { $0.start < keep }.map { var w = $0; w.end = min(w.end, keep); return w }
+        t.phonemes = t.phonemes.filter { $0.start < keep }.map { var p = $0; p.end = min(p.end, keep); return p }
+        t.visemes = t.visemes.filter { $0.start < keep }.map { var v = $0; v.end = min(v.end, keep); return v }
+        t.stress = t.stress.filter { $0.start < keep }
+        t.pauses = t.pauses.filter { $0.start < keep }
+        t.cues = t.cues.filter { $0.at < keep }
+        t.envelope = Array(t.envelope.prefix(keep / SpeechTimeline.envelopeStep + 1))
+        t.length = keep
+        t.isComplete = false
+        t.stoppedAt = t.words.last?.range.end
+        return t
+    }
+
+    /// Forgets what ended well before the audio clock, keeping the card mode and segment in force.
+    private func prune() {
+        let cutoff = track.position - Self.keptPast
+        guard cutoff > 0, let first = lines.first, first.end < cutoff - SpeechClip.sampleRate * 4 else { return }
+        lines.removeAll { $0.end < cutoff }
+        let lastShow = events.lastIndex { e in if case .show = e.cue { return e.at < cutoff } else { return false } }
+        let keptShow = lastShow.map { events[$0] }
+        events.removeAll { $0.at < cutoff }
+        if let keptShow { events.insert(keptShow, at: 0) }
+        if let s = segments.lastIndex(where: { $0.start <= cutoff }), s > 0 { segments.removeFirst(s) }
+        items.removeAll { $0.end < track.position }
+        track.compact()
+        cachedSampler = nil
+    }
+}

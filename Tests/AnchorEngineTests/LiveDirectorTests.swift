@@ -1,0 +1,130 @@
+import AnchorAvatar
+import AnchorChat
+import AnchorCore
+@testable import AnchorEngine
+import AnchorScript
+import AnchorTestSupport
+import Foundation
+import Testing
+
+@Suite struct LiveDirectorTests {
+    static let rate = 48_000
+    static let step = 1_600 // one frame at 30 fps
+
+    static let show = """
+    ---
+    title: Director test
+    ---
+    # Opening
+    Good evening everyone, and welcome to a quiet night of very good deals on the things you love most.
+    Tonight we go slowly through each product, one by one, with all the details you want to hear.
+    # Second
+    This is the second segment, and it has a single rather long line for the avatar to speak.
+    """
+
+    func director(_ text: String = show) throws -> LiveDirector {
+        let compiled = ScriptCompiler.parse(text, path: "t.show.md").compile(catalog: nil, seed: 7)
+        let rundown = try #require(compiled.rundown)
+        let rig = try Rig.load(from: TestSupport.path("Models/juno/rig.json"))
+        return LiveDirector(program: Program(id: "t", rundown: rundown, catalog: nil), rig: rig)
+    }
+
+    func answer(_ text: String, user: String = "mia") -> Decision {
+        Decision(reply: text, intent: .answer, source: .rule, detail: "test", productSKU: nil, language: "en", user: user,
+                 question: "q?", seconds: 0, topic: "test")
+    }
+
+    /// Runs the director like the live loop does, one frame's audio at a time, collecting markers.
+    func run(_ d: LiveDirector, seconds: Double, onFrame: (Int) -> Void = { _ in }) async throws -> [LiveDirector.Marker] {
+        var markers: [LiveDirector.Marker] = []
+        for _ in 0..<Int(seconds * 30) {
+            try await d.plan()
+            onFrame(d.audioPosition)
+            _ = d.sampler.state(at: d.audioPosition)
+            _ = d.read(Self.step)
+            markers += d.passed(upTo: d.audioPosition)
+        }
+        return markers
+    }
+
+    func lines(_ ms: [LiveDirector.Marker]) -> [(Int, String)] {
+        ms.compactMap { if case .line(let u) = $0.kind { return ($0.at, u.text) } else { return nil } }
+    }
+
+    @Test func playsTheShowInOrderAndEnds() async throws {
+        let d = try director()
+        let ms = try await run(d, seconds: 40)
+        let said = lines(ms).map(\.1)
+        #expect(said.count == 3)
+        #expect(said.first?.hasPrefix("Good evening") == true)
+        let segments = ms.compactMap { if case .segment(let t, _) = $0.kind { return t } else { return nil } }
+        #expect(segments == ["Opening", "Second"])
+        #expect(d.isFinished)
+    }
+
+    @Test func anAnswerCutsInAtAWordBoundaryAndTheLineResumes() async throws {
+        let d = try director()
+        var offeredAt: Int?
+        let ms = try await run(d, seconds: 40) { pos in
+            if offeredAt == nil, pos >= Self.rate * 2 {
+                offeredAt = pos
+                d.offer(answer("Thanks for asking, the answer is yes."), arrivedAt: .now)
+            }
+        }
+        let offered = try #require(offeredAt)
+        let answerAt = try #require(ms.first { if case .answer = $0.kind { return true } else { return false } }?.at)
+        // Spoken within a second of arriving (the next word boundary, plus a short breath).
+        #expect(answerAt >= offered)
+        #expect(answerAt - offered < Self.rate)
+        // The first line was cut: its rest is said after the answer, and nothing is said twice.
+        let said = lines(ms)
+        let first = "Good evening everyone, and welcome to a quiet night of very good deals on the things you love most."
+        #expect(said[0].1 == first)
+        let rest = try #require(said.first { $0.0 > answerAt })
+        #expect(rest.1 != first && first.hasSuffix(rest.1) && !rest.1.isEmpty, "resumed with '\(rest.1)'")
+        #expect(said.count == 4)
+        #expect(d.isFinished)
+    }
+
+    @Test func answersQueueWhileOneIsSpokenAndFloodsMerge() async throws {
+        let d = try director()
+        var offered = false
+        let ms = try await run(d, seconds: 50) { pos in
+            guard !offered, pos >= Self.rate else { return }
+            offered = true
+            d.offer(answer("First answer here."), arrivedAt: .now)
+            var price = answer("It is nineteen ninety-nine.", user: "leo")
+            price.source = .facts
+            price.topic = "price"
+            d.offer(price, arrivedAt: .now)
+            price.user = "ann"
+            d.offer(price, arrivedAt: .now)
+        }
+        let answers = ms.compactMap { if case .answer(let a, _) = $0.kind { return a.reply } else { return nil } }
+        #expect(answers.count == 2)
+        #expect(answers.last?.hasPrefix("leo and ann asked:") == true)
+        #expect(d.answers.merged == 1)
+        #expect(lines(ms).count == 4) // three lines, one of them resumed after the cut
+    }
+
+    @Test func skipGoesToTheNextSegmentAtAWordBoundary() async throws {
+        let d = try director()
+        var skippedAt: Int?
+        let ms = try await run(d, seconds: 30) { pos in
+            if skippedAt == nil, pos >= Self.rate * 2 { skippedAt = pos; d.skipSegment() }
+        }
+        let second = try #require(ms.first { if case .segment("Second", _) = $0.kind { return true } else { return false } })
+        #expect(second.at - skippedAt! < Self.rate)
+        #expect(!lines(ms).contains { $0.1.hasPrefix("Tonight") })
+    }
+
+    @Test func aShowCanTakeOverAtASegmentStart() async throws {
+        let d = try director()
+        let other = ScriptCompiler.parse("---\ntitle: Other\n---\n# Elsewhere\nA different show now.\n", path: "o.show.md").compile(catalog: nil, seed: 1)
+        let program = Program(id: "o", rundown: try #require(other.rundown), catalog: nil)
+        d.willEnterSegment = { id, p, _ in id == "t" && p.segment == 1 ? program : nil }
+        let ms = try await run(d, seconds: 40)
+        #expect(lines(ms).map(\.1).last == "A different show now.")
+        #expect(ms.last { if case .segment = $0.kind { return true } else { return false } }?.program == "o")
+    }
+}
