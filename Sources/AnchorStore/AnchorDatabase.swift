@@ -83,6 +83,27 @@ public final class AnchorDatabase: Sendable {
                 t.column("productSku", .text)
             }
         }
+        m.registerMigration("v3-air") { db in
+            try db.create(table: "onAir") { t in
+                t.primaryKey("channel", .text)
+                t.column("show", .text).notNull()
+                t.column("pass", .integer).notNull()
+                t.column("segment", .integer).notNull()
+                t.column("event", .integer).notNull()
+                t.column("savedAt", .datetime).notNull()
+            }
+            try db.create(table: "replayMoment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("channel", .text).notNull()
+                t.column("show", .text).notNull()
+                t.column("segment", .text).notNull()
+                t.column("productSku", .text)
+                t.column("startedAt", .datetime).notNull().indexed()
+                t.column("endedAt", .datetime)
+                t.column("file", .text)
+                t.column("offsetSeconds", .double)
+            }
+        }
         return m
     }
 }
