@@ -21,7 +21,10 @@ public final class MP4Writer {
     private let packet: UnsafeMutablePointer<AVPacket>
 
     /// `format`: mp4, mov or mkv.
-    public init(path: String, format: String = "mp4", video: VideoEncoder, audio: AudioEncoder, title: String, chapters: [Chapter]) throws(MediaError) {
+    /// `fragmented`: MP4 fragments at each keyframe, playable up to the last fragment if the
+    /// process dies (for recordings; chapters must then be added by `remux`).
+    public init(path: String, format: String = "mp4", video: VideoEncoder, audio: AudioEncoder, title: String, chapters: [Chapter],
+                fragmented: Bool = false) throws(MediaError) {
         self.path = path
         fps = video.settings.fps
         let muxer = format == "mkv" ? "matroska" : format
@@ -54,19 +57,7 @@ public final class MP4Writer {
         ast.pointee.time_base = AVRational(num: 1, den: Int32(AudioEncoder.sampleRate))
 
         av_dict_set(&ctx.pointee.metadata, "title", title, 0)
-        for (i, c) in chapters.enumerated() {
-            let chapter = av_mallocz(MemoryLayout<AVChapter>.size).assumingMemoryBound(to: AVChapter.self)
-            chapter.pointee.id = Int64(i)
-            chapter.pointee.time_base = AVRational(num: 1, den: 1000)
-            chapter.pointee.start = c.start
-            chapter.pointee.end = c.end
-            av_dict_set(&chapter.pointee.metadata, "title", c.title, 0)
-            var list = ctx.pointee.chapters
-            var count = ctx.pointee.nb_chapters
-            av_dynarray_add(&list, &count, chapter)
-            ctx.pointee.chapters = list
-            ctx.pointee.nb_chapters = count
-        }
+        for (i, c) in chapters.enumerated() { Self.add(c, id: i, to: ctx) }
 
         // From here on the object is fully built: a throw runs deinit, which frees the context.
         if avio_open(&ctx.pointee.pb, path, AVIO_FLAG_WRITE) < 0 {
@@ -75,7 +66,11 @@ public final class MP4Writer {
             throw MediaError.output(path: path, reason: reason)
         }
         var options: OpaquePointer?
-        if muxer == "mp4" || muxer == "mov" { av_dict_set(&options, "movflags", "+faststart", 0) }
+        if muxer == "mp4" || muxer == "mov" {
+            av_dict_set(&options, "movflags", fragmented ? "+frag_keyframe+empty_moov+default_base_moof" : "+faststart", 0)
+        }
+        // Each fragment reaches the disk when it is complete, not when a 32 KB buffer fills.
+        if fragmented { ctx.pointee.flags |= AVFMT_FLAG_FLUSH_PACKETS }
         let status = avformat_write_header(ctx, &options)
         av_dict_free(&options)
         guard status >= 0 else {
@@ -124,6 +119,20 @@ public final class MP4Writer {
         let status = av_write_trailer(context)
         avio_closep(&context.pointee.pb)
         if status < 0 { throw MediaError.output(path: path, reason: Self.describe(status)) }
+    }
+
+    static func add(_ c: Chapter, id: Int, to ctx: UnsafeMutablePointer<AVFormatContext>) {
+        let chapter = av_mallocz(MemoryLayout<AVChapter>.size).assumingMemoryBound(to: AVChapter.self)
+        chapter.pointee.id = Int64(id)
+        chapter.pointee.time_base = AVRational(num: 1, den: 1000)
+        chapter.pointee.start = c.start
+        chapter.pointee.end = c.end
+        av_dict_set(&chapter.pointee.metadata, "title", c.title, 0)
+        var list = ctx.pointee.chapters
+        var count = ctx.pointee.nb_chapters
+        av_dynarray_add(&list, &count, chapter)
+        ctx.pointee.chapters = list
+        ctx.pointee.nb_chapters = count
     }
 
     private static func setExtradata(_ par: UnsafeMutablePointer<AVCodecParameters>, _ data: Data) {
