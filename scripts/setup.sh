@@ -14,7 +14,7 @@ PACKAGES=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libcairo2-dev libpango1.0-dev librsvg2-dev fonts-noto-cjk fonts-dejavu-core
   # real tools the tests check our output with
-  ffmpeg sox nginx libnginx-mod-rtmp libnginx-mod-stream openssl
+  ffmpeg sox nginx libnginx-mod-rtmp libnginx-mod-stream openssl curl
 )
 
 build=1

@@ -16,14 +16,23 @@ final class TextImages {
 
     private struct Key: Hashable { var text: String; var style: Style }
     private var cache: [Key: CairoSurface] = [:]
+    private var bytes = 0
+    /// What the cache may hold: a show's subtitles at 720p are ~0.3 MB each, and a live channel
+    /// sees new text (answers, bubbles) all night, so the cache is bounded by size, not count.
+    static let budget = 24 << 20
     static let family = "Noto Sans CJK SC, DejaVu Sans"
 
     func image(_ text: String, _ style: Style) -> CairoSurface {
         let key = Key(text: text, style: style)
         if let hit = cache[key] { return hit }
-        if cache.count > 512 { cache.removeAll() }
         let image = TextLayout(Self.displayable(text), style).render()
+        let size = image.stride * image.height
+        if bytes + size > Self.budget {
+            cache.removeAll()
+            bytes = 0
+        }
         cache[key] = image
+        bytes += size
         return image
     }
 

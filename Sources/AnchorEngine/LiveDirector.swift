@@ -84,11 +84,18 @@ public final class LiveDirector {
     }
 
     struct Item {
-        enum Kind { case line(Utterance, SpeechClip), answer, hold, instant }
+        enum Kind { case line(Utterance, SpeechClip), answer(Utterance, SpeechClip), hold, instant }
         var start: Int
         var end: Int
         var cursor: Cursor
         var kind: Kind
+
+        var spoken: (Utterance, SpeechClip)? {
+            switch kind {
+            case .line(let u, let c), .answer(let u, let c): (u, c)
+            case .hold, .instant: nil
+            }
+        }
     }
 
     public init(program: Program, rig: Rig, engine: SpeechEngine = .shared) {
@@ -166,6 +173,15 @@ public final class LiveDirector {
         interrupt()
     }
 
+    /// Ends the show at the next word boundary (an answer too): nothing more is planned.
+    /// Returns the sample where the sound stops.
+    public func stop() -> Int {
+        answers = AnswerQueue()
+        interrupt(everything: true)
+        exhausted = true
+        return max(track.position, items.last?.end ?? 0)
+    }
+
     /// Switches to another show at the next word boundary (a reload or a schedule change).
     public func switchTo(_ next: Program) {
         interrupt()
@@ -237,7 +253,8 @@ public final class LiveDirector {
             items.append(Item(start: start, end: head, cursor: before, kind: head > start ? .hold : .instant))
         case .say(let line):
             let u = cursor.remainder ?? line
-            let clip = try await clip(for: u)
+            // The rest of a cut line is said once: only whole lines are kept for the next pass.
+            let clip = cursor.remainder == nil ? try await clip(for: u) : try await engine.speak(u, voice: program.rundown.voice)
             place(clip, of: u, productSKU: u.productSKU ?? segment.productSKU, bubble: nil)
             markers.append(Marker(at: start, program: program.id, position: p, kind: .line(u)))
             items.append(Item(start: start, end: start + clip.samples.count, cursor: before, kind: .line(u, clip)))
@@ -275,7 +292,7 @@ public final class LiveDirector {
         let start = head
         place(clip, of: u, productSKU: d.productSKU, bubble: ChatBubble(user: asker, text: d.question))
         markers.append(Marker(at: start, program: program.id, position: cursor.position, kind: .answer(d, arrivedAt: arrived)))
-        items.append(Item(start: start, end: start + clip.samples.count, cursor: cursor, kind: .answer))
+        items.append(Item(start: start, end: start + clip.samples.count, cursor: cursor, kind: .answer(u, clip)))
         head += clip.samples.count + PerformanceBuilder.gap
         cachedSampler = nil
     }
@@ -286,16 +303,16 @@ public final class LiveDirector {
     /// else the end of a pause in progress or a line's last word, else the start of the next
     /// item; answers already planned are never cut. What was planned after is forgotten; the cursor goes back to the first
     /// thing not said (the rest of a cut line).
-    private func interrupt() {
+    private func interrupt(everything: Bool = false) {
         let now = track.position
         guard let i = items.firstIndex(where: { $0.end > now }) else {
             head = max(now, items.last.map { $0.end } ?? 0)
             return
         }
-        let answerPlanned = items[i...].contains { if case .answer = $0.kind { true } else { false } }
+        let answerPlanned = !everything && items[i...].contains { if case .answer = $0.kind { true } else { false } }
         var cut: Int, removeFrom: Int
         var resume: Cursor
-        if items[i].start < now, !answerPlanned, case .line(let u, let clip) = items[i].kind,
+        if items[i].start < now, !answerPlanned, let (u, clip) = items[i].spoken,
            case let b = clip.wordBoundary(atOrAfter: now - items[i].start), b.sample < clip.samples.count {
             (cut, removeFrom, resume) = (items[i].start + b.sample, i + 1, items[i].cursor)
             resume.remainder = u.remainder(from: b.textOffset)
@@ -306,7 +323,7 @@ public final class LiveDirector {
         } else {
             // What is playing finishes, and answers already planned stay.
             removeFrom = items[i].start < now ? i + 1 : i
-            while removeFrom < items.count, case .answer = items[removeFrom].kind { removeFrom += 1 }
+            while !everything, removeFrom < items.count, case .answer = items[removeFrom].kind { removeFrom += 1 }
             guard removeFrom < items.count else { return }
             (cut, resume) = (items[removeFrom].start, items[removeFrom].cursor)
         }

@@ -22,6 +22,8 @@ public struct LiveRenderer {
         public var queueCapacityMs: UInt32 = 3_000
         /// Extra certificates to trust for rtmps:// (a PEM file).
         public var trustedCA: String?
+        /// False: as fast as the CPU allows, no frame skipped (a soak test in accelerated time).
+        public var paced = true
         public init(video: VideoSettings) { self.video = video }
     }
 
@@ -130,21 +132,27 @@ public struct LiveRenderer {
             let clockStart = ContinuousClock.now
             var lastReport = clockStart
             var n = 0
+            var stopAt: Int?
             while n < frames {
-                if shouldStop() { status.interrupted = true; break }
-                let due = clockStart + frameDuration * n
+                // A signal: the word being spoken is finished, then the stream ends.
+                if stopAt == nil, shouldStop() {
+                    status.interrupted = true
+                    stopAt = min(director.stop(), director.audioPosition + rate * 2)
+                }
+                if let stopAt, director.audioPosition >= stopAt { break }
+                let due = o.paced ? clockStart + frameDuration * n : ContinuousClock.now
                 let wake = due - o.lookahead
-                if ContinuousClock.now < wake { try await Task.sleep(until: wake, clock: .continuous) }
+                if o.paced, ContinuousClock.now < wake { try await Task.sleep(until: wake, clock: .continuous) }
                 if keyframe.take() { video.forceKeyframe() }
 
-                hooks.control?.apply(to: director)
+                if stopAt == nil { hooks.control?.apply(to: director) }
                 if let chat = hooks.chat {
                     for (d, at) in chat.decide(onScreen: director.productOnScreen(at: director.audioPosition)) { director.offer(d, arrivedAt: at) }
                 }
                 try await director.plan()
                 if limit == nil, director.isFinished { break }
 
-                if n > 0, ContinuousClock.now - due > frameDuration * 2 {
+                if o.paced, n > 0, ContinuousClock.now - due > frameDuration * 2 {
                     skipped += 1 // behind: the picture skips, the sound does not
                 } else {
                     let madeAt = ContinuousClock.now

@@ -30,7 +30,7 @@ struct SpeechTrack {
 
     /// Drops clips that ended before `position` (a live show would otherwise grow forever).
     mutating func compact() {
-        guard index > 64 else { return }
+        guard index > 4 else { return }
         placements.removeFirst(index)
         index = 0
     }

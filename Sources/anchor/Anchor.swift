@@ -25,6 +25,6 @@ struct Anchor: AsyncParsableCommand {
         64 a bad command line.
         """,
         version: version,
-        subcommands: [Check.self, Narrate.self, Say.self, Frame.self, Preview.self, Live.self, ChatCommand.self, ScheduleCommand.self, Voices.self, Init.self, CatalogCommand.self, Bench.self]
+        subcommands: [Check.self, Narrate.self, Say.self, Frame.self, Preview.self, Live.self, Run.self, Soak.self, ChatCommand.self, ScheduleCommand.self, Voices.self, Init.self, CatalogCommand.self, Bench.self]
     )
 }

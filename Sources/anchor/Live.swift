@@ -31,23 +31,8 @@ struct Live: AsyncParsableCommand {
     @Argument(help: "The show.")
     var show: String
 
-    @Option(name: .customLong("push"), help: "Ingest URL: rtmp://HOST[:PORT]/APP/KEY or rtmps://… (repeat for several).")
-    var pushes: [String] = []
-
     @Option(help: "Stop after this long (90s, 10m, 1h); default: the show once, a looping show for 24 h.")
     var duration: String?
-
-    @Option(help: "Frame size, WIDTHxHEIGHT (1280x720 landscape, 720x1280 portrait).")
-    var size = "1280x720"
-
-    @Option(help: "Frames per second.")
-    var fps = 30
-
-    @Option(help: "Video bit rate in kb/s (constant, one-second VBV buffer).")
-    var bitrate = 2_500
-
-    @Option(help: "x264 preset.")
-    var preset = "veryfast"
 
     @Option(help: "Seed for variants, particles and blinks.")
     var seed: UInt64?
@@ -58,52 +43,24 @@ struct Live: AsyncParsableCommand {
     @Option(help: "Avatar folder name in Models/ (default: the show's).")
     var avatar: String?
 
-    @Option(help: "A PEM file of certificates to trust for rtmps:// besides the system's (a private ingest).")
-    var tlsCA: String?
-
-    @Option(help: "Answer chat on air: a JSON-lines log ({\"t\", \"user\", \"text\"}) replayed in real time, or - for lines typed on stdin. Answers cut in at the next word boundary.")
-    var chat: String?
-
-    @Option(help: "Chat rules: a *.rules.yaml file or a folder (default: Scripts/).")
-    var rules: String?
+    @OptionGroup var stream: StreamOptions
 
     @OptionGroup var catalogOptions: CatalogOptions
 
     func run() async throws {
         let started = ContinuousClock.now
-        guard !pushes.isEmpty else { throw ValidationError("give at least one --push rtmp://HOST/APP/KEY") }
-        let (w, h, samples) = try RenderOptions.validate(size: size, fps: fps, duration: duration)
-        var urls: [StreamURL] = []
-        for text in pushes {
-            do { urls.append(try StreamURL(text)) } catch {
-                Terminal.error("error: \(error)")
-                throw ExitCode(1)
-            }
-        }
+        guard !stream.pushes.isEmpty else { throw ValidationError("give at least one --push rtmp://HOST/APP/KEY") }
+        let (w, h, samples) = try RenderOptions.validate(size: stream.size, fps: stream.fps, duration: duration)
+        let urls = try stream.urls()
         let loaded = try ShowLoader(path: show, catalogOptions: catalogOptions, seed: seed).load()
         let (folder, bg) = try loaded.stage(showPath: show, avatar: avatar, background: background)
-        var video = VideoSettings(width: w, height: h, fps: fps)
-        video.bitrateKbps = bitrate
-        video.preset = preset
-        var options = LiveRenderer.Options(video: video)
-        options.duration = samples
+        var options = try stream.liveOptions(width: w, height: h, duration: samples)
         options.background = bg
-        if let tlsCA {
-            guard FileManager.default.isReadableFile(atPath: tlsCA) else { throw ValidationError("--tls-ca: cannot read '\(tlsCA)'") }
-            options.trustedCA = tlsCA
-        }
 
         var hooks = LiveRenderer.Hooks()
-        if let chat {
-            let live = LiveChat(responder: try ChatOptions.responder(catalog: loaded.catalog ?? Catalog(), rules: rules, blocklist: nil))
-            let source: ChatSource = chat == "-" ? StdinChat() : ChatLogFile(path: chat)
-            if chat != "-" {
-                do { _ = try ChatLogFile(path: chat).readAll() } catch {
-                    Terminal.error("error: \(error)")
-                    throw ExitCode(1)
-                }
-            }
-            Task { try? await live.feed(source, realTime: chat != "-") }
+        if stream.chat != nil {
+            let live = LiveChat(responder: try ChatOptions.responder(catalog: loaded.catalog ?? Catalog(), rules: stream.rules, blocklist: nil))
+            try stream.feedChat(into: live)
             hooks.chat = live
         }
         let stop = Interrupt.install()

@@ -1,0 +1,154 @@
+import AnchorAvatar
+import AnchorStream
+import Foundation
+import Metrics
+import Synchronization
+
+/// What a running channel looks like from outside: the status page, JSON status and metrics
+/// read it; the live loop writes it (once a second, at each marker, a thumbnail a second).
+public final class Board: Sendable {
+    public struct Snapshot: Sendable, Codable {
+        public var channel: String
+        public var onAir = false
+        public var startedAt = Date()
+        public var uptimeSeconds = 0.0
+        public var show = ""
+        public var segment = ""
+        public var productSKU: String?
+        public var position = ShowPosition.start
+        public var paused = false
+        public var fps = 0.0
+        public var videoKbps = 0.0
+        public var framesSent = 0
+        public var framesSkipped = 0
+        public var destinations: [DestinationSnapshot] = []
+        public var chat = LiveChat.Stats()
+        public var chatPerMinute = 0.0
+        public var answersWaiting = 0
+        public var recording: Recorder.Status?
+        /// Shows that cannot air, with why.
+        public var problems: [String: String] = [:]
+    }
+
+    public struct DestinationSnapshot: Sendable, Codable {
+        public var url: String
+        public var state: String
+        public var sessions: Int
+        public var reconnects: Int
+        public var bytes: Int
+        public var droppedVideo: Int
+        public var droppedAudio: Int
+        public var lastError: String?
+    }
+
+    private let snapshot: Mutex<Snapshot>
+    private let picture = Mutex<CairoSurface?>(nil)
+    private let chatWindow = Mutex<[(Date, Int)]>([])
+    public let station: Station?
+    public let chat: LiveChat?
+    public var recorder: Recorder? { recorderBox.withLock { $0 } }
+    private let recorderBox = Mutex<Recorder?>(nil)
+    private let counters = Counters()
+
+    public init(channel: String, station: Station?, chat: LiveChat?) {
+        snapshot = Mutex(Snapshot(channel: channel))
+        self.station = station
+        self.chat = chat
+    }
+
+    public func attach(_ recorder: Recorder) { recorderBox.withLock { $0 = recorder } }
+
+    public var current: Snapshot {
+        var s = snapshot.withLock { $0 }
+        s.uptimeSeconds = Date().timeIntervalSince(s.startedAt)
+        if let chat { s.chat = chat.stats; s.chat.latencies = Array(s.chat.latencies.suffix(50)) }
+        s.recording = recorder?.status
+        s.problems = station?.problems ?? [:]
+        return s
+    }
+
+    /// The latest small picture as PNG.
+    public var thumbnailPNG: [UInt8]? { picture.withLock { $0?.pngData() } }
+
+    public func thumbnail(_ surface: CairoSurface) { picture.withLock { $0 = surface } }
+
+    public func update(_ s: LiveRenderer.Status) {
+        let stats = chat?.stats
+        let perMinute: Double = chatWindow.withLock { w in
+            let now = Date()
+            w.append((now, stats?.received ?? 0))
+            w.removeAll { now.timeIntervalSince($0.0) > 60 }
+            guard let first = w.first, let last = w.last, last.0 > first.0 else { return 0 }
+            return Double(last.1 - first.1) / last.0.timeIntervalSince(first.0) * 60
+        }
+        snapshot.withLock { b in
+            b.onAir = s.destinations.isEmpty || s.destinations.contains { if case .publishing = $0.state { true } else { false } }
+            b.paused = s.paused
+            b.fps = s.fps
+            b.videoKbps = s.videoKbps
+            b.framesSent = s.framesSent
+            b.framesSkipped = s.framesSkipped
+            b.answersWaiting = s.answersWaiting
+            b.chatPerMinute = perMinute
+            b.destinations = s.destinations.map { d in
+                DestinationSnapshot(url: d.url, state: Self.describe(d.state), sessions: d.sessions, reconnects: d.reconnects, bytes: Int(d.bytes),
+                                    droppedVideo: d.queue.droppedVideo, droppedAudio: d.queue.droppedAudio, lastError: d.lastError)
+            }
+        }
+        counters.record(s, chat: stats)
+    }
+
+    public func marker(_ m: LiveDirector.Marker) {
+        snapshot.withLock { b in
+            b.show = m.program
+            b.position = m.position
+            if case .segment(let title, let sku) = m.kind { b.segment = title; b.productSKU = sku }
+        }
+    }
+
+    static func describe(_ state: Destination.State) -> String {
+        switch state {
+        case .connecting: "connecting"
+        case .publishing: "live"
+        case .waiting(let t, let why): String(format: "retrying in %.1f s (%@)", t, why)
+        case .failed(let why): "refused: \(why)"
+        case .finished: "ended"
+        }
+    }
+}
+
+/// swift-metrics instruments fed from the status once a second (counters get the increase).
+final class Counters: Sendable {
+    private let last = Mutex<(frames: Int, skipped: Int, received: Int, answered: Int, blocked: Int, shed: Int, latencies: Int)>((0, 0, 0, 0, 0, 0, 0))
+    let frames = Counter(label: "anchor_frames_sent_total")
+    let skipped = Counter(label: "anchor_frames_skipped_total")
+    let bitrate = Gauge(label: "anchor_video_kbps")
+    let reconnects = Gauge(label: "anchor_reconnects")
+    let dropped = Gauge(label: "anchor_dropped_video_frames")
+    let received = Counter(label: "anchor_chat_messages_total")
+    let answered = Counter(label: "anchor_chat_answers_total")
+    let blocked = Counter(label: "anchor_chat_blocked_total")
+    let shed = Counter(label: "anchor_chat_shed_total")
+    let latency = Timer(label: "anchor_chat_answer_latency_seconds")
+
+    func record(_ s: LiveRenderer.Status, chat: LiveChat.Stats?) {
+        bitrate.record(s.videoKbps)
+        reconnects.record(s.destinations.reduce(0) { $0 + $1.reconnects })
+        dropped.record(s.destinations.reduce(0) { $0 + $1.queue.droppedVideo })
+        last.withLock { l in
+            frames.increment(by: max(0, s.framesSent - l.frames))
+            skipped.increment(by: max(0, s.framesSkipped - l.skipped))
+            l.frames = s.framesSent
+            l.skipped = s.framesSkipped
+            guard let chat else { return }
+            received.increment(by: max(0, chat.received - l.received))
+            answered.increment(by: max(0, chat.answered - l.answered))
+            blocked.increment(by: max(0, chat.blocked - l.blocked))
+            shed.increment(by: max(0, chat.shed - l.shed))
+            if chat.latencies.count > l.latencies {
+                for x in chat.latencies.suffix(chat.latencies.count - l.latencies) { latency.recordSeconds(x) }
+            }
+            (l.received, l.answered, l.blocked, l.shed, l.latencies) = (chat.received, chat.answered, chat.blocked, chat.shed, chat.latencies.count)
+        }
+    }
+}

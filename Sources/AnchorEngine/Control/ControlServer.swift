@@ -1,0 +1,149 @@
+import AnchorChat
+import AnchorStore
+import Foundation
+import Hummingbird
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// Where the control port listens, and the token it wants.
+public struct ControlEndpoint: Sendable {
+    public var host: String
+    public var port: Int
+    public var token: String?
+
+    public enum Problem: Error, CustomStringConvertible {
+        case badAddress(String)
+        case tokenRequired(String)
+        public var description: String {
+            switch self {
+            case .badAddress(let s): "--control takes HOST:PORT (like 127.0.0.1:8090) or 'off', not '\(s)'"
+            case .tokenRequired(let host): "the control port on \(host) is reachable from other machines: give --token (or ANCHOR_TOKEN)"
+            }
+        }
+    }
+
+    /// nil for "off". A token is required unless the host is a loopback address.
+    public init?(_ text: String, token: String?) throws(Problem) {
+        if text == "off" { return nil }
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw .badAddress(text)
+        }
+        host = String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        guard !host.isEmpty else { throw .badAddress(text) }
+        self.port = port
+        self.token = token.flatMap { $0.isEmpty ? nil : $0 }
+        if self.token == nil, !Self.isLoopback(host) { throw .tokenRequired(host) }
+    }
+
+    static func isLoopback(_ host: String) -> Bool { host == "localhost" || host == "::1" || host.hasPrefix("127.") }
+}
+
+/// The control port (Hummingbird): a status page for a person, JSON status, Prometheus metrics,
+/// the replay index, and commands: inject chat, skip a segment, pause, resume, reload.
+public final class ControlServer: Sendable {
+    public let endpoint: ControlEndpoint
+    let board: Board
+    let control: LiveControl
+    let air: AirLog?
+    let metrics: @Sendable () -> String
+    private let lifecycle = Mutex<(group: ServiceGroup?, stopped: Bool)>((nil, false))
+
+    public init(endpoint: ControlEndpoint, board: Board, control: LiveControl, air: AirLog?, metrics: @escaping @Sendable () -> String) {
+        self.endpoint = endpoint
+        self.board = board
+        self.control = control
+        self.air = air
+        self.metrics = metrics
+    }
+
+    /// Serves until cancelled; `ready` is called with the bound port once it listens.
+    public func run(ready: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        let router = Router()
+        if let token = endpoint.token { router.add(middleware: TokenCheck(token: token)) }
+        let board = self.board, control = self.control, air = self.air, metrics = self.metrics
+
+        router.get("/") { _, _ in Self.html(StatusPage.render(board.current)) }
+        router.get("/status") { _, _ in try Self.json(board.current) }
+        router.get("/thumbnail.png") { _, _ -> Response in
+            guard let png = board.thumbnailPNG else { return Response(status: .noContent) }
+            return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: png)))
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics())))
+        }
+        router.get("/replay") { _, _ in try Self.json((try air?.moments()) ?? []) }
+        router.post("/chat") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 64 * 1024)
+            guard let chat = board.chat else { return try Self.json(["error": "chat is off"], status: .serviceUnavailable) }
+            guard let m = Self.message(from: body) else {
+                return try Self.json(["error": "send JSON {\"user\": \"…\", \"text\": \"…\"}"], status: .badRequest)
+            }
+            chat.post(m)
+            return try Self.json(["queued": true], status: .accepted)
+        }
+        router.post("/skip") { _, _ in control.send(.skipSegment); return try Self.json(["ok": "skipping to the next segment"]) }
+        router.post("/pause") { _, _ in control.send(.pause); return try Self.json(["ok": "pausing at the next word"]) }
+        router.post("/resume") { _, _ in control.send(.resume); return try Self.json(["ok": "resuming"]) }
+        router.post("/reload") { _, _ -> Response in
+            guard let station = board.station else { return try Self.json(["error": "no schedule"], status: .serviceUnavailable) }
+            let s = board.current
+            switch station.reload(s.show, at: s.position) {
+            case .success(let p):
+                control.send(.switchTo(p))
+                return try Self.json(["ok": "reloaded \(p.id); it takes over at the next word"])
+            case .failure(let problem):
+                return try Self.json(["error": problem.description], status: .unprocessableContent)
+            }
+        }
+
+        let app = Application(router: router, configuration: .init(address: .hostname(endpoint.host, port: endpoint.port), serverName: "anchor"),
+                              onServerRunning: { channel in ready(channel.localAddress?.port ?? 0) })
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: app.logger))
+        let stopped = lifecycle.withLock { l in l.group = group; return l.stopped }
+        if stopped { return }
+        try await group.run()
+    }
+
+    /// Stops listening; requests being served finish first.
+    public func shutdown() async {
+        await lifecycle.withLock { l in l.stopped = true; return l.group }?.triggerGracefulShutdown()
+    }
+
+    /// A chat message from `{"user", "text"}` JSON (or a plain-text body from "web").
+    static func message(from body: ByteBuffer) -> ChatMessage? {
+        let data = Data(buffer: body)
+        if let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            guard let text = o["text"] as? String else { return nil }
+            let user = (o["user"] as? String).flatMap { $0.isEmpty ? nil : String($0.prefix(64)) } ?? "web"
+            return ChatMessage(platform: o["platform"] as? String ?? "http", user: user, text: text, time: Date().timeIntervalSince1970)
+        }
+        guard let text = String(data: data, encoding: .utf8), !text.isEmpty else { return nil }
+        return ChatMessage(platform: "http", user: "web", text: text, time: Date().timeIntervalSince1970)
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+
+    static func html(_ page: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+}
+
+/// Requires `Authorization: Bearer TOKEN` (or `?token=TOKEN` for a browser).
+struct TokenCheck<Context: RequestContext>: RouterMiddleware {
+    let token: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let bearer = request.headers[.authorization].map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 }
+        guard bearer == token || request.uri.queryParameters.get("token") == token else {
+            return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"], body: .init(byteBuffer: ByteBuffer(string: "token required\n")))
+        }
+        return try await next(request, context)
+    }
+}

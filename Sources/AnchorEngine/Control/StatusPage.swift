@@ -1,0 +1,61 @@
+import Foundation
+
+/// The status page a person looks at: what is on air, a thumbnail, chat and stream health.
+/// It reloads itself every 2 seconds; everything shown from a viewer or a file is escaped.
+enum StatusPage {
+    static func render(_ s: Board.Snapshot) -> String {
+        func row(_ k: String, _ v: String) -> String { "<tr><th>\(escape(k))</th><td>\(escape(v))</td></tr>" }
+        let state = s.paused ? "PAUSED" : s.onAir ? "ON AIR" : "OFF AIR"
+        var rows = [
+            row("show", s.show), row("segment", s.segment), row("product", s.productSKU ?? "–"),
+            row("position", "pass \(s.position.pass), segment \(s.position.segment + 1), line \(s.position.event + 1)"),
+            row("uptime", clock(s.uptimeSeconds)),
+            row("video", String(format: "%.0f kb/s, %.1f fps, %d frames sent, %d skipped", s.videoKbps, s.fps, s.framesSent, s.framesSkipped)),
+            row("chat", String(format: "%.0f/min; %d received, %d answered, %d blocked, %d shed, %d waiting", s.chatPerMinute, s.chat.received,
+                               s.chat.answered, s.chat.blocked, s.chat.shed, s.answersWaiting)),
+        ]
+        for d in s.destinations {
+            rows.append(row(d.url, "\(d.state); \(d.reconnects) reconnects, dropped \(d.droppedVideo) video frames" + (d.lastError.map { "; last error: \($0)" } ?? "")))
+        }
+        if let r = s.recording { rows.append(row("recording", r.error.map { "FAILED: \($0)" } ?? "\(r.file ?? "–") (\(r.files) files)")) }
+        for (show, problem) in s.problems.sorted(by: { $0.key < $1.key }) { rows.append(row("not aired", "\(show): \(problem)")) }
+        let chat = s.chat.recent.reversed().map { e in
+            "<li><b>\(escape(e.user))</b>: \(escape(e.question)) <i>→ \(escape(e.source))</i>\(e.reply.map { " “\(escape($0))”" } ?? "")</li>"
+        }.joined()
+        return """
+        <!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="2">
+        <title>anchor · \(escape(s.channel)) · \(state)</title>
+        <style>body{font:15px system-ui,sans-serif;margin:2em;max-width:60em}th{text-align:left;padding-right:1em;vertical-align:top}
+        .state{display:inline-block;padding:.2em .6em;border-radius:.3em;color:#fff;background:\(s.onAir && !s.paused ? "#c62828" : "#555")}
+        img{border:1px solid #ccc;max-width:100%}</style></head><body>
+        <h1><span class="state">\(state)</span> \(escape(s.channel))</h1>
+        <img src="/thumbnail.png" alt="the current frame" width="320">
+        <table>\(rows.joined())</table>
+        <h2>Chat</h2><ul>\(chat.isEmpty ? "<li>no messages yet</li>" : chat)</ul>
+        <p>JSON: <a href="/status">/status</a> · metrics: <a href="/metrics">/metrics</a> · replay index: <a href="/replay">/replay</a> ·
+        POST /chat, /skip, /pause, /resume, /reload</p>
+        </body></html>
+        """
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.count)
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let t = Int(seconds)
+        return String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60)
+    }
+}

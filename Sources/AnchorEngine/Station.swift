@@ -1,0 +1,177 @@
+import AnchorCore
+import Foundation
+import Synchronization
+
+/// Decides what a channel airs, for `anchor run`: the schedule's show for the time of day,
+/// compiled and checked. Shows switch at segment starts; an edited show file is recompiled at
+/// its next segment and takes over only when it has no errors (the last good version keeps
+/// airing, and the problem is reported). With no entry and no filler, a silent holding picture.
+public final class Station: Sendable {
+    /// Compiles a show file into a program (catalog resolved), or says why it cannot air.
+    public typealias Loader = @Sendable (_ path: String) -> Result<Program, ShowProblem>
+
+    public struct ShowProblem: Error, Sendable, CustomStringConvertible {
+        public var path: String
+        public var message: String
+        public init(path: String, message: String) { self.path = path; self.message = message }
+        public var description: String { "\(path): \(message)" }
+    }
+
+    /// A show change, reload or problem, for the log and the dashboard.
+    public enum Event: Sendable {
+        case switched(to: String, slot: String)
+        case reloaded(String)
+        case rejected(ShowProblem)
+    }
+
+    struct Loaded {
+        var modified: Date?
+        var program: Program
+    }
+
+    public let schedule: Schedule
+    private let load: Loader
+    private let state = Mutex<(cache: [String: Loaded], problems: [String: String])>(([:], [:]))
+    private let clock: @Sendable () -> Date
+    private let report: @Sendable (Event) -> Void
+
+    public init(schedule: Schedule, load: @escaping Loader, clock: @escaping @Sendable () -> Date = { Date() },
+                report: @escaping @Sendable (Event) -> Void = { _ in }) {
+        self.schedule = schedule
+        self.load = load
+        self.clock = clock
+        self.report = report
+    }
+
+    /// Shows that cannot air right now, with why (path → message).
+    public var problems: [String: String] { state.withLock { $0.problems } }
+
+    public static let offAirID = "(off air)"
+
+    /// The slot airing at `date`, if any.
+    public func slot(at date: Date) -> Schedule.Slot? {
+        schedule.plan(from: date, to: date.addingTimeInterval(1)).first
+    }
+
+    /// What to open with: the saved position when the same show is still scheduled, else the
+    /// scheduled show from its start. `resumed` says which.
+    public func opening(saved: (show: String, position: ShowPosition)?) -> (program: Program, resumed: Bool) {
+        let now = clock()
+        let slot = slot(at: now)
+        guard let slot, var p = program(slot.show, loop: slot.loop) else { return (Self.offAir(), false) }
+        if let saved, saved.show == slot.show, saved.position.segment < p.rundown.segments.count {
+            p.position = saved.position
+            return (p, true)
+        }
+        return (p, false)
+    }
+
+    /// For `LiveDirector.willEnterSegment`: the scheduled show when it changed, a reloaded
+    /// version of the current one when its file changed, the filler after a show that ran out.
+    public func willEnterSegment(_ current: String, _ position: ShowPosition, _ ended: Bool) -> Program? {
+        let slot = slot(at: clock())
+        guard let slot else { return current == Self.offAirID ? nil : Self.offAir() }
+        if slot.show != current {
+            guard var p = program(slot.show, loop: slot.loop) else { return nil }
+            p.position = .start
+            report(.switched(to: slot.show, slot: slot.name))
+            return p
+        }
+        if ended, !slot.loop {
+            // Played once; the filler takes the rest of the window (or the show starts over).
+            if let filler = schedule.filler, filler != current, var p = program(filler, loop: true) {
+                p.position = .start
+                report(.switched(to: filler, slot: "filler"))
+                return p
+            }
+        }
+        guard var p = reloadIfChanged(current, loop: slot.loop) ?? (ended ? program(current, loop: slot.loop) : nil) else { return nil }
+        p.position = ended ? ShowPosition(pass: position.pass + 1) : ShowPosition(pass: position.pass, segment: min(position.segment, max(0, p.rundown.segments.count - 1)))
+        return p
+    }
+
+    /// Every show of the schedule, compiled now (problems are reported); for the chat catalog
+    /// and to find errors before going on air.
+    public func preload() -> [Program] {
+        let paths = Set(schedule.entries.map(\.show) + (schedule.filler.map { [$0] } ?? []))
+        return paths.sorted().compactMap { program($0, loop: true) }
+    }
+
+    /// Recompiles a show now (the control port's reload): the new version at the same segment,
+    /// or why it cannot air (the last good version goes on).
+    public func reload(_ path: String, at position: ShowPosition) -> Result<Program, ShowProblem> {
+        let loop = slot(at: clock())?.loop ?? true
+        switch load(path) {
+        case .success(let p):
+            state.withLock { s in
+                s.cache[path] = Loaded(modified: Self.modified(path), program: p)
+                s.problems[path] = nil
+            }
+            report(.reloaded(path))
+            var out = Self.looping(p, loop)
+            out.position = ShowPosition(pass: position.pass, segment: min(position.segment, max(0, p.rundown.segments.count - 1)))
+            return .success(out)
+        case .failure(let problem):
+            state.withLock { $0.problems[path] = problem.message }
+            report(.rejected(problem))
+            return .failure(problem)
+        }
+    }
+
+    /// The last good version of a show, loading it the first time.
+    func program(_ path: String, loop: Bool) -> Program? {
+        if let hit = state.withLock({ $0.cache[path] }) { return Self.looping(hit.program, loop) }
+        switch load(path) {
+        case .success(let p):
+            state.withLock { s in
+                s.cache[path] = Loaded(modified: Self.modified(path), program: p)
+                s.problems[path] = nil
+            }
+            return Self.looping(p, loop)
+        case .failure(let problem):
+            state.withLock { $0.problems[path] = problem.message }
+            report(.rejected(problem))
+            return nil
+        }
+    }
+
+    /// A new version when the file changed since it was loaded and compiles cleanly.
+    private func reloadIfChanged(_ path: String, loop: Bool) -> Program? {
+        guard let loaded = state.withLock({ $0.cache[path] }) else { return nil }
+        let now = Self.modified(path)
+        guard now != loaded.modified else { return nil }
+        switch load(path) {
+        case .success(let p):
+            state.withLock { s in
+                s.cache[path] = Loaded(modified: now, program: p)
+                s.problems[path] = nil
+            }
+            report(.reloaded(path))
+            return Self.looping(p, loop)
+        case .failure(let problem):
+            // Reported once per edit: the modification time is remembered, the program is not replaced.
+            state.withLock { s in
+                s.cache[path]?.modified = now
+                s.problems[path] = problem.message
+            }
+            report(.rejected(problem))
+            return nil
+        }
+    }
+
+    static func looping(_ p: Program, _ loop: Bool) -> Program {
+        var p = p
+        p.rundown.loop = loop
+        return p
+    }
+
+    static func modified(_ path: String) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    }
+
+    /// A silent holding picture: a looping show with nothing in it.
+    static func offAir() -> Program {
+        Program(id: offAirID, rundown: Rundown(title: "off air", language: .en, voice: Language.en.defaultVoice, avatar: "juno", loop: true,
+                                               seed: 1, products: [], segments: []), catalog: nil)
+    }
+}

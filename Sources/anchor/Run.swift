@@ -1,0 +1,219 @@
+import AnchorChat
+import AnchorCore
+import AnchorEngine
+import AnchorMedia
+import AnchorScript
+import AnchorStore
+import AnchorStream
+import AnchorVoice
+import ArgumentParser
+import Foundation
+import Logging
+import NIOPosix
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Air a schedule around the clock: switch shows, answer chat, resume after a crash, record.",
+        discussion: """
+        Plays what the schedule says for the time of day (in its time zone), switching shows at \
+        segment starts, and pushes it to every --push ingest (each reconnects on its own). The \
+        position (show, segment, line) is saved in the database as it airs; after a crash or \
+        kill -9 the next start resumes the same segment. An edited show file takes effect at its \
+        next segment if it compiles cleanly; otherwise the last good version keeps airing and the \
+        error is logged and shown on the control page. The position, the replay index and \
+        unanswered questions are kept in --state-db ($ANCHOR_DB or ./anchor.db by default); \
+        products come from each show's catalog, or --catalog / --db. SIGTERM or Ctrl-C finish the word being \
+        spoken, close the recording and end the stream cleanly.
+
+        The control port (127.0.0.1 by default) serves a status page, JSON status, Prometheus \
+        metrics, and accepts chat and commands; bound to any other address it requires a token \
+        (--token or ANCHOR_TOKEN).
+
+        Examples:
+          anchor run --schedule Scripts/week.schedule.yaml --push "$INGEST"
+          anchor run --schedule Scripts/week.schedule.yaml --push "$INGEST" --record recordings --control 127.0.0.1:8090
+          curl -d '{"user":"ann","text":"how much is the serum?"}' http://127.0.0.1:8090/chat
+        """
+    )
+
+    @Option(help: "The schedule (*.schedule.yaml).")
+    var schedule: String
+
+    @OptionGroup var stream: StreamOptions
+
+    @Option(help: "Record to this folder as MP4 files, one per --segment, with a chapter per show segment.")
+    var record: String?
+
+    @Option(help: "Length of each recording file (30m, 1h…).")
+    var segment = "1h"
+
+    @Option(help: "Control port: HOST:PORT, or 'off'.")
+    var control = "127.0.0.1:8090"
+
+    @Option(help: "Token the control port requires (default: $ANCHOR_TOKEN; required unless bound to 127.0.0.1).")
+    var token: String?
+
+    @Option(name: .customLong("state-db"), help: ArgumentHelp("Where the position, replay index and unanswered questions are kept (default: $ANCHOR_DB, else ./anchor.db).", valueName: "path"))
+    var stateDB: String?
+
+    @Option(help: "Name of this channel in the database (several channels can share one).")
+    var channel = "main"
+
+    @Option(help: "Stop after this long (for trials): 90s, 10m, 1h.")
+    var duration: String?
+
+    @OptionGroup var catalogOptions: CatalogOptions
+
+    func run() async throws {
+        let log = Logger(label: "anchor.run")
+        let (w, h, limit) = try RenderOptions.validate(size: stream.size, fps: stream.fps, duration: duration)
+        guard !stream.pushes.isEmpty || record != nil else { throw ValidationError("give at least one --push URL or --record FOLDER") }
+        guard let segmentMs = Parse.milliseconds(segment), segmentMs >= 10_000 else {
+            throw ValidationError("--segment takes a time of at least 10s, like 30m or 1h, not '\(segment)'")
+        }
+        let urls = try stream.urls()
+        let endpoint: ControlEndpoint?
+        do { endpoint = try ControlEndpoint(control, token: token ?? ProcessInfo.processInfo.environment["ANCHOR_TOKEN"]) } catch {
+            throw ValidationError(error.description)
+        }
+
+        // The schedule and every show in it must be sound before anything airs.
+        let (loaded, diagnostics) = Schedule.load(path: schedule)
+        Terminal.print(diagnostics) { _ in nil }
+        guard let sched = loaded, !diagnostics.hasErrors else {
+            Terminal.error("error: \(schedule) has errors; check it with 'anchor schedule check \(schedule)'")
+            throw ExitCode(1)
+        }
+        let catalogOptions = self.catalogOptions
+        let loader: Station.Loader = { path in Self.compile(path, catalogOptions: catalogOptions) }
+        let station = Station(schedule: sched, load: loader, report: { event in
+            switch event {
+            case .switched(let to, let slot): log.info("show change", metadata: ["show": "\(to)", "slot": "\(slot)"])
+            case .reloaded(let path): log.info("show reloaded", metadata: ["show": "\(path)"])
+            case .rejected(let problem): log.error("show not aired: \(problem.message)", metadata: ["show": "\(problem.path)"])
+            }
+        })
+
+        let database = try AnchorDatabase(path: AnchorDatabase.resolvePath(stateDB))
+        let air = AirLog(database: database, channel: channel)
+        let saved = try air.saved().map { (show: $0.show, position: ShowPosition(pass: $0.pass, segment: $0.segment, event: $0.event)) }
+        let (program, resumed) = station.opening(saved: saved)
+        if resumed {
+            log.info("resuming", metadata: ["show": "\(program.id)", "segment": "\(program.position.segment)", "line": "\(program.position.event)"])
+        } else {
+            log.info("starting", metadata: ["show": "\(program.id)"])
+        }
+        guard let folder = Assets.avatarFolder(program.rundown.avatar, nearShow: program.id) ?? Assets.avatarFolder("juno") else {
+            Terminal.error("error: no avatar '\(program.rundown.avatar)' found")
+            throw ExitCode(1)
+        }
+
+        let options = try stream.liveOptions(width: w, height: h, duration: limit ?? SpeechClip.sampleRate * 86_400 * 3_650) // ten years: until stopped
+
+        let catalog = Catalog(products: station.preload().flatMap { $0.catalog?.products ?? [] }.reduce(into: [Product]()) { all, p in
+            if !all.contains(where: { $0.sku == p.sku }) { all.append(p) }
+        })
+        let liveChat = LiveChat(responder: try ChatOptions.responder(catalog: catalog, rules: stream.rules, blocklist: nil))
+        try stream.feedChat(into: liveChat)
+        let controls = LiveControl()
+        let metrics = MetricsExport.bootstrap() // before any instrument is made
+        let board = Board(channel: channel, station: station, chat: liveChat)
+
+        var hooks = LiveRenderer.Hooks()
+        hooks.chat = liveChat
+        hooks.control = controls
+        hooks.willEnterSegment = { station.willEnterSegment($0, $1, $2) }
+        let recorder = try record.map { folder in
+            try Recorder(folder: folder, fps: stream.fps, segmentMilliseconds: segmentMs, air: air) { message, isError in
+                if isError { log.error("\(message)") } else { log.info("\(message)") }
+            }
+        }
+        if let recorder {
+            board.attach(recorder)
+            hooks.onEncoders = { recorder.start(video: $0, audio: $1) }
+            hooks.onPacket = { recorder.write($0) }
+            // The segment on air goes on in the new file: index it there too, from its start.
+            recorder.onNewFile = { file in
+                let s = board.current
+                guard !s.segment.isEmpty else { return }
+                try? air.begin(show: s.show, segment: s.segment, productSku: s.productSKU, file: file, offsetSeconds: 0)
+            }
+        }
+        hooks.onMarker = { marker, streamSeconds in
+            switch marker.kind {
+            case .line:
+                do { try air.save(show: marker.program, pass: marker.position.pass, segment: marker.position.segment, event: marker.position.event) } catch {
+                    log.error("cannot save the position: \(error)")
+                }
+            case .segment(let title, let sku):
+                log.info("segment", metadata: ["show": "\(marker.program)", "segment": "\(title)", "product": "\(sku ?? "-")"])
+                let place = recorder?.place(atStreamSeconds: streamSeconds)
+                do {
+                    try air.begin(show: marker.program, segment: title, productSku: sku, file: place?.file, offsetSeconds: place?.offset)
+                    try air.save(show: marker.program, pass: marker.position.pass, segment: marker.position.segment, event: marker.position.event)
+                } catch {
+                    log.error("cannot write the replay index: \(error)")
+                }
+            case .answer(let d, _):
+                log.info("answered", metadata: ["user": "\(d.user)", "source": "\(d.source.rawValue)", "product": "\(d.productSKU ?? "-")"])
+            }
+            board.marker(marker)
+        }
+        hooks.onThumbnail = { board.thumbnail($0) }
+
+        let stop = Interrupt.install()
+        var serverTask: Task<Void, Error>?
+        var server: ControlServer?
+        if let endpoint {
+            let server0 = ControlServer(endpoint: endpoint, board: board, control: controls, air: air, metrics: metrics)
+            serverTask = Task {
+                do {
+                    try await server0.run { port in log.info("control", metadata: ["url": "http://\(endpoint.host):\(port)/"]) }
+                } catch {
+                    log.error("control port \(endpoint.host):\(endpoint.port) failed: \(error)")
+                    throw error
+                }
+            }
+            server = server0
+        }
+        log.info("on air", metadata: ["push": "\(urls.isEmpty ? "-" : urls.map(\.redacted).joined(separator: ", "))", "record": "\(record ?? "-")"])
+
+        let unanswered = UnansweredLog(database: database)
+        let final = try await LiveRenderer(program: program, avatarFolder: folder).run(
+            to: urls, options: options, group: MultiThreadedEventLoopGroup.singleton, hooks: hooks,
+            status: { s in
+                board.update(s)
+                for m in liveChat.takeUnanswered() {
+                    try? unanswered.record(user: m.user, text: m.text, language: ChatText(m.text).language.rawValue, productSku: s.productSKU)
+                }
+            },
+            shouldStop: { stop.isSet })
+        recorder?.finish()
+        try? air.end()
+        await server?.shutdown()
+        _ = await serverTask?.result
+        if let record { try? ReplayExport.write(air: air, to: (record as NSString).appendingPathComponent("index.json")) }
+        log.info("off air", metadata: ["seconds": "\(Int(final.mediaSeconds))", "frames": "\(final.framesSent)", "skipped": "\(final.framesSkipped)"])
+        for d in final.destinations {
+            print(String(format: "  %@: %d sessions, %d reconnects, %.1f MB, dropped %d video / %d audio", d.url, d.sessions, d.reconnects,
+                         Double(d.bytes) / 1e6, d.queue.droppedVideo, d.queue.droppedAudio))
+        }
+    }
+
+    /// Compiles one show for the station, with the catalog it names (or the command line's).
+    static func compile(_ path: String, catalogOptions: CatalogOptions) -> Result<Program, Station.ShowProblem> {
+        guard FileManager.default.fileExists(atPath: path) else { return .failure(.init(path: path, message: "the file is missing")) }
+        let parsed = ScriptCompiler.parse(fileAt: path)
+        var cache: [String: Catalog] = [:]
+        let catalog: Catalog?
+        do { catalog = try catalogOptions.resolve(for: parsed, cache: &cache)?.0 } catch {
+            return .failure(.init(path: path, message: error.diagnostics.first.map { "\($0.location): \($0.message)" } ?? "no catalog"))
+        }
+        let compiled = parsed.compile(catalog: catalog)
+        guard let rundown = compiled.rundown, !compiled.diagnostics.hasErrors else {
+            let first = compiled.diagnostics.first { $0.severity == .error }
+            return .failure(.init(path: path, message: first.map { "\($0.location): \($0.message)" } ?? "does not compile"))
+        }
+        return .success(Program(id: path, rundown: rundown, catalog: catalog))
+    }
+}

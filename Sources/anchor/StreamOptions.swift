@@ -1,0 +1,72 @@
+import AnchorChat
+import AnchorEngine
+import AnchorMedia
+import AnchorStream
+import ArgumentParser
+import Foundation
+
+/// What `live` and `run` share: where to push, the picture, and chat input.
+struct StreamOptions: ParsableArguments {
+    @Option(name: .customLong("push"), help: "Ingest URL: rtmp://HOST[:PORT]/APP/KEY or rtmps://… (repeat for several).")
+    var pushes: [String] = []
+
+    @Option(help: "Frame size, WIDTHxHEIGHT (1280x720 landscape, 720x1280 portrait).")
+    var size = "1280x720"
+
+    @Option(help: "Frames per second.")
+    var fps = 30
+
+    @Option(help: "Video bit rate in kb/s (constant, one-second VBV buffer).")
+    var bitrate = 2_500
+
+    @Option(help: "x264 preset.")
+    var preset = "veryfast"
+
+    @Option(help: "A PEM file of certificates to trust for rtmps:// besides the system's (a private ingest).")
+    var tlsCA: String?
+
+    @Option(help: "Answer chat on air: a JSON-lines log ({\"t\", \"user\", \"text\"}) replayed in real time, or - for lines typed on stdin. Answers cut in at the next word boundary.")
+    var chat: String?
+
+    @Option(help: "Chat rules: a *.rules.yaml file or a folder (default: Scripts/).")
+    var rules: String?
+
+    /// The ingest URLs; a bad one is a clear error and exit 1.
+    func urls() throws -> [StreamURL] {
+        var urls: [StreamURL] = []
+        for text in pushes {
+            do { urls.append(try StreamURL(text)) } catch {
+                Terminal.error("error: \(error)")
+                throw ExitCode(1)
+            }
+        }
+        return urls
+    }
+
+    /// Live options for a size already validated, with `duration` in samples.
+    func liveOptions(width: Int, height: Int, duration: Int?) throws -> LiveRenderer.Options {
+        var video = VideoSettings(width: width, height: height, fps: fps)
+        video.bitrateKbps = bitrate
+        video.preset = preset
+        var options = LiveRenderer.Options(video: video)
+        options.duration = duration
+        if let tlsCA {
+            guard FileManager.default.isReadableFile(atPath: tlsCA) else { throw ValidationError("--tls-ca: cannot read '\(tlsCA)'") }
+            options.trustedCA = tlsCA
+        }
+        return options
+    }
+
+    /// Starts feeding `--chat` into `live` (a file is checked first: a bad line is exit 1).
+    func feedChat(into live: LiveChat) throws {
+        guard let chat else { return }
+        if chat != "-" {
+            do { _ = try ChatLogFile(path: chat).readAll() } catch {
+                Terminal.error("error: \(error)")
+                throw ExitCode(1)
+            }
+        }
+        let source: ChatSource = chat == "-" ? StdinChat() : ChatLogFile(path: chat)
+        Task { try? await live.feed(source, realTime: chat != "-") }
+    }
+}
