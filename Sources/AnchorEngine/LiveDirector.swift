@@ -57,6 +57,8 @@ public final class LiveDirector {
     public static let horizon = SpeechClip.sampleRate * 2
     static let keptPast = SpeechClip.sampleRate * 8
     static let answerLead = SpeechClip.sampleRate / 5
+    /// A word that would keep an answer waiting longer than this is cut at a quiet moment inside it.
+    static let patience = SpeechClip.sampleRate * 2 / 5
 
     private let engine: SpeechEngine
     var track = SpeechTrack()
@@ -193,6 +195,7 @@ public final class LiveDirector {
     private func install(_ next: Program) {
         program = next
         clips = [:]
+        clipBytes = 0
         exhausted = false
         lastWrapHead = -1
         cursor = Cursor(position: next.position, remainder: nil, entering: true)
@@ -265,12 +268,24 @@ public final class LiveDirector {
         cachedSampler = nil
     }
 
+    /// A line's clip, from the cache when this pass already said it. The cache is bounded by
+    /// size (a looping show of a thousand products must not keep all its audio): speaking a
+    /// line again costs a few milliseconds.
     private func clip(for u: Utterance) async throws -> SpeechClip {
         if let c = clips[u] { return c }
         let c = try await engine.speak(u, voice: program.rundown.voice)
+        let size = c.samples.count * MemoryLayout<Float>.size
+        if clipBytes + size > Self.clipBudget {
+            clips = [:]
+            clipBytes = 0
+        }
         clips[u] = c
+        clipBytes += size
         return c
     }
+
+    static let clipBudget = 12 << 20
+    private var clipBytes = 0
 
     private func place(_ clip: SpeechClip, of u: Utterance, productSKU: String?, bubble: ChatBubble?) {
         track.place(clip, at: head)
@@ -313,7 +328,7 @@ public final class LiveDirector {
         var cut: Int, removeFrom: Int
         var resume: Cursor
         if items[i].start < now, !answerPlanned, let (u, clip) = items[i].spoken,
-           case let b = clip.wordBoundary(atOrAfter: now - items[i].start), b.sample < clip.samples.count {
+           case let b = clip.cutPoint(atOrAfter: now - items[i].start, patience: Self.patience), b.sample < clip.samples.count {
             (cut, removeFrom, resume) = (items[i].start + b.sample, i + 1, items[i].cursor)
             resume.remainder = u.remainder(from: b.textOffset)
             resume.entering = false

@@ -36,6 +36,23 @@ func scripted(_ line: String, language: Language = .en) throws -> Utterance {
         for (a, b) in zip(t.visemes, t.visemes.dropFirst()) { #expect(a.end == b.start && a.viseme != b.viseme) }
     }
 
+    @Test func aBargeInInsideALongSpokenTokenStopsAtAQuietMomentAndResaysTheToken() async throws {
+        let u = utterance("Tonight it is $1,234.56, that's 36% off.")
+        let clip = try await engine.speak(u)
+        let price = try #require(clip.timeline.words.first { $0.text.hasPrefix("$") })
+        #expect(price.end - price.start > SpeechClip.sampleRate, "a long token to test with: \(price)")
+        let patience = SpeechClip.sampleRate * 2 / 5
+        let at = price.start + SpeechClip.sampleRate / 10
+        let cut = clip.cutPoint(atOrAfter: at, patience: patience)
+        #expect(cut.sample > at && cut.sample < price.end, "cut inside the token, not at its end")
+        #expect(cut.sample - at < SpeechClip.sampleRate / 2 + patience, "waited \(cut.sample - at) samples")
+        #expect(clip.timeline.envelope[cut.sample / SpeechTimeline.envelopeStep] < 0.02, "cut where it is quiet")
+        #expect(u.remainder(from: cut.textOffset).text.hasPrefix("$1,234.56"), "the token is said again in full")
+        // A word that ends within the patience is never cut inside: the boundary is its end.
+        let short = try #require(clip.timeline.words.first { $0.end - $0.start < patience })
+        #expect(clip.cutPoint(atOrAfter: short.start + 10, patience: patience).sample == short.end)
+    }
+
     @Test func pausesAreExactToTheSample() async throws {
         let u = try scripted("Ready {pause 400ms} set {pause 1.25s} go")
         let clip = try await engine.speak(u)
