@@ -27,6 +27,9 @@ struct LiveBench: AsyncParsableCommand {
     @Option(help: "Frames per second.")
     var fps = 30
 
+    @Option(help: "x264 preset (as 'anchor live --preset').")
+    var preset = "veryfast"
+
     func run() async throws {
         let (w, h, samples) = try RenderOptions.validate(size: size, fps: fps, duration: duration)
         guard let scripts = Assets.folder("Scripts", containing: "demo.show.md", nearShow: nil) else {
@@ -49,6 +52,7 @@ struct LiveBench: AsyncParsableCommand {
 
         var video = VideoSettings(width: w, height: h, fps: fps)
         video.tune = "zerolatency"
+        video.preset = preset
         var options = LiveRenderer.Options(video: video)
         options.duration = samples
         options.background = background
@@ -70,7 +74,7 @@ struct LiveBench: AsyncParsableCommand {
         }
         let lat = d.videoLatencyMs.sorted()
         func pct(_ p: Double) -> Double { lat.isEmpty ? .nan : lat[min(lat.count - 1, Int(Double(lat.count) * p))] }
-        print(String(format: "anchor bench live — %dx%d@%d, %.0f s of the overnight show into ffmpeg -listen on 127.0.0.1", w, h, fps, status.mediaSeconds))
+        print(String(format: "anchor bench live — %dx%d@%d, x264 %@, %.0f s of the overnight show into ffmpeg -listen on 127.0.0.1", w, h, fps, preset, status.mediaSeconds))
         print(String(format: "  CPU          %.2f of one core steady (%.1f s CPU over %.1f s), all threads: drawing, colour, x264, AAC, RTMP", cpu / wall, cpu, wall))
         print(String(format: "               %.2f with start-up (speech, avatar parts, connect: %.1f s CPU over %.1f s)", cpuAll / wallAll, cpuAll, wallAll))
         print(String(format: "  frames       %d sent, %d skipped to keep time, %d dropped in the queue", d.sentVideo, status.framesSkipped, d.queue.droppedVideo))

@@ -96,19 +96,21 @@ struct Soak: AsyncParsableCommand {
         let start = ContinuousClock.now
         var samples: [(show: Double, wall: Double, rssKB: Int, fds: Int)] = [(0, 0, AvatarBench.residentKB(), Self.openFiles())]
         var nextSample = Double(sampleMs) / 1000
-        print(String(format: "soak: %@ for %.1f h of show at %dx%d@%d, a message every %d lines%@", loaded.rundown.title, hours, w, h, fps, chatEvery,
-                     record.map { ", recording to \($0)" } ?? ""))
-        print("   show time      wall    RSS MB   files   lines   answers")
-        print(String(format: "  %10@  %8@  %8.1f  %6d  %6d  %8d", "0:00", "0:00", Double(samples[0].rssKB) / 1024, samples[0].fds, 0, 0))
+        FileHandle.standardOutput.write(Data((String(format: "soak: %@ for %.1f h of show at %dx%d@%d, a message every %d lines%@\n", loaded.rundown.title, hours, w, h, fps,
+                                                     chatEvery, record.map { ", recording to \($0)" } ?? "")
+            + "   show time      wall    RSS MB   files   lines   answers\n"
+            + String(format: "  %10@  %8@  %8.1f  %6d  %6d  %8d\n", "0:00:00", "0:00:00", Double(samples[0].rssKB) / 1024, samples[0].fds, 0, 0)).utf8))
         let stop = Interrupt.install()
         let final = try await LiveRenderer(program: Program(id: path, rundown: loaded.rundown, catalog: loaded.catalog), avatarFolder: folder)
             .run(to: [], options: options, group: MultiThreadedEventLoopGroup.singleton, hooks: hooks, status: { s in
+                _ = chat.takeUnanswered() // as 'anchor run' does (it stores them)
                 guard s.mediaSeconds >= nextSample else { return }
                 nextSample += Double(sampleMs) / 1000
                 let sample = (s.mediaSeconds, (ContinuousClock.now - start).inSeconds, AvatarBench.residentKB(), Self.openFiles())
                 samples.append(sample)
-                print(String(format: "  %10@  %8@  %8.1f  %6d  %6d  %8d", ProgressBar.clock(sample.0), ProgressBar.clock(sample.1),
-                             Double(sample.2) / 1024, sample.3, counts.lines, counts.answers))
+                // Written at once (not buffered), so a soak piped to a file shows its progress.
+                FileHandle.standardOutput.write(Data((String(format: "  %10@  %8@  %8.1f  %6d  %6d  %8d", Self.hms(sample.0), Self.hms(sample.1),
+                                                             Double(sample.2) / 1024, sample.3, counts.lines, counts.answers) + "\n").utf8))
             }, shouldStop: { stop.isSet })
         recorder?.finish()
         let wall = (ContinuousClock.now - start).inSeconds
@@ -117,7 +119,7 @@ struct Soak: AsyncParsableCommand {
         let peak = samples.map(\.rssKB).max() ?? 0
         let videoEnd = Double(counts.lastVideoFrame + 1) / Double(fps)
         let audioEnd = Double(counts.audioEnd) / Double(SpeechClip.sampleRate)
-        print(String(format: "soak: %@ of show in %@ (%.1f× real time)%@", ProgressBar.clock(final.mediaSeconds), ProgressBar.clock(wall),
+        print(String(format: "soak: %@ of show in %@ (%.1f× real time)%@", Self.hms(final.mediaSeconds), Self.hms(wall),
                      final.mediaSeconds / max(0.001, wall), final.interrupted ? ", stopped by signal" : ""))
         print(String(format: "  memory: %.1f MB after the first sample, %.1f MB at the end, %.1f MB at most (target: flat, < 150 MB)",
                      Double(settled.rssKB) / 1024, Double(samples.last!.rssKB) / 1024, Double(peak) / 1024))
@@ -128,6 +130,8 @@ struct Soak: AsyncParsableCommand {
               + "chat \(stats.received) messages, \(counts.answers) answers, \(stats.blocked) blocked, \(stats.silent) silent, \(stats.shed) shed"
               + (recorder.map { ", recording \($0.status.files) files" + ($0.status.error.map { ", error: \($0)" } ?? "") } ?? ""))
     }
+
+    static func hms(_ s: Double) -> String { String(format: "%d:%02d:%02d", Int(s) / 3600, Int(s) / 60 % 60, Int(s) % 60) }
 
     static func openFiles() -> Int { ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).count }
 }
