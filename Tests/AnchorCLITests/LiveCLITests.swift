@@ -194,8 +194,11 @@ extension HeavyCLITests {
         // 30 fps, less the moment it takes to connect): the silent one stalled nothing.
         #expect(summary.framesSkipped == 0, "\(run.stdout)")
         #expect(summary.video + summary.droppedVideo >= 220, "\(run.stdout)")
+        // The recording starts at the first keyframe after nginx accepted the publish (the
+        // connection takes a moment, more on a loaded machine) and runs to the end.
         let recording = try #require(nginx.recordings.first)
-        #expect(try Self.probe(recording.path).duration > 7)
+        let recorded = try Self.probe(recording.path).duration
+        #expect(recorded > 6.5, "recorded \(recorded) s of 8")
     }
 
     @Test func rtmpsWithATrustedCertificateAndATLSErrorWithout() throws {

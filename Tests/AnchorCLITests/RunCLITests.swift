@@ -148,6 +148,13 @@ extension HeavyCLITests {
         try good.replacingOccurrences(of: "# Two", with: "# Two edited").write(to: show, atomically: true, encoding: .utf8)
         #expect(Self.waitFor(port, timeout: 30) { ($0["segment"] as? String) == "Two edited" } != nil)
         #expect(((Self.status(port)?["problems"] as? [String: String]) ?? [:]).isEmpty)
+        // The file deleted mid-run: reported, and the last good version goes on airing.
+        try FileManager.default.removeItem(at: show)
+        let missing = Self.waitFor(port, timeout: 20) { s in ((s["problems"] as? [String: String]) ?? [:])[show.path] != nil }
+        #expect(((missing?["problems"] as? [String: String]) ?? [:])[show.path]?.contains("missing") == true)
+        let before = (Self.status(port)?["framesSent"] as? Int) ?? 0
+        #expect(Self.waitFor(port, timeout: 10) { ($0["segment"] as? String) == "One" } != nil, "still looping the last good version")
+        #expect(((Self.status(port)?["framesSent"] as? Int) ?? 0) > before)
         run.signal(SIGTERM)
         let out = run.wait(timeout: 15)
         #expect(out.status == 0)
