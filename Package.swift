@@ -28,6 +28,7 @@ let package = Package(
         // Only the HTTP server: no configuration or full-Foundation traits.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         .systemLibrary(name: "CEspeak", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
@@ -67,6 +68,7 @@ let package = Package(
                            .product(name: "Yams", package: "Yams"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                            .product(name: "Metrics", package: "swift-metrics"),
                            .product(name: "Prometheus", package: "swift-prometheus")]
         ),
@@ -98,7 +100,11 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "AnchorEngineTests", dependencies: ["AnchorEngine", "AnchorCore", "AnchorScript", "AnchorChat", "AnchorAvatar", "AnchorTestSupport"]),
+        .testTarget(
+            name: "AnchorEngineTests",
+            dependencies: ["AnchorEngine", "AnchorCore", "AnchorScript", "AnchorChat", "AnchorAvatar", "AnchorTestSupport",
+                           .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]
+        ),
         .testTarget(name: "AnchorChatTests", dependencies: ["AnchorChat", "AnchorCore", "AnchorStore", "AnchorTestSupport"]),
         .testTarget(name: "AnchorCLITests", dependencies: ["AnchorCore", "AnchorTestSupport"]),
     ],

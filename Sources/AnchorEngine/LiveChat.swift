@@ -41,10 +41,15 @@ public final class LiveChat: Sendable {
     /// Only the live loop touches the responder.
     private let responder: Mutex<Responder>
 
-    public init(responder: Responder, capacity: Int = 2_000, budget: Duration = .milliseconds(4)) {
+    /// Told every decision (on the live loop), for the log.
+    private let onDecision: @Sendable (Decision) -> Void
+
+    public init(responder: Responder, capacity: Int = 2_000, budget: Duration = .milliseconds(4),
+                onDecision: @escaping @Sendable (Decision) -> Void = { _ in }) {
         self.responder = Mutex(responder)
         self.capacity = capacity
         self.budget = budget
+        self.onDecision = onDecision
     }
 
     /// Posts a message (any thread).
@@ -72,6 +77,7 @@ public final class LiveChat: Sendable {
             while ContinuousClock.now - started < budget {
                 guard let (m, at) = inbox.withLock({ box in box.messages.isEmpty ? nil : box.messages.removeFirst() }) else { break }
                 let d = r.decide(m, onScreen: onScreen)
+                onDecision(d)
                 counts.decided += 1
                 switch d.source {
                 case .blocked: counts.blocked += 1

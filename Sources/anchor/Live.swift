@@ -59,7 +59,7 @@ struct Live: AsyncParsableCommand {
 
         var hooks = LiveRenderer.Hooks()
         if stream.chat != nil {
-            let live = LiveChat(responder: try ChatOptions.responder(catalog: loaded.catalog ?? Catalog(), rules: stream.rules, blocklist: nil))
+            let live = LiveChat(responder: try ChatOptions.responder(catalog: loaded.catalog ?? Catalog(), rules: stream.rules, blocklist: stream.blocklist))
             try stream.feedChat(into: live)
             hooks.chat = live
         }

@@ -113,7 +113,10 @@ struct Run: AsyncParsableCommand {
         let catalog = Catalog(products: station.preload().flatMap { $0.catalog?.products ?? [] }.reduce(into: [Product]()) { all, p in
             if !all.contains(where: { $0.sku == p.sku }) { all.append(p) }
         })
-        let liveChat = LiveChat(responder: try ChatOptions.responder(catalog: catalog, rules: stream.rules, blocklist: nil))
+        let liveChat = LiveChat(responder: try ChatOptions.responder(catalog: catalog, rules: stream.rules, blocklist: stream.blocklist)) { d in
+            // Blocked messages are logged with the reason, never their text.
+            if d.source == .blocked { log.info("blocked", metadata: ["user": "\(d.user)", "reason": "\(d.detail)"]) }
+        }
         try stream.feedChat(into: liveChat)
         let controls = LiveControl()
         let metrics = MetricsExport.bootstrap() // before any instrument is made

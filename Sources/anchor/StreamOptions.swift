@@ -31,6 +31,9 @@ struct StreamOptions: ParsableArguments {
     @Option(help: "Chat rules: a *.rules.yaml file or a folder (default: Scripts/).")
     var rules: String?
 
+    @Option(help: "A block list: one word or phrase a line, matched after normalization; blocked messages are never answered or shown.")
+    var blocklist: String?
+
     /// The ingest URLs; a bad one is a clear error and exit 1.
     func urls() throws -> [StreamURL] {
         var urls: [StreamURL] = []

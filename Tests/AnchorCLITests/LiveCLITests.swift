@@ -123,10 +123,12 @@ extension HeavyCLITests {
         defer { nginx.stop() }
         let url = "rtmp://127.0.0.1:\(nginx.port)/live/\(Self.key)"
         // The socket stays open but nothing is read or acknowledged, as with a dead NAT path.
-        let live = try TestSupport.launchAnchor(["live", "Scripts/overnight.show.md", "--push", url, "--duration", "26s", "--size", "320x180"])
+        let live = try TestSupport.launchAnchor(["live", "Scripts/overnight.show.md", "--push", url, "--duration", "30s", "--size", "320x180"])
         Thread.sleep(forTimeInterval: 5)
         nginx.signal(SIGSTOP)
-        Thread.sleep(forTimeInterval: 14)
+        // Detection needs a window (128 KiB) sent without an acknowledgement, then 10 s: a small,
+        // mostly still picture takes a few seconds to send that much, so the stall is long.
+        Thread.sleep(forTimeInterval: 18)
         nginx.signal(SIGCONT)
         let run = live.wait(timeout: 60)
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")

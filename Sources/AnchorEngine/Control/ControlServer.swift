@@ -2,6 +2,7 @@ import AnchorChat
 import AnchorStore
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import NIOCore
 import ServiceLifecycle
 import Synchronization
@@ -40,7 +41,8 @@ public struct ControlEndpoint: Sendable {
 }
 
 /// The control port (Hummingbird): a status page for a person, JSON status, Prometheus metrics,
-/// the replay index, and commands: inject chat, skip a segment, pause, resume, reload.
+/// the replay index, and commands: inject chat (POST or a WebSocket), skip a segment, pause,
+/// resume, reload.
 public final class ControlServer: Sendable {
     public let endpoint: ControlEndpoint
     let board: Board
@@ -98,8 +100,23 @@ public final class ControlServer: Sendable {
             }
         }
 
-        let app = Application(router: router, configuration: .init(address: .hostname(endpoint.host, port: endpoint.port), serverName: "anchor"),
-                              onServerRunning: { channel in ready(channel.localAddress?.port ?? 0) })
+        // WebSocket at /chat/ws: each text message is one chat message ({"user", "text"} or plain text).
+        let token = endpoint.token
+        let app = Application(router: router, server: .http1WebSocketUpgrade { request, _, _ in
+            guard request.path?.split(separator: "?").first == "/chat/ws", let chat = board.chat else { return .dontUpgrade }
+            if let token, !Self.authorized(request, token: token) { return .dontUpgrade }
+            return .upgrade([:]) { inbound, outbound, _ in
+                for try await message in inbound.messages(maxSize: 64 * 1024) {
+                    guard case .text(let text) = message, let m = Self.message(from: ByteBuffer(string: text)) else {
+                        try await outbound.write(.text(#"{"error":"send {\"user\": \"…\", \"text\": \"…\"} as text"}"#))
+                        continue
+                    }
+                    chat.post(m)
+                    try await outbound.write(.text(#"{"queued":true}"#))
+                }
+            }
+        }, configuration: .init(address: .hostname(endpoint.host, port: endpoint.port), serverName: "anchor"),
+        onServerRunning: { channel in ready(channel.localAddress?.port ?? 0) })
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: app.logger))
         let stopped = lifecycle.withLock { l in l.group = group; return l.stopped }
         if stopped { return }
@@ -132,6 +149,15 @@ public final class ControlServer: Sendable {
 
     static func html(_ page: String) -> Response {
         Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+}
+
+extension ControlServer {
+    /// The WebSocket upgrade request carries the token as a bearer header or `?token=`.
+    static func authorized(_ request: HTTPRequest, token: String) -> Bool {
+        if let header = request.headerFields[.authorization], header == "Bearer " + token { return true }
+        guard let path = request.path, let query = path.split(separator: "?", maxSplits: 1).dropFirst().first else { return false }
+        return query.split(separator: "&").contains { $0 == "token=" + token }
     }
 }
 

@@ -1,0 +1,58 @@
+import AnchorChat
+import AnchorCore
+@testable import AnchorEngine
+import AnchorTestSupport
+import Foundation
+import HummingbirdWSClient
+import Logging
+import Testing
+
+/// The control port in process: chat over a WebSocket, and the token it wants off loopback.
+@Suite struct ControlServerTests {
+    func serve(token: String?) async throws -> (ControlServer, LiveChat, Int, Task<Void, Error>) {
+        let responder = Responder(index: try FactIndex(catalog: Catalog()), rules: try RuleBook.load(TestSupport.path("Scripts/default.rules.yaml")))
+        let chat = LiveChat(responder: responder)
+        let board = Board(channel: "test", station: nil, chat: chat)
+        let port = try TestSupport.freePort()
+        let endpoint = try #require(try ControlEndpoint("127.0.0.1:\(port)", token: token))
+        let server = ControlServer(endpoint: endpoint, board: board, control: LiveControl(), air: nil, metrics: { "" })
+        let (stream, ready) = AsyncStream.makeStream(of: Int.self)
+        let task = Task { try await server.run { ready.yield($0) } }
+        for await _ in stream { break }
+        return (server, chat, port, task)
+    }
+
+    func send(_ text: String, to url: String) async throws -> String? {
+        let reply = Reply()
+        try await WebSocketClient.connect(url: url, logger: Logger(label: "test")) { inbound, outbound, _ in
+            try await outbound.write(.text(text))
+            for try await message in inbound.messages(maxSize: 1 << 16) {
+                if case .text(let s) = message { reply.text = s }
+                break
+            }
+        }
+        return reply.text
+    }
+
+    final class Reply: @unchecked Sendable { var text: String? }
+
+    @Test func chatArrivesOverAWebSocket() async throws {
+        let (server, chat, port, task) = try await serve(token: nil)
+        let answer = try await send(#"{"user": "ann", "text": "hello!"}"#, to: "ws://127.0.0.1:\(port)/chat/ws")
+        #expect(answer?.contains("queued") == true)
+        let bad = try await send("", to: "ws://127.0.0.1:\(port)/chat/ws")
+        #expect(bad?.contains("error") == true)
+        #expect(chat.stats.received == 1)
+        await server.shutdown()
+        _ = await task.result
+    }
+
+    @Test func theWebSocketWantsTheToken() async throws {
+        let (server, chat, port, task) = try await serve(token: "s3cret")
+        await #expect(throws: (any Error).self) { _ = try await send("hi", to: "ws://127.0.0.1:\(port)/chat/ws") }
+        _ = try await send("hi", to: "ws://127.0.0.1:\(port)/chat/ws?token=s3cret")
+        #expect(chat.stats.received == 1)
+        await server.shutdown()
+        _ = await task.result
+    }
+}
