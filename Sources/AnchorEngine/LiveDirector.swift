@@ -258,7 +258,7 @@ public final class LiveDirector {
             let u = cursor.remainder ?? line
             // The rest of a cut line is said once: only whole lines are kept for the next pass.
             let clip = cursor.remainder == nil ? try await clip(for: u) : try await engine.speak(u, voice: program.rundown.voice)
-            place(clip, of: u, productSKU: u.productSKU ?? segment.productSKU, bubble: nil)
+            place(clip, productSKU: u.productSKU ?? segment.productSKU, bubble: nil)
             markers.append(Marker(at: start, program: program.id, position: p, kind: .line(u)))
             items.append(Item(start: start, end: start + clip.samples.count, cursor: before, kind: .line(u, clip)))
             head += clip.samples.count + PerformanceBuilder.gap
@@ -287,27 +287,19 @@ public final class LiveDirector {
     static let clipBudget = 12 << 20
     private var clipBytes = 0
 
-    private func place(_ clip: SpeechClip, of u: Utterance, productSKU: String?, bubble: ChatBubble?) {
+    private func place(_ clip: SpeechClip, productSKU: String?, bubble: ChatBubble?) {
         track.place(clip, at: head)
         lines.append(.init(start: head, timeline: clip.timeline, productSKU: productSKU, bubble: bubble))
-        for cue in clip.timeline.cues {
-            if case .pause = cue.cue { continue }
-            events.append(.init(at: head + cue.at, cue: cue.cue))
-        }
+        events += PerformanceBuilder.events(of: clip, at: head)
     }
 
     private func placeAnswer() async throws {
-        guard let (d, arrived) = answers.pop() else { return }
-        guard let reply = d.reply else { return }
-        let u = Utterance(text: reply, language: d.language == "zh" ? .zh : .en, intent: d.intent,
-                          reason: .init(.tagged, "chat answer (\(d.source.rawValue): \(d.detail))"), productSKU: d.productSKU)
-        let voice = u.language == program.rundown.language ? program.rundown.voice : nil
-        let clip = try await engine.speak(u, voice: voice)
-        let asker = d.user.split(separator: ",").first.map(String.init) ?? d.user
+        guard let (d, arrived) = answers.pop(), let answer = ChatAnswer(d, rundown: program.rundown) else { return }
+        let clip = try await engine.speak(answer.utterance, voice: answer.voice)
         let start = head
-        place(clip, of: u, productSKU: d.productSKU, bubble: ChatBubble(user: asker, text: d.question))
+        place(clip, productSKU: d.productSKU, bubble: answer.bubble)
         markers.append(Marker(at: start, program: program.id, position: cursor.position, kind: .answer(d, arrivedAt: arrived)))
-        items.append(Item(start: start, end: start + clip.samples.count, cursor: cursor, kind: .answer(u, clip)))
+        items.append(Item(start: start, end: start + clip.samples.count, cursor: cursor, kind: .answer(answer.utterance, clip)))
         head += clip.samples.count + PerformanceBuilder.gap
         cachedSampler = nil
     }
@@ -316,8 +308,8 @@ public final class LiveDirector {
 
     /// Cuts the plan at the first boundary at or after the audio clock: a word's end in a line,
     /// else the end of a pause in progress or a line's last word, else the start of the next
-    /// item; answers already planned are never cut. What was planned after is forgotten; the cursor goes back to the first
-    /// thing not said (the rest of a cut line).
+    /// item; answers already planned are never cut (unless `everything`). What was planned
+    /// after is forgotten; the cursor goes back to the first thing not said (the rest of a cut line).
     private func interrupt(everything: Bool = false) {
         let now = track.position
         guard let i = items.firstIndex(where: { $0.end > now }) else {
@@ -325,7 +317,8 @@ public final class LiveDirector {
             return
         }
         let answerPlanned = !everything && items[i...].contains { if case .answer = $0.kind { true } else { false } }
-        var cut: Int, removeFrom: Int
+        let cut: Int
+        var removeFrom: Int
         var resume: Cursor
         if items[i].start < now, !answerPlanned, let (u, clip) = items[i].spoken,
            case let b = clip.cutPoint(atOrAfter: now - items[i].start, patience: Self.patience), b.sample < clip.samples.count {

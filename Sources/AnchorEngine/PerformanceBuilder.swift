@@ -45,15 +45,10 @@ public struct PerformanceBuilder: Sendable {
                     // Viewers' questions that arrived by now are answered first, in the show's voice.
                     if let chat {
                         for d in chat.answers(upTo: t, onScreen: u.productSKU ?? segment.productSKU, rate: SpeechClip.sampleRate) {
-                            guard let reply = d.reply else { continue }
-                            let answer = Utterance(text: reply, language: d.language == "zh" ? .zh : .en, intent: d.intent,
-                                                   reason: .init(.tagged, "chat answer (\(d.source.rawValue): \(d.detail))"), productSKU: d.productSKU)
-                            let voice = answer.language == rundown.language ? rundown.voice : nil
-                            let clip = try await engine.speak(answer, voice: voice)
+                            guard let answer = ChatAnswer(d, rundown: rundown) else { continue }
+                            let clip = try await engine.speak(answer.utterance, voice: answer.voice)
                             try onClip(t, clip)
-                            let asker = d.user.split(separator: ",").first.map(String.init) ?? d.user
-                            lines.append(.init(start: t, timeline: clip.timeline, productSKU: d.productSKU,
-                                               bubble: ChatBubble(user: asker, text: d.question)))
+                            lines.append(.init(start: t, timeline: clip.timeline, productSKU: d.productSKU, bubble: answer.bubble))
                             chat.spoke(d, at: t)
                             t += clip.samples.count + Self.gap
                         }
@@ -67,10 +62,7 @@ public struct PerformanceBuilder: Sendable {
                     }
                     try onClip(t, clip)
                     lines.append(.init(start: t, timeline: clip.timeline, productSKU: u.productSKU))
-                    for cue in clip.timeline.cues {
-                        if case .pause = cue.cue { continue }
-                        events.append(.init(at: t + cue.at, cue: cue.cue))
-                    }
+                    events += Self.events(of: clip, at: t)
                     t += clip.samples.count + Self.gap
                 }
             }

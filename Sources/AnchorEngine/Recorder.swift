@@ -130,7 +130,7 @@ public final class Recorder: @unchecked Sendable {
     static func finalize(part: String, air: AirLog, report: @Sendable (String, Bool) -> Void) {
         let final = finalName(part)
         let moments = (try? air.moments(inFile: final)) ?? []
-        let length = duration(of: part)
+        let length = (try? MediaProbe.duration(part)) ?? 0
         let chapters = moments.enumerated().compactMap { i, m -> MP4Writer.Chapter? in
             guard let start = m.offsetSeconds else { return nil }
             let end = i + 1 < moments.count ? moments[i + 1].offsetSeconds ?? length : length
@@ -147,10 +147,6 @@ public final class Recorder: @unchecked Sendable {
             try? FileManager.default.removeItem(atPath: tmp)
             report("kept \(part) without chapters: \(error)", true)
         }
-    }
-
-    static func duration(of path: String) -> Double {
-        (try? MediaProbe.duration(path)) ?? 0
     }
 
     static let stampFormatter: DateFormatter = {

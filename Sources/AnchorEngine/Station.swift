@@ -86,7 +86,7 @@ public final class Station: Sendable {
             }
         }
         guard var p = reloadIfChanged(current, loop: slot.loop) ?? (ended ? program(current, loop: slot.loop) : nil) else { return nil }
-        p.position = ended ? ShowPosition(pass: position.pass + 1) : ShowPosition(pass: position.pass, segment: min(position.segment, max(0, p.rundown.segments.count - 1)))
+        p.position = ended ? ShowPosition(pass: position.pass + 1) : Self.sameSegment(position, in: p)
         return p
     }
 
@@ -101,38 +101,18 @@ public final class Station: Sendable {
     /// or why it cannot air (the last good version goes on).
     public func reload(_ path: String, at position: ShowPosition) -> Result<Program, ShowProblem> {
         let loop = slot(at: clock())?.loop ?? true
-        switch load(path) {
-        case .success(let p):
-            state.withLock { s in
-                s.cache[path] = Loaded(modified: Self.modified(path), program: p)
-                s.problems[path] = nil
-            }
+        return compile(path, modified: Self.modified(path)).map { p in
             report(.reloaded(path))
             var out = Self.looping(p, loop)
-            out.position = ShowPosition(pass: position.pass, segment: min(position.segment, max(0, p.rundown.segments.count - 1)))
-            return .success(out)
-        case .failure(let problem):
-            state.withLock { $0.problems[path] = problem.message }
-            report(.rejected(problem))
-            return .failure(problem)
+            out.position = Self.sameSegment(position, in: p)
+            return out
         }
     }
 
     /// The last good version of a show, loading it the first time.
     func program(_ path: String, loop: Bool) -> Program? {
         if let hit = state.withLock({ $0.cache[path] }) { return Self.looping(hit.program, loop) }
-        switch load(path) {
-        case .success(let p):
-            state.withLock { s in
-                s.cache[path] = Loaded(modified: Self.modified(path), program: p)
-                s.problems[path] = nil
-            }
-            return Self.looping(p, loop)
-        case .failure(let problem):
-            state.withLock { $0.problems[path] = problem.message }
-            report(.rejected(problem))
-            return nil
-        }
+        return try? compile(path, modified: Self.modified(path)).map { Self.looping($0, loop) }.get()
     }
 
     /// A new version when the file changed since it was loaded and compiles cleanly.
@@ -140,23 +120,33 @@ public final class Station: Sendable {
         guard let loaded = state.withLock({ $0.cache[path] }) else { return nil }
         let now = Self.modified(path)
         guard now != loaded.modified else { return nil }
-        switch load(path) {
-        case .success(let p):
-            state.withLock { s in
-                s.cache[path] = Loaded(modified: now, program: p)
-                s.problems[path] = nil
-            }
+        return try? compile(path, modified: now).map { p in
             report(.reloaded(path))
             return Self.looping(p, loop)
-        case .failure(let problem):
-            // Reported once per edit: the modification time is remembered, the program is not replaced.
-            state.withLock { s in
-                s.cache[path]?.modified = now
+        }.get()
+    }
+
+    /// Compiles a show: a clean one becomes its last good version; a failing one is reported
+    /// (once per edit: its modification time is remembered, the last good version kept).
+    private func compile(_ path: String, modified: Date?) -> Result<Program, ShowProblem> {
+        let result = load(path)
+        state.withLock { s in
+            switch result {
+            case .success(let p):
+                s.cache[path] = Loaded(modified: modified, program: p)
+                s.problems[path] = nil
+            case .failure(let problem):
+                s.cache[path]?.modified = modified
                 s.problems[path] = problem.message
             }
-            report(.rejected(problem))
-            return nil
         }
+        if case .failure(let problem) = result { report(.rejected(problem)) }
+        return result
+    }
+
+    /// The same pass and segment in a new version of a show (its last segment if it got shorter).
+    static func sameSegment(_ position: ShowPosition, in p: Program) -> ShowPosition {
+        ShowPosition(pass: position.pass, segment: min(position.segment, max(0, p.rundown.segments.count - 1)))
     }
 
     static func looping(_ p: Program, _ loop: Bool) -> Program {

@@ -1,3 +1,5 @@
+import AnchorAvatar
+import AnchorEngine
 import AnchorCore
 import ArgumentParser
 import Foundation
@@ -9,6 +11,23 @@ struct Bench: AsyncParsableCommand {
         subcommands: [ShowBench.self, LiveBench.self, ChatBench.self, VoiceBench.self, AvatarBench.self],
         defaultSubcommand: ShowBench.self
     )
+}
+
+/// The show the live benchmarks play: the overnight loop with a fixed seed, staged; nil when
+/// anchor's Scripts/ folder is not found.
+struct BenchShow {
+    let path: String
+    let loaded: ShowLoader.Loaded
+    let avatarFolder: String
+    let background: Background
+
+    static func overnight() throws -> BenchShow? {
+        guard let scripts = Assets.folder("Scripts", containing: "overnight.show.md", nearShow: nil) else { return nil }
+        let path = scripts + "/overnight.show.md"
+        let loaded = try ShowLoader(path: path, catalogOptions: try CatalogOptions.parse([]), seed: 7).load()
+        let (folder, background) = try loaded.stage(showPath: path, avatar: nil, background: nil)
+        return BenchShow(path: path, loaded: loaded, avatarFolder: folder, background: background)
+    }
 }
 
 /// Timing helpers shared by the benchmarks.

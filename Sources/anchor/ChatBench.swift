@@ -94,10 +94,8 @@ struct ChatBench: AsyncParsableCommand {
     /// Questions into a real-time channel; arrival to the answer's first sample in the stream.
     func liveLatency() async throws {
         guard let ms = Parse.milliseconds(live), ms > 0 else { return }
-        guard let scripts = Assets.folder("Scripts", containing: "overnight.show.md", nearShow: nil) else { return }
-        let showPath = scripts + "/overnight.show.md"
-        let loaded = try ShowLoader(path: showPath, catalogOptions: try CatalogOptions.parse([]), seed: 7).load()
-        let (folder, background) = try loaded.stage(showPath: showPath, avatar: nil, background: nil)
+        guard let show = try BenchShow.overnight() else { return }
+        let (showPath, loaded, folder, background) = (show.path, show.loaded, show.avatarFolder, show.background)
         let chat = LiveChat(responder: try ChatOptions.responder(catalog: loaded.catalog ?? Catalog(), rules: nil, blocklist: nil))
         var options = LiveRenderer.Options(video: VideoSettings(width: 640, height: 360, fps: 30))
         options.background = background

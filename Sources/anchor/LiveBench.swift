@@ -32,13 +32,11 @@ struct LiveBench: AsyncParsableCommand {
 
     func run() async throws {
         let (w, h, samples) = try RenderOptions.validate(size: size, fps: fps, duration: duration)
-        guard let scripts = Assets.folder("Scripts", containing: "demo.show.md", nearShow: nil) else {
-            Terminal.error("error: cannot find Scripts/demo.show.md (run from the anchor folder or set ANCHOR_HOME)")
+        guard let show = try BenchShow.overnight() else {
+            Terminal.error("error: cannot find Scripts/overnight.show.md (run from the anchor folder or set ANCHOR_HOME)")
             throw ExitCode(1)
         }
-        let showPath = scripts + "/overnight.show.md"
-        let loaded = try ShowLoader(path: showPath, catalogOptions: try CatalogOptions.parse([]), seed: 7).load()
-        let (folder, background) = try loaded.stage(showPath: showPath, avatar: nil, background: nil)
+        let (loaded, folder, background) = (show.loaded, show.avatarFolder, show.background)
         let port = try Self.freePort()
         let url = try StreamURL("rtmp://127.0.0.1:\(port)/live/bench")
         let sink = Process()

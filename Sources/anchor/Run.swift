@@ -142,18 +142,20 @@ struct Run: AsyncParsableCommand {
                 try? air.begin(show: s.show, segment: s.segment, productSku: s.productSKU, file: file, offsetSeconds: 0)
             }
         }
+        /// Where the show is, as each line (and segment) starts: what a restart resumes from.
+        func save(_ m: LiveDirector.Marker) throws {
+            try air.save(show: m.program, pass: m.position.pass, segment: m.position.segment, event: m.position.event)
+        }
         hooks.onMarker = { marker, streamSeconds in
             switch marker.kind {
             case .line:
-                do { try air.save(show: marker.program, pass: marker.position.pass, segment: marker.position.segment, event: marker.position.event) } catch {
-                    log.error("cannot save the position: \(error)")
-                }
+                do { try save(marker) } catch { log.error("cannot save the position: \(error)") }
             case .segment(let title, let sku):
                 log.info("segment", metadata: ["show": "\(marker.program)", "segment": "\(title)", "product": "\(sku ?? "-")"])
                 let place = recorder?.place(atStreamSeconds: streamSeconds)
                 do {
                     try air.begin(show: marker.program, segment: title, productSku: sku, file: place?.file, offsetSeconds: place?.offset)
-                    try air.save(show: marker.program, pass: marker.position.pass, segment: marker.position.segment, event: marker.position.event)
+                    try save(marker)
                 } catch {
                     log.error("cannot write the replay index: \(error)")
                 }
@@ -165,19 +167,17 @@ struct Run: AsyncParsableCommand {
         hooks.onThumbnail = { board.thumbnail($0) }
 
         let stop = Interrupt.install()
-        var serverTask: Task<Void, Error>?
-        var server: ControlServer?
-        if let endpoint {
-            let server0 = ControlServer(endpoint: endpoint, board: board, control: controls, air: air, metrics: metrics)
-            serverTask = Task {
+        let server = endpoint.map { ControlServer(endpoint: $0, board: board, control: controls, air: air, metrics: metrics) }
+        let serverTask = server.map { server in
+            Task {
+                let at = server.endpoint
                 do {
-                    try await server0.run { port in log.info("control", metadata: ["url": "http://\(endpoint.host):\(port)/"]) }
+                    try await server.run { port in log.info("control", metadata: ["url": "http://\(at.host):\(port)/"]) }
                 } catch {
-                    log.error("control port \(endpoint.host):\(endpoint.port) failed: \(error)")
+                    log.error("control port \(at.host):\(at.port) failed: \(error)")
                     throw error
                 }
             }
-            server = server0
         }
         log.info("on air", metadata: ["push": "\(urls.isEmpty ? "-" : urls.map(\.redacted).joined(separator: ", "))", "record": "\(record ?? "-")"])
 

@@ -1,0 +1,31 @@
+import AnchorAvatar
+import AnchorChat
+import AnchorCore
+import AnchorVoice
+
+/// How a viewer's answer is performed, the same in previews and live: a line in the asker's
+/// language (in the show's voice when the languages match), with the question in a bubble.
+struct ChatAnswer {
+    let utterance: Utterance
+    let voice: String?
+    let bubble: ChatBubble
+
+    init?(_ d: Decision, rundown: Rundown) {
+        guard let reply = d.reply else { return nil }
+        utterance = Utterance(text: reply, language: d.language == "zh" ? .zh : .en, intent: d.intent,
+                              reason: .init(.tagged, "chat answer (\(d.source.rawValue): \(d.detail))"), productSKU: d.productSKU)
+        voice = utterance.language == rundown.language ? rundown.voice : nil
+        // A merged answer names several askers; the bubble shows the first one's question.
+        bubble = ChatBubble(user: d.user.split(separator: ",").first.map(String.init) ?? d.user, text: d.question)
+    }
+}
+
+extension PerformanceBuilder {
+    /// The cues a clip carries, placed at `start` (pauses are already silence in the audio).
+    static func events(of clip: SpeechClip, at start: Int) -> [Performance.Event] {
+        clip.timeline.cues.compactMap { cue in
+            if case .pause = cue.cue { return nil }
+            return Performance.Event(at: start + cue.at, cue: cue.cue)
+        }
+    }
+}
