@@ -123,11 +123,12 @@ extension HeavyCLITests {
         defer { nginx.stop() }
         let url = "rtmp://127.0.0.1:\(nginx.port)/live/\(Self.key)"
         // The socket stays open but nothing is read or acknowledged, as with a dead NAT path.
-        let live = try TestSupport.launchAnchor(["live", "Scripts/overnight.show.md", "--push", url, "--duration", "30s", "--size", "320x180"])
-        Thread.sleep(forTimeInterval: 5)
+        let live = try TestSupport.launchAnchor(["live", "Scripts/overnight.show.md", "--push", url, "--duration", "34s", "--size", "320x180"])
+        // The acknowledgement watchdog arms with the server's first acknowledgement (a window of
+        // 128 KiB received): a small, still picture needs several seconds to send that much.
+        Thread.sleep(forTimeInterval: 9)
         nginx.signal(SIGSTOP)
-        // Detection needs a window (128 KiB) sent without an acknowledgement, then 10 s: a small,
-        // mostly still picture takes a few seconds to send that much, so the stall is long.
+        // Detection needs a window sent without an acknowledgement, then 10 s.
         Thread.sleep(forTimeInterval: 18)
         nginx.signal(SIGCONT)
         let run = live.wait(timeout: 60)
