@@ -22,14 +22,19 @@ final class FramePipeline: @unchecked Sendable {
     private var finished = false
     private let threaded: Bool
     private let converter: ColorConverter
-    private let draw: @Sendable (Int) -> CairoSurface
+    private let draw: @Sendable (Int) -> (CairoSurface, Damage)
+    /// Per slot: where the picture changed since that slot was last converted.
+    private var stale: [Damage]
 
-    /// Draws frames `0..<count` with `draw`, converted by `converter`.
-    init(count: Int, converter: ColorConverter, threaded: Bool = true, depth: Int = 3, draw: @escaping @Sendable (Int) -> CairoSurface) {
+    /// Draws frames `0..<count` with `draw` (the picture and where it changed since the last
+    /// one), converted by `converter`: each buffer only where it is out of date.
+    init(count: Int, converter: ColorConverter, threaded: Bool = true, depth: Int = 3,
+         draw: @escaping @Sendable (Int) -> (CairoSurface, Damage)) {
         self.threaded = threaded
         self.converter = converter
         self.draw = draw
         slots = (0..<(threaded ? depth : 1)).map { _ in I420Frame(width: converter.width, height: converter.height) }
+        stale = slots.map { _ in .full(width: converter.width, height: converter.height) }
         // Created at zero and signalled up: libdispatch traps when a semaphore is freed below
         // its initial value, which an early stop would leave it.
         free = DispatchSemaphore(value: 0)
@@ -57,10 +62,13 @@ final class FramePipeline: @unchecked Sendable {
 
     private func produce(_ n: Int) {
         var t = CPUTime.thread()
-        let surface = draw(n)
+        let (surface, damage) = draw(n)
         avatarSeconds += CPUTime.thread() - t
         t = CPUTime.thread()
-        surface.withPixels { converter.convert(bgra: $0.baseAddress!, stride: surface.stride, into: slots[n % slots.count]) }
+        let k = n % slots.count
+        for i in stale.indices { stale[i].formUnion(damage) }
+        surface.withPixels { converter.convert(bgra: $0.baseAddress!, stride: surface.stride, into: slots[k], damage: stale[k]) }
+        stale[k] = Damage(width: converter.width, height: converter.height)
         conversionSeconds += CPUTime.thread() - t
     }
 

@@ -106,7 +106,7 @@ public struct LiveRenderer {
             let director = LiveDirector(program: program, rig: renderer.model.rig)
             director.willEnterSegment = hooks.willEnterSegment
             try await director.plan()
-            let converter = try ColorConverter(width: s.width, height: s.height)
+            let converter = ColorConverter(width: s.width, height: s.height)
             let picture = I420Frame(width: s.width, height: s.height)
             // Timestamps start after the AAC priming, so sound and picture line up in FLV.
             let priming = Int64(audio.primingSamples)
@@ -157,7 +157,8 @@ public struct LiveRenderer {
                 } else {
                     let madeAt = ContinuousClock.now
                     let frame = renderer.render(director.sampler.state(at: n * rate / s.fps))
-                    frame.withPixels { converter.convert(bgra: $0.baseAddress!, stride: frame.stride, into: picture) }
+                    let damage = renderer.takeDamage()
+                    frame.withPixels { converter.convert(bgra: $0.baseAddress!, stride: frame.stride, into: picture, damage: damage) }
                     if let onThumbnail = hooks.onThumbnail, n % s.fps == 0 { onThumbnail(frame.scaled(toWidth: 320)) }
                     let packets = video.encode(picture, index: Int64(n))
                     bytes += packets.reduce(0) { $0 + $1.data.count }

@@ -116,9 +116,9 @@ public struct PreviewRenderer {
         var lastVideo: Int64 = -1
         var rendered = 0
         var interrupted = false
-        let pipeline = FramePipeline(count: frames, converter: try ColorConverter(width: o.width, height: o.height),
+        let pipeline = FramePipeline(count: frames, converter: ColorConverter(width: o.width, height: o.height),
                                      threaded: o.pipelined) { n in
-            renderer.render(sampler.state(at: n * rate / o.fps))
+            (renderer.render(sampler.state(at: n * rate / o.fps)), renderer.takeDamage())
         }
         do {
             for n in 0..<frames {

@@ -10,7 +10,7 @@ public final class I420Frame: @unchecked Sendable {
     public init(width: Int, height: Int) {
         self.width = width
         self.height = height
-        // Rows padded to 64 bytes, so SIMD loads in libswscale and x264 stay aligned.
+        // Rows padded to 64 bytes, so x264's SIMD loads stay aligned.
         let yStride = (width + 63) & ~63, cStride = (width / 2 + 63) & ~63
         let ySize = yStride * height, cSize = cStride * (height / 2)
         storage = UnsafeMutableRawPointer.allocate(byteCount: ySize + 2 * cSize, alignment: 64)

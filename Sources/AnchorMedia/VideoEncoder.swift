@@ -19,6 +19,9 @@ public struct VideoSettings: Sendable, Hashable {
     public var bframes = 0
     /// Encoder threads (1 for benchmarks and for sharing a 2-core machine).
     public var threads = 1
+    /// Further x264 options as `key=value:key=value` (x264's own names, as ffmpeg's
+    /// `-x264-params`), applied after the preset.
+    public var x264Params = ""
 
     public init(width: Int, height: Int, fps: Int) {
         self.width = width
@@ -27,7 +30,7 @@ public struct VideoSettings: Sendable, Hashable {
     }
 }
 
-/// libx264 behind one owner: BGRA frames in (converted to I420 by libswscale, BT.709, limited
+/// libx264 behind one owner: BGRA frames in (converted to I420, BT.709, limited
 /// range), AVCC packets out, with the decoder configuration record for MP4 and RTMP.
 public final class VideoEncoder {
     public let settings: VideoSettings
@@ -44,7 +47,7 @@ public final class VideoEncoder {
         }
         guard (1...120).contains(s.fps) else { throw MediaError.encoder("fps \(s.fps) is out of range (1–120)") }
         settings = s
-        converter = try ColorConverter(width: s.width, height: s.height)
+        converter = ColorConverter(width: s.width, height: s.height)
         scratch = I420Frame(width: s.width, height: s.height)
         var p = x264_param_t()
         guard x264_param_default_preset(&p, s.preset, s.tune) == 0 else {
@@ -75,6 +78,13 @@ public final class VideoEncoder {
         p.vui.i_colmatrix = 1
         p.vui.b_fullrange = 0
         p.i_log_level = X264_LOG_ERROR
+        for option in s.x264Params.split(separator: ":") where !option.isEmpty {
+            let kv = option.split(separator: "=", maxSplits: 1).map(String.init)
+            let status = x264_param_parse(&p, kv[0], kv.count > 1 ? kv[1] : nil)
+            guard status == 0 else {
+                throw MediaError.encoder(status == X264_PARAM_BAD_NAME ? "unknown x264 option '\(kv[0])'" : "bad value for x264 option '\(option)'")
+            }
+        }
         guard x264_param_apply_profile(&p, "high") == 0, let enc = x264_encoder_open_164(&p) else {
             throw MediaError.encoder("x264 refused the settings")
         }

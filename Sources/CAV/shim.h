@@ -5,7 +5,6 @@
 #include <libavutil/dict.h>
 #include <libavutil/error.h>
 #include <libswresample/swresample.h>
-#include <libswscale/swscale.h>
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 

@@ -37,7 +37,9 @@ struct AvatarBench: AsyncParsableCommand {
         let rate = Int(MediaTime.sampleRate)
 
         // Render; the same frames go to x264 alone (ffmpeg), whose own CPU time is the yardstick.
-        var renderTime = 0.0
+        var renderTime = 0.0, damageTime = 0.0, fullTime = 0.0, redrawn = 0, unchanged = 0
+        let converter = ColorConverter(width: w, height: h)
+        let incremental = I420Frame(width: w, height: h), whole = I420Frame(width: w, height: h)
         var settings = VideoSettings(width: w, height: h, fps: fps)
         settings.tune = "zerolatency"
         let x264 = try X264Reference(settings: settings).run { pipe in
@@ -46,6 +48,18 @@ struct AvatarBench: AsyncParsableCommand {
                 let start = CPUTime.thread()
                 let frame = renderer.render(sampler.state(at: t))
                 renderTime += CPUTime.thread() - start
+                let damage = renderer.takeDamage()
+                redrawn += damage.area
+                if damage.isEmpty { unchanged += 1 }
+                // Colour: only what changed, against the whole frame.
+                frame.withPixels { px in
+                    var c = CPUTime.thread()
+                    converter.convert(bgra: px.baseAddress!, stride: frame.stride, into: incremental, damage: damage)
+                    damageTime += CPUTime.thread() - c
+                    c = CPUTime.thread()
+                    converter.convert(bgra: px.baseAddress!, stride: frame.stride, into: whole)
+                    fullTime += CPUTime.thread() - c
+                }
                 try X264Reference.write(frame, to: pipe)
             }
         }
@@ -55,6 +69,8 @@ struct AvatarBench: AsyncParsableCommand {
         print(String(format: "  avatar render     %7.3f s  %6.0f fps  %5.2f ms/frame", renderTime, Double(frames) / renderTime, renderTime * 1000 / Double(frames)))
         print(String(format: "  x264 (ffmpeg)     %7.3f s  %6.0f fps  CPU; veryfast, zerolatency, 1 thread, same frames", x264Time, Double(frames) / x264Time))
         print(String(format: "  avatar / x264     %7.2f   (target ≤ 0.25)", renderTime / x264Time))
+        print(String(format: "  redrawn           %6.1f %% of the pixels a frame on average; %d of %d frames unchanged", 100 * Double(redrawn) / Double(w * h * frames), unchanged, frames))
+        print(String(format: "  colour            %5.2f ms/frame converting what changed, %5.2f ms/frame whole frames", damageTime * 1000 / Double(frames), fullTime * 1000 / Double(frames)))
 
         if memoryFrames > 0 {
             let small = try FrameRenderer(avatarFolder: folder, width: 320, height: 180)

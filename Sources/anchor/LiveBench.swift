@@ -30,6 +30,9 @@ struct LiveBench: AsyncParsableCommand {
     @Option(help: "x264 preset (as 'anchor live --preset').")
     var preset = "veryfast"
 
+    @Option(help: "More x264 options, key=value:key=value (as 'anchor live --x264-params').")
+    var x264Params = ""
+
     func run() async throws {
         let (w, h, samples) = try RenderOptions.validate(size: size, fps: fps, duration: duration)
         guard let show = try BenchShow.overnight() else {
@@ -51,6 +54,7 @@ struct LiveBench: AsyncParsableCommand {
         var video = VideoSettings(width: w, height: h, fps: fps)
         video.tune = "zerolatency"
         video.preset = preset
+        video.x264Params = x264Params
         var options = LiveRenderer.Options(video: video)
         options.duration = samples
         options.background = background

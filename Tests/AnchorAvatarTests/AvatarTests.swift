@@ -56,6 +56,30 @@ func difference(_ a: [UInt8], _ b: [UInt8], stride: Int, box: (x: Int, y: Int, w
         #expect(try hash(s(1.9)) != hash(s(6.4)))
     }
 
+    /// Redrawing only the layers that changed gives the picture a full redraw gives, frame after
+    /// frame through speech, card, price flash, banner, countdown and bubble.
+    @Test func drawingOnlyWhatChangedMatchesDrawingEverything() throws {
+        let p = performance()
+        let incremental = try FrameRenderer(avatarFolder: mika, width: 640, height: 360)
+        let reference = try FrameRenderer(avatarFolder: mika, width: 640, height: 360)
+        let sampler = SceneSampler(performance: p, rig: incremental.model.rig)
+        var partial = 0, untouched = 0, differing: [Int] = []
+        for n in 0..<(8 * 30) {
+            let state = sampler.state(at: n * rate / 30)
+            let a = incremental.render(state)
+            let damage = incremental.takeDamage()
+            if damage.isEmpty { untouched += 1 } else if !damage.isFull { partial += 1 }
+            reference.invalidate()
+            let b = reference.render(state)
+            #expect(reference.takeDamage().isFull)
+            let same = a.withPixels { x in b.withPixels { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+            if !same { differing.append(n) }
+        }
+        #expect(differing.isEmpty, "frames that differ from a full redraw: \(differing)")
+        // Most frames redraw part of the picture or nothing at all.
+        #expect(partial + untouched > 200, "\(partial) partial, \(untouched) untouched of 240")
+    }
+
     @Test func openVowelsDifferFromClosedLipsInTheMouth() throws {
         let r = try FrameRenderer(avatarFolder: mika, width: 640, height: 360)
         let sampler = SceneSampler(performance: performance(), rig: r.model.rig)

@@ -117,3 +117,77 @@ func testFrame(_ w: Int, _ h: Int, _ n: Int) -> [UInt8] {
         }
     }
 }
+
+@Suite struct ColorConverterTests {
+    /// A soft scene with edges: gradients, a saturated disc and text-like stripes, BGRA opaque.
+    static func scene(_ w: Int, _ h: Int, shift: Int = 0) -> [UInt8] {
+        var px = [UInt8](repeating: 255, count: w * h * 4)
+        for y in 0..<h {
+            for x in 0..<w {
+                let i = (y * w + x) * 4
+                let dx = x - w / 3 - shift, dy = y - h / 2
+                let disc = dx * dx + dy * dy < (h / 4) * (h / 4)
+                let stripe = (x / 3 + y / 7) % 5 == 0 && y > h * 3 / 4
+                px[i] = disc ? 40 : UInt8(200 * x / w + 30)
+                px[i + 1] = stripe ? 250 : disc ? 60 : UInt8(180 * y / h + 40)
+                px[i + 2] = disc ? 230 : UInt8(120 + 100 * (x + y) / (w + h))
+            }
+        }
+        return px
+    }
+
+    /// Same numbers as ffmpeg's own BT.709 limited-range conversion, within rounding; chroma
+    /// (our 2×2 mean against its filter) close, with U and V the right way round.
+    @Test func matchesFFmpegsConversion() throws {
+        let (w, h) = (320, 180)
+        let bgra = Self.scene(w, h)
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let input = dir.appendingPathComponent("in.bgra"), output = dir.appendingPathComponent("out.yuv")
+        try Data(bgra).write(to: input)
+        let ff = try TestSupport.tool("ffmpeg", ["-v", "error", "-f", "rawvideo", "-pix_fmt", "bgra", "-s", "\(w)x\(h)", "-i", input.path,
+                                                 "-vf", "scale=out_color_matrix=bt709:out_range=tv:flags=area", "-pix_fmt", "yuv420p", "-f", "rawvideo", output.path])
+        #expect(ff.status == 0, "\(ff.stderr)")
+        let reference = [UInt8](try Data(contentsOf: output))
+        #expect(reference.count == w * h * 3 / 2)
+
+        let frame = I420Frame(width: w, height: h)
+        bgra.withUnsafeBytes { ColorConverter(width: w, height: h).convert(bgra: $0.baseAddress!, stride: w * 4, into: frame) }
+        var worstY = 0, chromaError = 0.0
+        for y in 0..<h {
+            for x in 0..<w { worstY = max(worstY, abs(Int(frame.planes.0[y * frame.strides.0 + x]) - Int(reference[y * w + x]))) }
+        }
+        let cw = w / 2, ch = h / 2
+        for (plane, stride, offset) in [(frame.planes.1, frame.strides.1, w * h), (frame.planes.2, frame.strides.2, w * h + cw * ch)] {
+            for y in 0..<ch {
+                for x in 0..<cw { chromaError += Double(abs(Int(plane[y * stride + x]) - Int(reference[offset + y * cw + x]))) }
+            }
+        }
+        chromaError /= Double(2 * cw * ch)
+        #expect(worstY <= 1, "luma differs by up to \(worstY)")
+        #expect(chromaError < 1.5, "chroma differs by \(chromaError) on average")
+    }
+
+    /// Converting only the changed rectangle of a picture whose other pixels were converted
+    /// before gives the whole-picture conversion exactly.
+    @Test func convertingTheDamageEqualsConvertingEverything() {
+        let (w, h) = (256, 144)
+        let before = Self.scene(w, h), after = Self.scene(w, h, shift: 9)
+        let converter = ColorConverter(width: w, height: h)
+        let incremental = I420Frame(width: w, height: h), whole = I420Frame(width: w, height: h)
+        before.withUnsafeBytes { converter.convert(bgra: $0.baseAddress!, stride: w * 4, into: incremental) }
+        // The disc moved 9 pixels right: everything that changed lies in its rows, x 40…140.
+        var damage = Damage(width: w, height: h)
+        damage.add(PixelRect(x: 41, y: 35, width: 99, height: 75))
+        #expect(damage.rects == [PixelRect(x: 40, y: 34, width: 100, height: 76)])
+        after.withUnsafeBytes {
+            converter.convert(bgra: $0.baseAddress!, stride: w * 4, into: incremental, damage: damage)
+            converter.convert(bgra: $0.baseAddress!, stride: w * 4, into: whole)
+        }
+        func planes(_ f: I420Frame) -> [UInt8] {
+            (0..<h).flatMap { y in (0..<w).map { f.planes.0[y * f.strides.0 + $0] } }
+                + (0..<(h / 2)).flatMap { y in (0..<(w / 2)).flatMap { [f.planes.1[y * f.strides.1 + $0], f.planes.2[y * f.strides.2 + $0]] } }
+        }
+        #expect(planes(incremental) == planes(whole))
+    }
+}

@@ -1,0 +1,152 @@
+import AnchorCore
+import CCairo
+import Foundation
+
+/// Where the product card and its price go this frame.
+struct CardPlan {
+    /// The card's static panel (card mode) at its top-left corner.
+    var panel: (image: CairoSurface, x: Double, y: Double)?
+    /// The white pill behind the price (price-only mode).
+    var pill: (x: Double, y: Double, w: Double, h: Double)?
+    var price: CairoSurface
+    var priceX: Double, priceY: Double
+    /// 1 normally, up to 1.1 while the price is spoken.
+    var pulse: Double
+    var flash: Double
+    var list: (image: CairoSurface, x: Double, y: Double)?
+    var u: Double
+
+    var highlight: (x: Double, y: Double, w: Double, h: Double) {
+        (priceX - 8 * u, priceY - 4 * u, Double(price.width) * pulse + 16 * u, Double(price.height) * pulse + 8 * u)
+    }
+
+    var bounds: PixelRect {
+        var r = PixelRect(covering: priceX, priceY, Double(price.width) * pulse, Double(price.height) * pulse, pad: 1)
+        if let p = panel { r = r.union(PixelRect(covering: p.x, p.y, Double(p.image.width), Double(p.image.height))) }
+        if let p = pill { r = r.union(PixelRect(covering: p.x, p.y, p.w, p.h, pad: 1)) }
+        if flash > 0 { let h = highlight; r = r.union(PixelRect(covering: h.x, h.y, h.w, h.h, pad: 1)) }
+        if let l = list { r = r.union(PixelRect(covering: l.x, l.y, Double(l.image.width), Double(l.image.height))) }
+        return r
+    }
+}
+
+extension FrameRenderer {
+    func cardLayer(_ s: SceneState) -> Layer {
+        guard let card = s.card, s.cardMode != .none else { return .absent }
+        let box = layout.card, u = layout.u
+        let priceStyle = TextImages.Style(size: 46 * u, bold: true, color: Self.accent, maxWidth: box.w * 0.9)
+        let price = texts.image(card.price, priceStyle)
+        let list = card.listPrice.map { texts.image($0, .init(size: 24 * u, color: 0x8A8F98, maxWidth: box.w * 0.5, strike: true)) }
+        let pulse = 1 + 0.10 * s.priceFlash
+        var plan = CardPlan(price: price, priceX: 0, priceY: 0, pulse: pulse, flash: s.priceFlash, u: u)
+        if s.cardMode == .card {
+            let key = "\(card.sku)|\(card.name)|\(card.slot ?? -1)|\(card.image ?? "")"
+            let panel = cards[key] ?? makeCard(card)
+            cards[key] = panel
+            plan.panel = (panel, box.x.rounded(), box.y.rounded())
+            plan.priceX = box.x + layout.cardTextX
+            plan.priceY = box.y + box.h - Double(price.height) - 20 * u
+        } else {
+            // Price only: a pill at the bottom of the card's place.
+            let w = Double(price.width + (list?.width ?? 0)) + 60 * u, h = Double(price.height) + 20 * u
+            plan.pill = (box.x + box.w - w, box.y + box.h - h, w, h)
+            plan.priceX = box.x + box.w - Double(price.width + (list?.width ?? 0)) - 30 * u
+            plan.priceY = box.y + box.h - Double(price.height) - 10 * u
+        }
+        if let list {
+            plan.list = (list, (plan.priceX + Double(price.width) * pulse + 14 * u).rounded(),
+                         (plan.priceY + Double(price.height - list.height) - 6 * u).rounded())
+        }
+        return Layer(look: .card(card, s.cardMode, priceFlash: s.priceFlash), bounds: plan.bounds, paint: .card(plan))
+    }
+
+    func drawCard(_ cr: OpaquePointer, _ plan: CardPlan) {
+        if let panel = plan.panel {
+            cairo_set_source_surface(cr, panel.image.surface, panel.x, panel.y)
+            cairo_paint(cr)
+        }
+        if let p = plan.pill {
+            roundedRect(cr, p.x, p.y, p.w, p.h, p.h / 2)
+            cairo_set_source_rgba(cr, 1, 1, 1, 0.95)
+            cairo_fill(cr)
+        }
+        // The price, pulsing while it is spoken.
+        if plan.flash > 0 {
+            let h = plan.highlight
+            roundedRect(cr, h.x, h.y, h.w, h.h, 12 * plan.u)
+            cairo_set_source_rgba(cr, 1, 0.85, 0.2, 0.35 * plan.flash)
+            cairo_fill(cr)
+        }
+        cairo_save(cr)
+        cairo_translate(cr, plan.priceX, plan.priceY)
+        cairo_scale(cr, plan.pulse, plan.pulse)
+        cairo_set_source_surface(cr, plan.price.surface, 0, 0)
+        cairo_paint(cr)
+        cairo_restore(cr)
+        if let list = plan.list {
+            cairo_set_source_surface(cr, list.image.surface, list.x, list.y)
+            cairo_paint(cr)
+        }
+    }
+
+    /// The static part of a product card: panel, image, name and slot number.
+    func makeCard(_ card: ProductCard) -> CairoSurface {
+        let box = layout.card, u = layout.u
+        let surface = CairoSurface(width: Int(box.w), height: Int(box.h))
+        surface.draw { cr in
+            roundedRect(cr, 4 * u, 6 * u, box.w - 6 * u, box.h - 8 * u, 22 * u)
+            cairo_set_source_rgba(cr, 0, 0, 0, 0.18)
+            cairo_fill(cr)
+            roundedRect(cr, 0, 0, box.w - 6 * u, box.h - 8 * u, 22 * u)
+            cairo_set_source_rgba(cr, 1, 1, 1, 0.96)
+            cairo_fill(cr)
+            let pad = 20 * u
+            let horizontal = layout.cardIsHorizontal
+            let imageSide = horizontal ? box.h - 2 * pad - 8 * u : min(box.w - 2 * pad, box.h * 0.46)
+            let imageX = pad, imageY = pad
+            drawProductImage(cr, card, x: horizontal ? imageX : (box.w - imageSide) / 2, y: imageY, side: imageSide)
+            let textX = horizontal ? layout.cardTextX : pad
+            let textY = horizontal ? pad : imageY + imageSide + 12 * u
+            let textW = (horizontal ? box.w - textX - pad : box.w - 2 * pad) - 6 * u
+            let name = texts.image(card.name, .init(size: 27 * u, bold: true, color: 0x1D1D24, maxWidth: textW, maxLines: 2))
+            cairo_set_source_surface(cr, name.surface, textX, textY)
+            cairo_paint(cr)
+            if let slot = card.slot {
+                let label = language == .zh ? "\(slot)号" : "#\(slot)"
+                let tag = texts.image(label, .init(size: 24 * u, bold: true, color: 0xFFFFFF, maxWidth: 200 * u))
+                let w = Double(tag.width) + 22 * u, h = Double(tag.height) + 8 * u
+                roundedRect(cr, box.w - 6 * u - w - 12 * u, 12 * u, w, h, h / 2)
+                setColor(cr, Self.teal)
+                cairo_fill(cr)
+                cairo_set_source_surface(cr, tag.surface, box.w - 6 * u - w - 12 * u + 11 * u, 12 * u + 4 * u)
+                cairo_paint(cr)
+            }
+        }
+        return surface
+    }
+
+    private func drawProductImage(_ cr: OpaquePointer, _ card: ProductCard, x: Double, y: Double, side: Double) {
+        if let path = card.image {
+            switch ProductImage.load(path, width: Int(side), height: Int(side)) {
+            case .success(let image):
+                cairo_save(cr)
+                roundedRect(cr, x, y, side, side, 16 * layout.u)
+                cairo_clip(cr)
+                cairo_set_source_surface(cr, image.surface, x + (side - Double(image.width)) / 2, y + (side - Double(image.height)) / 2)
+                cairo_paint(cr)
+                cairo_restore(cr)
+                return
+            case .failure(let failure):
+                warn("product \(card.sku): image \(failure.path) could not be used (\(failure.reason)); showing a placeholder")
+            }
+        }
+        // Placeholder: the product's initial on a soft tile.
+        roundedRect(cr, x, y, side, side, 16 * layout.u)
+        setColor(cr, 0xF1E3D3)
+        cairo_fill(cr)
+        let initial = String(TextImages.displayable(card.name).prefix(1))
+        let letter = texts.image(initial, .init(size: side * 0.45, bold: true, color: 0xC9A27E, maxWidth: side))
+        cairo_set_source_surface(cr, letter.surface, x + (side - Double(letter.width)) / 2, y + (side - Double(letter.height)) / 2)
+        cairo_paint(cr)
+    }
+}

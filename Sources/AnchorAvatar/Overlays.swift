@@ -1,0 +1,153 @@
+import AnchorCore
+import CCairo
+import Foundation
+
+struct CountdownPlan {
+    var cx, cy, r: Double
+    var number: CairoSurface
+    var numberX: Double, numberY: Double
+}
+
+struct BannerPlan {
+    var label: CairoSurface
+    var x, y, w, h, u: Double
+    var alpha: Double
+}
+
+struct BubblePlan {
+    var name: CairoSurface, text: CairoSurface
+    var x, y, w, h, u: Double
+    /// The tail under the bubble, pointing at the presenter.
+    var tail: Double { 18 * u }
+}
+
+struct SubtitlePlan {
+    var image: CairoSurface
+    var panel: (x: Double, y: Double, w: Double, h: Double)
+    /// The rows of text that show (two at most).
+    var window: (y: Double, h: Double)
+    var textX: Double, textY: Double
+    var highlight: (x: Double, y: Double, w: Double, h: Double)?
+    var u: Double
+}
+
+/// The overlays over the presenter: countdown, "link is up" banner, chat bubble, subtitles.
+extension FrameRenderer {
+    func countdownLayer(_ s: SceneState) -> Layer {
+        guard let n = s.countdown else { return .absent }
+        let (cx, cy, r) = layout.countdown
+        let number = texts.image(String(n), .init(size: r * 1.25, bold: true, color: 0xFFFFFF, maxWidth: r * 2))
+        let plan = CountdownPlan(cx: cx, cy: cy, r: r, number: number, numberX: (cx - Double(number.width) / 2).rounded(),
+                                 numberY: (cy - Double(number.height) / 2).rounded())
+        let bounds = PixelRect(covering: cx - r, cy - r, 2 * r, 2 * r, pad: 1)
+            .union(PixelRect(covering: plan.numberX, plan.numberY, Double(number.width), Double(number.height)))
+        return Layer(look: .countdown(n), bounds: bounds, paint: .countdown(plan))
+    }
+
+    func drawCountdown(_ cr: OpaquePointer, _ p: CountdownPlan) {
+        cairo_arc(cr, p.cx, p.cy, p.r, 0, 2 * .pi)
+        cairo_set_source_rgba(cr, 0.9, 0.22, 0.27, 0.92)
+        cairo_fill(cr)
+        cairo_set_source_surface(cr, p.number.surface, p.numberX, p.numberY)
+        cairo_paint(cr)
+    }
+
+    func bannerLayer(_ s: SceneState) -> Layer {
+        guard s.linkBanner > 0.01 else { return .absent }
+        let box = layout.banner, u = layout.u
+        let slot = s.card?.slot
+        let text = language == .zh ? "链接已上架" + (slot.map { " · 拍\($0)号链接" } ?? "") : "Link is up" + (slot.map { " · tap item #\($0)" } ?? "")
+        let label = texts.image(text, .init(size: 28 * u, bold: true, color: 0xFFFFFF, maxWidth: box.w - 40 * u))
+        let w = Double(label.width) + 48 * u, h = Double(label.height) + 18 * u
+        let plan = BannerPlan(label: label, x: box.x + (box.w - w) / 2, y: box.y - (1 - s.linkBanner) * 30 * u, w: w, h: h, u: u, alpha: s.linkBanner)
+        return Layer(look: .banner(visibility: s.linkBanner, slot: slot), bounds: PixelRect(covering: plan.x, plan.y, w, h, pad: 1),
+                     paint: .banner(plan))
+    }
+
+    func drawBanner(_ cr: OpaquePointer, _ p: BannerPlan) {
+        cairo_push_group(cr)
+        roundedRect(cr, p.x, p.y, p.w, p.h, p.h / 2)
+        setColor(cr, Self.teal)
+        cairo_fill(cr)
+        cairo_set_source_surface(cr, p.label.surface, (p.x + 24 * p.u).rounded(), (p.y + 9 * p.u).rounded())
+        cairo_paint(cr)
+        cairo_pop_group_to_source(cr)
+        cairo_paint_with_alpha(cr, p.alpha)
+    }
+
+    func bubbleLayer(_ s: SceneState) -> Layer {
+        guard let bubble = s.bubble else { return .absent }
+        let box = layout.bubble, u = layout.u
+        let name = texts.image("@" + bubble.user, .init(size: 22 * u, bold: true, color: Self.teal, maxWidth: box.w - 32 * u))
+        let text = texts.image(bubble.text, .init(size: 24 * u, color: 0x1D1D24, maxWidth: box.w - 32 * u, maxLines: 2))
+        let plan = BubblePlan(name: name, text: text, x: box.x, y: box.y, w: Double(max(name.width, text.width)) + 32 * u,
+                              h: Double(name.height + text.height) + 28 * u, u: u)
+        return Layer(look: .bubble(bubble), bounds: PixelRect(covering: plan.x, plan.y, plan.w, plan.h + plan.tail, pad: 1),
+                     paint: .bubble(plan))
+    }
+
+    func drawBubble(_ cr: OpaquePointer, _ p: BubblePlan) {
+        let u = p.u
+        roundedRect(cr, p.x, p.y, p.w, p.h, 18 * u)
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.95)
+        cairo_fill(cr)
+        cairo_move_to(cr, p.x + 30 * u, p.y + p.h)
+        cairo_line_to(cr, p.x + 52 * u, p.y + p.h + p.tail)
+        cairo_line_to(cr, p.x + 60 * u, p.y + p.h)
+        cairo_fill(cr)
+        cairo_set_source_surface(cr, p.name.surface, p.x + 16 * u, p.y + 10 * u)
+        cairo_paint(cr)
+        cairo_set_source_surface(cr, p.text.surface, p.x + 16 * u, p.y + 14 * u + Double(p.name.height))
+        cairo_paint(cr)
+    }
+
+    /// The spoken line, wrapped, with the current word highlighted; at most two lines are shown,
+    /// scrolling with the highlight, so a long line never runs off the frame.
+    func subtitleLayer(_ s: SceneState) -> Layer {
+        guard let sub = s.subtitle else { return .absent }
+        let box = layout.subtitle, u = layout.u
+        let shown = TextImages.displayable(sub.text)
+        guard !shown.isEmpty else { return .absent }
+        let style = TextImages.Style(size: (layout.portrait ? 32 : 30) * u, bold: true, color: 0xFFFFFF, maxWidth: box.w - 40 * u, maxLines: 0, center: true)
+        if subtitles.count > 64 { subtitles.removeAll() }
+        let entry = subtitles[shown] ?? {
+            let l = TextLayout(shown, style)
+            return (l, l.render())
+        }()
+        subtitles[shown] = entry
+        let lineHeight = style.size * 1.45
+        var top = 0.0
+        var word: (x: Double, y: Double, width: Double, height: Double)?
+        if let span = sub.highlight.flatMap({ Self.utf8Range(of: $0, in: sub.text, shown: shown) }) {
+            let b = entry.layout.box(fromByte: span.lowerBound, toByte: span.upperBound)
+            word = b
+            top = max(0, (b.y / lineHeight).rounded(.down) - 1) * lineHeight
+        }
+        let visible = min(Double(entry.image.height) - top, lineHeight * 2 + 4)
+        let panelH = visible + 20 * u
+        let panelY = box.y + (box.h - panelH) / 2
+        let textX = (box.x + (box.w - Double(entry.image.width)) / 2).rounded(), textY = (panelY + 10 * u - top).rounded()
+        let plan = SubtitlePlan(image: entry.image, panel: (box.x, panelY, box.w, panelH), window: (panelY + 6 * u, visible + 8 * u),
+                                textX: textX, textY: textY, highlight: word.map { (textX + $0.x - 4 * u, textY + $0.y, $0.width + 8 * u, $0.height + 2) },
+                                u: u)
+        return Layer(look: .subtitle(sub), bounds: PixelRect(covering: box.x, panelY, box.w, panelH, pad: 1), paint: .subtitle(plan))
+    }
+
+    func drawSubtitle(_ cr: OpaquePointer, _ p: SubtitlePlan) {
+        let u = p.u
+        roundedRect(cr, p.panel.x, p.panel.y, p.panel.w, p.panel.h, 16 * u)
+        cairo_set_source_rgba(cr, 0.08, 0.08, 0.12, 0.62)
+        cairo_fill(cr)
+        cairo_save(cr)
+        cairo_rectangle(cr, p.panel.x, p.window.y, p.panel.w, p.window.h)
+        cairo_clip(cr)
+        if let h = p.highlight {
+            roundedRect(cr, h.x, h.y, h.w, h.h, 8 * u)
+            cairo_set_source_rgba(cr, 1, 0.82, 0.25, 0.95)
+            cairo_fill(cr)
+        }
+        cairo_set_source_surface(cr, p.image.surface, p.textX, p.textY)
+        cairo_paint(cr)
+        cairo_restore(cr)
+    }
+}
