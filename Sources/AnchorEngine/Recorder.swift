@@ -20,7 +20,7 @@ public final class Recorder: @unchecked Sendable {
     public let folder: String
     let fps: Int
     let segmentMilliseconds: Int
-    let air: AirLog
+    let air: AirLogWriter
     let report: @Sendable (String, Bool) -> Void
     /// Called when a new file begins (the segment on air continues in it at offset 0).
     public var onNewFile: ((String) -> Void)?
@@ -33,7 +33,7 @@ public final class Recorder: @unchecked Sendable {
     private let state = Mutex(Status())
 
     /// `report(message, isError)` tells the log.
-    public init(folder: String, fps: Int, segmentMilliseconds: Int, air: AirLog, report: @escaping @Sendable (String, Bool) -> Void) throws {
+    public init(folder: String, fps: Int, segmentMilliseconds: Int, air: AirLogWriter, report: @escaping @Sendable (String, Bool) -> Void) throws {
         self.folder = folder
         self.fps = fps
         self.segmentMilliseconds = segmentMilliseconds
@@ -127,9 +127,9 @@ public final class Recorder: @unchecked Sendable {
 
     /// Remuxes a finished fragmented file into a regular MP4 with its chapters; keeps the part
     /// file if that fails (it plays as it is).
-    static func finalize(part: String, air: AirLog, report: @Sendable (String, Bool) -> Void) {
+    static func finalize(part: String, air: AirLogWriter, report: @Sendable (String, Bool) -> Void) {
         let final = finalName(part)
-        let moments = (try? air.moments(inFile: final)) ?? []
+        let moments = (try? air.read { try $0.moments(inFile: final) }) ?? []
         let length = (try? MediaProbe.duration(part)) ?? 0
         let chapters = moments.enumerated().compactMap { i, m -> MP4Writer.Chapter? in
             guard let start = m.offsetSeconds else { return nil }

@@ -126,8 +126,13 @@ struct Run: AsyncParsableCommand {
         hooks.chat = liveChat
         hooks.control = controls
         hooks.willEnterSegment = { station.willEnterSegment($0, $1, $2) }
+        // Database writes go through their own queue: a locked database never stalls the stream.
+        let writer = AirLogWriter(log: air) { message, isError in
+            if isError { log.error("\(message)") } else { log.info("\(message)") }
+        }
+        board.attach(writer)
         let recorder = try record.map { folder in
-            try Recorder(folder: folder, fps: stream.fps, segmentMilliseconds: segmentMs, air: air) { message, isError in
+            try Recorder(folder: folder, fps: stream.fps, segmentMilliseconds: segmentMs, air: writer) { message, isError in
                 if isError { log.error("\(message)") } else { log.info("\(message)") }
             }
         }
@@ -139,26 +144,22 @@ struct Run: AsyncParsableCommand {
             recorder.onNewFile = { file in
                 let s = board.current
                 guard !s.segment.isEmpty else { return }
-                try? air.begin(show: s.show, segment: s.segment, productSku: s.productSKU, file: file, offsetSeconds: 0)
+                writer.begin(show: s.show, segment: s.segment, productSku: s.productSKU, file: file, offsetSeconds: 0)
             }
         }
         /// Where the show is, as each line (and segment) starts: what a restart resumes from.
-        func save(_ m: LiveDirector.Marker) throws {
-            try air.save(show: m.program, pass: m.position.pass, segment: m.position.segment, event: m.position.event)
+        func save(_ m: LiveDirector.Marker) {
+            writer.savePosition(show: m.program, pass: m.position.pass, segment: m.position.segment, event: m.position.event)
         }
         hooks.onMarker = { marker, streamSeconds in
             switch marker.kind {
             case .line:
-                do { try save(marker) } catch { log.error("cannot save the position: \(error)") }
+                save(marker)
             case .segment(let title, let sku):
                 log.info("segment", metadata: ["show": "\(marker.program)", "segment": "\(title)", "product": "\(sku ?? "-")"])
                 let place = recorder?.place(atStreamSeconds: streamSeconds)
-                do {
-                    try air.begin(show: marker.program, segment: title, productSku: sku, file: place?.file, offsetSeconds: place?.offset)
-                    try save(marker)
-                } catch {
-                    log.error("cannot write the replay index: \(error)")
-                }
+                writer.begin(show: marker.program, segment: title, productSku: sku, file: place?.file, offsetSeconds: place?.offset)
+                save(marker)
             case .answer(let d, _):
                 log.info("answered", metadata: ["user": "\(d.user)", "source": "\(d.source.rawValue)", "product": "\(d.productSKU ?? "-")"])
             }
@@ -181,18 +182,21 @@ struct Run: AsyncParsableCommand {
         }
         log.info("on air", metadata: ["push": "\(urls.isEmpty ? "-" : urls.map(\.redacted).joined(separator: ", "))", "record": "\(record ?? "-")"])
 
-        let unanswered = UnansweredLog(database: database)
         let final = try await LiveRenderer(program: program, avatarFolder: folder).run(
             to: urls, options: options, group: MultiThreadedEventLoopGroup.singleton, hooks: hooks,
             status: { s in
                 board.update(s)
                 for m in liveChat.takeUnanswered() {
-                    try? unanswered.record(user: m.user, text: m.text, language: ChatText(m.text).language.rawValue, productSku: s.productSKU)
+                    let (sku, language) = (s.productSKU, ChatText(m.text).language.rawValue)
+                    writer.perform("keep an unanswered question") {
+                        try UnansweredLog(database: $0.database).record(user: m.user, text: m.text, language: language, productSku: sku)
+                    }
                 }
             },
             shouldStop: { stop.isSet })
         recorder?.finish()
-        try? air.end()
+        writer.end()
+        writer.flush()
         await server?.shutdown()
         _ = await serverTask?.result
         if let record { try? ReplayExport.write(air: air, to: (record as NSString).appendingPathComponent("index.json")) }

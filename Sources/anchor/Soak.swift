@@ -82,7 +82,7 @@ struct Soak: AsyncParsableCommand {
         }
         let stateDir = try TemporaryFolder()
         let recorder = try record.map { dir in
-            try Recorder(folder: dir, fps: fps, segmentMilliseconds: 3_600_000, air: AirLog(database: AnchorDatabase(path: stateDir.path + "/soak.db"))) { message, isError in
+            try Recorder(folder: dir, fps: fps, segmentMilliseconds: 3_600_000, air: AirLogWriter(log: AirLog(database: AnchorDatabase(path: stateDir.path + "/soak.db")))) { message, isError in
                 if isError { Terminal.error("recording: \(message)") }
             }
         }

@@ -26,6 +26,8 @@ public final class Board: Sendable {
         public var chatPerMinute = 0.0
         public var answersWaiting = 0
         public var recording: Recorder.Status?
+        /// The state database's writes (position, replay index).
+        public var database: AirLogWriter.Status?
         /// Shows that cannot air, with why.
         public var problems: [String: String] = [:]
     }
@@ -48,6 +50,7 @@ public final class Board: Sendable {
     public let chat: LiveChat?
     public var recorder: Recorder? { recorderBox.withLock { $0 } }
     private let recorderBox = Mutex<Recorder?>(nil)
+    private let writerBox = Mutex<AirLogWriter?>(nil)
     private let counters = Counters()
 
     public init(channel: String, station: Station?, chat: LiveChat?) {
@@ -57,12 +60,14 @@ public final class Board: Sendable {
     }
 
     public func attach(_ recorder: Recorder) { recorderBox.withLock { $0 = recorder } }
+    public func attach(_ writer: AirLogWriter) { writerBox.withLock { $0 = writer } }
 
     public var current: Snapshot {
         var s = snapshot.withLock { $0 }
         s.uptimeSeconds = Date().timeIntervalSince(s.startedAt)
         if let chat { s.chat = chat.stats; s.chat.latencies = Array(s.chat.latencies.suffix(50)) }
         s.recording = recorder?.status
+        s.database = writerBox.withLock { $0?.status }
         s.problems = station?.problems ?? [:]
         return s
     }

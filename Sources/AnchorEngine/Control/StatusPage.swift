@@ -17,6 +17,9 @@ enum StatusPage {
         for d in s.destinations {
             rows.append(row(d.url, "\(d.state); \(d.reconnects) reconnects, dropped \(d.droppedVideo) video frames" + (d.lastError.map { "; last error: \($0)" } ?? "")))
         }
+        if let d = s.database, d.error != nil || d.pending > 10 {
+            rows.append(row("database", d.error.map { "FAILING (\(d.failedWrites) writes, \(d.pending) waiting): \($0)" } ?? "\(d.pending) writes waiting"))
+        }
         if let r = s.recording { rows.append(row("recording", r.error.map { "FAILED: \($0)" } ?? "\(r.file ?? "–") (\(r.files) files)")) }
         for (show, problem) in s.problems.sorted(by: { $0.key < $1.key }) { rows.append(row("not aired", "\(show): \(problem)")) }
         let chat = s.chat.recent.reversed().map { e in
