@@ -103,7 +103,8 @@ let package = Package(
         ),
         .testTarget(
             name: "AnchorEngineTests",
-            dependencies: ["AnchorEngine", "AnchorCore", "AnchorScript", "AnchorChat", "AnchorAvatar", "AnchorTestSupport",
+            dependencies: ["AnchorEngine", "AnchorCore", "AnchorScript", "AnchorChat", "AnchorAvatar", "AnchorMedia", "AnchorTestSupport",
+                           .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]
         ),
         .testTarget(name: "AnchorChatTests", dependencies: ["AnchorChat", "AnchorCore", "AnchorStore", "AnchorTestSupport"]),

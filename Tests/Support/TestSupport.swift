@@ -92,11 +92,11 @@ public final class BackgroundRun: @unchecked Sendable {
     private var out = Data(), err = Data()
     public let started = Date()
 
-    public init(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws {
+    public init(_ executable: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? TestSupport.packageRoot
-        var env = ProcessInfo.processInfo.environment
+        var env = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         env["NO_COLOR"] = "1"
         process.environment = env
         let o = Pipe(), e = Pipe()
@@ -130,9 +130,9 @@ public final class BackgroundRun: @unchecked Sendable {
 }
 
 extension TestSupport {
-    /// Starts the CLI in the background.
-    public static func launchAnchor(_ arguments: [String]) throws -> BackgroundRun {
-        try BackgroundRun(anchorBinary, arguments)
+    /// Starts the CLI in the background, with extra environment variables.
+    public static func launchAnchor(_ arguments: [String], environment: [String: String] = [:]) throws -> BackgroundRun {
+        try BackgroundRun(anchorBinary, arguments, environment: environment)
     }
 
     /// Starts a tool from the PATH in the background.
