@@ -37,7 +37,8 @@ let package = Package(
         .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .systemLibrary(name: "CRsvg", pkgConfig: "librsvg-2.0", providers: [.apt(["librsvg2-dev"])]),
-        .target(name: "AnchorCore"),
+        .systemLibrary(name: "CMalloc"),
+        .target(name: "AnchorCore", dependencies: ["CMalloc"]),
         .target(
             name: "AnchorScript",
             dependencies: ["AnchorCore", .product(name: "Yams", package: "Yams")]

@@ -81,6 +81,7 @@ public struct LiveRenderer {
                     status report: (Status) -> Void, shouldStop: () -> Bool) async throws -> Status {
         let started = ContinuousClock.now
         let s = o.video
+        Heap.limitArenas() // a channel runs for days: keep fragmentation from growing memory
         let rate = SpeechClip.sampleRate
         let video = try VideoEncoder(s)
         let audio = try AudioEncoder()
@@ -160,6 +161,7 @@ public struct LiveRenderer {
                     let damage = renderer.takeDamage()
                     frame.withPixels { converter.convert(bgra: $0.baseAddress!, stride: frame.stride, into: picture, damage: damage) }
                     if let onThumbnail = hooks.onThumbnail, n % s.fps == 0 { onThumbnail(frame.scaled(toWidth: 320)) }
+                    if n % (s.fps * 60) == 0 { Heap.trim() }
                     let packets = video.encode(picture, index: Int64(n))
                     bytes += packets.reduce(0) { $0 + $1.data.count }
                     push(packets, madeAt: madeAt)

@@ -1,0 +1,2 @@
+/* glibc allocator controls (mallopt, malloc_trim). */
+#include <malloc.h>
