@@ -28,7 +28,7 @@ struct LiveBench: AsyncParsableCommand {
     var fps = 30
 
     @Option(help: "x264 preset (as 'anchor live --preset').")
-    var preset = "veryfast"
+    var preset = "superfast"
 
     @Option(help: "More x264 options, key=value:key=value (as 'anchor live --x264-params').")
     var x264Params = ""
