@@ -65,7 +65,3 @@ struct PartDraw: Equatable {
         return PixelRect(covering: lo.x, lo.y, hi.x - lo.x, hi.y - lo.y, pad: 2)
     }
 }
-
-extension PixelRect {
-    static let zero = PixelRect(x: 0, y: 0, width: 0, height: 0)
-}

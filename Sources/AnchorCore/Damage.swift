@@ -16,6 +16,8 @@ public struct PixelRect: Sendable, Equatable, CustomStringConvertible {
         self.init(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
     }
 
+    public static let zero = PixelRect(x: 0, y: 0, width: 0, height: 0)
+
     public var isEmpty: Bool { width == 0 || height == 0 }
     public var area: Int { width * height }
     public var maxX: Int { x + width }
@@ -31,7 +33,7 @@ public struct PixelRect: Sendable, Equatable, CustomStringConvertible {
     public func intersection(_ o: PixelRect) -> PixelRect {
         let x0 = max(x, o.x), y0 = max(y, o.y)
         let r = PixelRect(x: x0, y: y0, width: min(maxX, o.maxX) - x0, height: min(maxY, o.maxY) - y0)
-        return r.isEmpty ? PixelRect(x: 0, y: 0, width: 0, height: 0) : r
+        return r.isEmpty ? .zero : r
     }
 
     /// Grown outwards so every edge falls on a multiple of `n` (2 for 4:2:0 chroma), then kept

@@ -32,7 +32,6 @@ public final class ColorConverter: Sendable {
     private static let vR: UInt32 = 28784, vG = UInt32(bitPattern: -26148), vB = UInt32(bitPattern: -2637)
     private static let yOffset: UInt32 = (16 << 16) + (1 << 15), cOffset: UInt32 = (128 << 18) + (1 << 17)
 
-    @_optimize(speed)
     static func convert(bgra: UnsafeRawPointer, stride: Int, into frame: I420Frame, rect r: PixelRect) {
         precondition(r.x % 2 == 0 && r.y % 2 == 0 && r.width % 2 == 0 && r.height % 2 == 0
                      && r.x >= 0 && r.y >= 0 && r.maxX <= frame.width && r.maxY <= frame.height, "rectangle \(r) is not on the 4:2:0 grid")
@@ -71,19 +70,19 @@ public final class ColorConverter: Sendable {
     }
 
     /// Blue, green and red of BGRA pixels, a lane each.
-    @inline(__always) @_optimize(speed)
+    @inline(__always)
     private static func channels<V: SIMD>(_ px: V) -> (b: V, g: V, r: V) where V.Scalar == UInt32 {
         let m = V(repeating: 0xFF)
         return (px & m, (px &>> 8) & m, (px &>> 16) & m)
     }
 
-    @inline(__always) @_optimize(speed)
+    @inline(__always)
     private static func luma<V: SIMD>(_ c: (b: V, g: V, r: V)) -> V where V.Scalar == UInt32 {
         (c.r &* yR &+ c.g &* yG &+ c.b &* yB &+ yOffset) &>> 16
     }
 
     /// Cb and Cr from sums of four pixels.
-    @inline(__always) @_optimize(speed)
+    @inline(__always)
     private static func chroma<V: SIMD>(_ c: (b: V, g: V, r: V)) -> (u: V, v: V) where V.Scalar == UInt32 {
         ((c.r &* uR &+ c.g &* uG &+ c.b &* uB &+ cOffset) &>> 18, (c.r &* vR &+ c.g &* vG &+ c.b &* vB &+ cOffset) &>> 18)
     }

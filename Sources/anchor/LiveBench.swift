@@ -30,7 +30,7 @@ struct LiveBench: AsyncParsableCommand {
     @Option(help: "x264 preset (as 'anchor live --preset').")
     var preset = "superfast"
 
-    @Option(help: "More x264 options, key=value:key=value (as 'anchor live --x264-params').")
+    @Option(help: "More x264 options, key=value:key=value, with x264's own names (as ffmpeg's -x264-params).")
     var x264Params = ""
 
     func run() async throws {

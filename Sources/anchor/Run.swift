@@ -126,16 +126,13 @@ struct Run: AsyncParsableCommand {
         hooks.chat = liveChat
         hooks.control = controls
         hooks.willEnterSegment = { station.willEnterSegment($0, $1, $2) }
-        // Database writes go through their own queue: a locked database never stalls the stream.
-        let writer = AirLogWriter(log: air) { message, isError in
+        let report: @Sendable (String, Bool) -> Void = { message, isError in
             if isError { log.error("\(message)") } else { log.info("\(message)") }
         }
+        // Database writes go through their own queue: a locked database never stalls the stream.
+        let writer = AirLogWriter(log: air, report: report)
         board.attach(writer)
-        let recorder = try record.map { folder in
-            try Recorder(folder: folder, fps: stream.fps, segmentMilliseconds: segmentMs, air: writer) { message, isError in
-                if isError { log.error("\(message)") } else { log.info("\(message)") }
-            }
-        }
+        let recorder = try record.map { try Recorder(folder: $0, fps: stream.fps, segmentMilliseconds: segmentMs, air: writer, report: report) }
         if let recorder {
             board.attach(recorder)
             hooks.onEncoders = { recorder.start(video: $0, audio: $1) }
