@@ -25,6 +25,8 @@ final class FramePipeline: @unchecked Sendable {
     private let draw: @Sendable (Int) -> (CairoSurface, Damage)
     /// Per slot: where the picture changed since that slot was last converted.
     private var stale: [Damage]
+    /// Per slot: where its frame differs from the one before it (for the encoder).
+    private var changed: [Damage]
 
     /// Draws frames `0..<count` with `draw` (the picture and where it changed since the last
     /// one), converted by `converter`: each buffer only where it is out of date.
@@ -35,6 +37,7 @@ final class FramePipeline: @unchecked Sendable {
         self.draw = draw
         slots = (0..<(threaded ? depth : 1)).map { _ in I420Frame(width: converter.width, height: converter.height) }
         stale = slots.map { _ in .full(width: converter.width, height: converter.height) }
+        changed = stale
         // Created at zero and signalled up: libdispatch traps when a semaphore is freed below
         // its initial value, which an early stop would leave it.
         free = DispatchSemaphore(value: 0)
@@ -54,10 +57,11 @@ final class FramePipeline: @unchecked Sendable {
         thread.start()
     }
 
-    /// The next frame in order; valid until `release()`.
-    func next() -> I420Frame {
+    /// The next frame in order and where it differs from the one before; valid until `release()`.
+    func next() -> (frame: I420Frame, changed: Damage) {
         if threaded { filled.wait() } else { produce(consumed) }
-        return slots[consumed % slots.count]
+        let k = consumed % slots.count
+        return (slots[k], changed[k])
     }
 
     private func produce(_ n: Int) {
@@ -69,6 +73,7 @@ final class FramePipeline: @unchecked Sendable {
         for i in stale.indices { stale[i].formUnion(damage) }
         surface.withPixels { converter.convert(bgra: $0.baseAddress!, stride: surface.stride, into: slots[k], damage: stale[k]) }
         stale[k] = Damage(width: converter.width, height: converter.height)
+        changed[k] = damage
         conversionSeconds += CPUTime.thread() - t
     }
 

@@ -162,7 +162,7 @@ public struct LiveRenderer {
                     frame.withPixels { converter.convert(bgra: $0.baseAddress!, stride: frame.stride, into: picture, damage: damage) }
                     if let onThumbnail = hooks.onThumbnail, n % s.fps == 0 { onThumbnail(frame.scaled(toWidth: 320)) }
                     if n % (s.fps * 60) == 0 { Heap.trim() }
-                    let packets = video.encode(picture, index: Int64(n))
+                    let packets = video.encode(picture, index: Int64(n), changed: damage)
                     bytes += packets.reduce(0) { $0 + $1.data.count }
                     push(packets, madeAt: madeAt)
                     sent += 1

@@ -123,9 +123,9 @@ public struct PreviewRenderer {
         do {
             for n in 0..<frames {
                 if shouldStop() { interrupted = true; break }
-                let frame = pipeline.next()
+                let (frame, changed) = pipeline.next()
                 var c = CPUTime.thread()
-                let packets = encoder.encode(frame, index: Int64(n))
+                let packets = encoder.encode(frame, index: Int64(n), changed: changed)
                 pipeline.release()
                 stages.x264 += CPUTime.thread() - c
                 c = CPUTime.thread()

@@ -1,3 +1,4 @@
+import AnchorCore
 import CAV
 import CX264
 import Foundation
@@ -69,6 +70,8 @@ public final class VideoEncoder {
         p.b_annexb = 1
         p.i_threads = Int32(s.threads)
         p.i_bframe = Int32(s.bframes)
+        // Lets `encode(_:index:changed:)` tell x264 which macroblocks did not change.
+        p.analyse.b_mb_info = 1
         p.rc.i_rc_method = X264_RC_ABR
         p.rc.i_bitrate = Int32(s.bitrateKbps)
         p.rc.i_vbv_max_bitrate = Int32(s.maxrateKbps ?? s.bitrateKbps)
@@ -120,10 +123,14 @@ public final class VideoEncoder {
     }
 
     /// Encodes frame number `index`. x264 copies the picture, so `frame` is free to reuse on return.
-    public func encode(_ frame: I420Frame, index: Int64) -> [EncodedPacket] {
+    /// `changed`, when known, covers every pixel that differs from the previous frame passed in:
+    /// x264 then skips the macroblocks outside it without analysing them.
+    public func encode(_ frame: I420Frame, index: Int64, changed: Damage? = nil) -> [EncodedPacket] {
         precondition(frame.width == settings.width && frame.height == settings.height, "frame size differs from the encoder's")
         picture.img.plane = (frame.planes.0, frame.planes.1, frame.planes.2, nil)
         picture.img.i_stride = (Int32(frame.strides.0), Int32(frame.strides.1), Int32(frame.strides.2), 0)
+        picture.prop.mb_info = changed.flatMap { UnchangedMacroblocks.flags(for: $0, width: frame.width, height: frame.height) }
+        picture.prop.mb_info_free = picture.prop.mb_info == nil ? nil : free
         picture.i_pts = index
         picture.i_type = forceNextKeyframe ? X264_TYPE_IDR : X264_TYPE_AUTO
         forceNextKeyframe = false

@@ -66,6 +66,58 @@ func testFrame(_ w: Int, _ h: Int, _ n: Int) -> [UInt8] {
         #expect(throws: MediaError.self) { try VideoEncoder(VideoSettings(width: 161, height: 96, fps: 10)) }
     }
 
+    /// Damage reaches x264 as "this macroblock did not change": told the truth it shows the new
+    /// picture; told that a changed block did not change, it keeps the old one there, which shows
+    /// the hint is really used (and why the renderer's damage must cover every change).
+    @Test func unchangedMacroblockHintsAreUsed() throws {
+        let (w, h) = (160, 96)
+        let before = testFrame(w, h, 0)
+        var after = before
+        let first = PixelRect(x: 16, y: 16, width: 32, height: 32), second = PixelRect(x: 96, y: 48, width: 32, height: 32)
+        for r in [first, second] {
+            for y in r.y..<r.maxY { for x in r.x..<r.maxX { for c in 0..<3 { after[(y * w + x) * 4 + c] = 255 } } }
+        }
+        /// Luma of the last frame, decoded by ffmpeg, when frame 5 comes with `hint`.
+        func lastFrameLuma(hint: [PixelRect]) throws -> [UInt8] {
+            let encoder = try VideoEncoder(VideoSettings(width: w, height: h, fps: 10))
+            let converter = ColorConverter(width: w, height: h), frame = I420Frame(width: w, height: h)
+            let record = [UInt8](encoder.decoderConfiguration)
+            let spsLength = Int(record[6]) << 8 | Int(record[7])
+            let sps = Data(record[8..<(8 + spsLength)])
+            let ppsAt = 8 + spsLength + 1
+            let pps = Data(record[(ppsAt + 2)..<(ppsAt + 2 + (Int(record[ppsAt]) << 8 | Int(record[ppsAt + 1])))])
+            var stream = AVCFormat.annexB(avcc: AVCFormat.avcc([sps, pps]))
+            for n in 0..<10 {
+                var changed = Damage(width: w, height: h)
+                if n == 5 { for r in hint { changed.add(r) } }
+                (n < 5 ? before : after).withUnsafeBytes { converter.convert(bgra: $0.baseAddress!, stride: w * 4, into: frame) }
+                for p in encoder.encode(frame, index: Int64(n), changed: n == 0 ? nil : changed) { stream += AVCFormat.annexB(avcc: p.data) }
+            }
+            for p in encoder.flush() { stream += AVCFormat.annexB(avcc: p.data) }
+            let dir = try TestSupport.temporaryDirectory()
+            defer { TestSupport.cleanUp(dir) }
+            let path = dir.appendingPathComponent("hint.h264")
+            try stream.write(to: path)
+            let raw = dir.appendingPathComponent("last.gray")
+            let decode = try TestSupport.tool("ffmpeg", ["-v", "error", "-f", "h264", "-i", path.path, "-vf", "select=eq(n\\,9)", "-f", "rawvideo",
+                                                         "-pix_fmt", "gray", raw.path])
+            #expect(decode.status == 0 && decode.stderr.isEmpty, "\(decode.stderr)")
+            return [UInt8](try Data(contentsOf: raw))
+        }
+        func mean(_ luma: [UInt8], _ r: PixelRect) -> Double {
+            let inner = PixelRect(x: r.x + 4, y: r.y + 4, width: r.width - 8, height: r.height - 8)
+            var sum = 0
+            for y in inner.y..<inner.maxY { for x in inner.x..<inner.maxX { sum += Int(luma[y * w + x]) } }
+            return Double(sum) / Double(inner.area)
+        }
+        let truthful = try lastFrameLuma(hint: [first, second])
+        #expect(truthful.count == w * h)
+        #expect(mean(truthful, first) > 225 && mean(truthful, second) > 225)
+        let lying = try lastFrameLuma(hint: [first])
+        #expect(mean(lying, first) > 225)
+        #expect(mean(lying, second) < 200, "the block said to be unchanged kept the old picture")
+    }
+
     @Test func aacFramesAreTimedInSamples() throws {
         let audio = try AudioEncoder()
         #expect(audio.frameSize == 1024)
