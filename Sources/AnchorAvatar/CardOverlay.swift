@@ -10,22 +10,36 @@ struct CardPlan {
     var pill: (x: Double, y: Double, w: Double, h: Double)?
     var price: CairoSurface
     var priceX: Double, priceY: Double
-    /// 1 normally, up to 1.1 while the price is spoken.
-    var pulse: Double
+    /// 0…1 while the price is spoken: the price grows by up to a tenth, on a yellow highlight.
     var flash: Double
-    var list: (image: CairoSurface, x: Double, y: Double)?
+    /// The struck-through list price, right of the price, at this height.
+    var list: (image: CairoSurface, y: Double)?
     var u: Double
+
+    var pulse: Double { 1 + 0.10 * flash }
+    var listX: Double { (priceX + Double(price.width) * pulse + 14 * u).rounded() }
 
     var highlight: (x: Double, y: Double, w: Double, h: Double) {
         (priceX - 8 * u, priceY - 4 * u, Double(price.width) * pulse + 16 * u, Double(price.height) * pulse + 8 * u)
     }
 
-    var bounds: PixelRect {
+    /// The pixels the price, its highlight and the list price cover at this flash.
+    var priceBounds: PixelRect {
         var r = PixelRect(covering: priceX, priceY, Double(price.width) * pulse, Double(price.height) * pulse, pad: 1)
+        if flash > 0 { let h = highlight; r = r.union(PixelRect(covering: h.x, h.y, h.w, h.h, pad: 1)) }
+        if let l = list { r = r.union(PixelRect(covering: listX, l.y, Double(l.image.width), Double(l.image.height))) }
+        return r
+    }
+
+    /// Everything the card can cover at any flash (positions grow linearly with it, so the two
+    /// ends cover the way between): the bounds stay put while only the price pulses.
+    var bounds: PixelRect {
+        var quiet = self, loud = self
+        quiet.flash = 0
+        loud.flash = 1
+        var r = quiet.priceBounds.union(loud.priceBounds)
         if let p = panel { r = r.union(PixelRect(covering: p.x, p.y, Double(p.image.width), Double(p.image.height))) }
         if let p = pill { r = r.union(PixelRect(covering: p.x, p.y, p.w, p.h, pad: 1)) }
-        if flash > 0 { let h = highlight; r = r.union(PixelRect(covering: h.x, h.y, h.w, h.h, pad: 1)) }
-        if let l = list { r = r.union(PixelRect(covering: l.x, l.y, Double(l.image.width), Double(l.image.height))) }
         return r
     }
 }
@@ -37,8 +51,7 @@ extension FrameRenderer {
         let priceStyle = TextImages.Style(size: 46 * u, bold: true, color: Self.accent, maxWidth: box.w * 0.9)
         let price = texts.image(card.price, priceStyle)
         let list = card.listPrice.map { texts.image($0, .init(size: 24 * u, color: 0x8A8F98, maxWidth: box.w * 0.5, strike: true)) }
-        let pulse = 1 + 0.10 * s.priceFlash
-        var plan = CardPlan(price: price, priceX: 0, priceY: 0, pulse: pulse, flash: s.priceFlash, u: u)
+        var plan = CardPlan(price: price, priceX: 0, priceY: 0, flash: s.priceFlash, u: u)
         if s.cardMode == .card {
             let key = "\(card.sku)|\(card.name)|\(card.slot ?? -1)|\(card.image ?? "")"
             let panel = cards[key] ?? makeCard(card)
@@ -53,11 +66,9 @@ extension FrameRenderer {
             plan.priceX = box.x + box.w - Double(price.width + (list?.width ?? 0)) - 30 * u
             plan.priceY = box.y + box.h - Double(price.height) - 10 * u
         }
-        if let list {
-            plan.list = (list, (plan.priceX + Double(price.width) * pulse + 14 * u).rounded(),
-                         (plan.priceY + Double(price.height - list.height) - 6 * u).rounded())
-        }
-        return Layer(look: .card(card, s.cardMode, priceFlash: s.priceFlash), bounds: plan.bounds, paint: .card(plan))
+        if let list { plan.list = (list, (plan.priceY + Double(price.height - list.height) - 6 * u).rounded()) }
+        return Layer(look: .card(card, s.cardMode), bounds: plan.bounds, paint: .card(plan),
+                     detail: .priceFlash(s.priceFlash), detailBounds: plan.priceBounds)
     }
 
     func drawCard(_ cr: OpaquePointer, _ plan: CardPlan) {
@@ -84,7 +95,7 @@ extension FrameRenderer {
         cairo_paint(cr)
         cairo_restore(cr)
         if let list = plan.list {
-            cairo_set_source_surface(cr, list.image.surface, list.x, list.y)
+            cairo_set_source_surface(cr, list.image.surface, plan.listX, list.y)
             cairo_paint(cr)
         }
     }

@@ -55,9 +55,8 @@ public final class FrameRenderer: @unchecked Sendable {
         let layers = self.layers(s)
         var changed = Damage(width: width, height: height)
         if previous.count == layers.count {
-            for (old, new) in zip(previous, layers) where old != new {
-                changed.add(old.bounds)
-                changed.add(new.bounds)
+            for (old, new) in zip(previous, layers) {
+                for r in old.damage(to: new) { changed.add(r) }
             }
         } else {
             changed = .full(width: width, height: height)

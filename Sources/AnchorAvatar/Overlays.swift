@@ -130,7 +130,9 @@ extension FrameRenderer {
         let plan = SubtitlePlan(image: entry.image, panel: (box.x, panelY, box.w, panelH), window: (panelY + 6 * u, visible + 8 * u),
                                 textX: textX, textY: textY, highlight: word.map { (textX + $0.x - 4 * u, textY + $0.y, $0.width + 8 * u, $0.height + 2) },
                                 u: u)
-        return Layer(look: .subtitle(sub), bounds: PixelRect(covering: box.x, panelY, box.w, panelH, pad: 1), paint: .subtitle(plan))
+        let marked = plan.highlight.map { PixelRect(covering: $0.x, $0.y, $0.w, $0.h, pad: 1) } ?? .zero
+        return Layer(look: .subtitle(sub.text, top: top), bounds: PixelRect(covering: box.x, panelY, box.w, panelH, pad: 1),
+                     paint: .subtitle(plan), detail: .word(sub.highlight), detailBounds: marked)
     }
 
     func drawSubtitle(_ cr: OpaquePointer, _ p: SubtitlePlan) {
