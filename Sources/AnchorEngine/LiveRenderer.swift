@@ -204,7 +204,9 @@ public struct LiveRenderer {
                     report(status)
                 }
             }
-            for p in video.flush() { hooks.onPacket?(p) }
+            // What the encoders still hold goes out too: the stream ends on its last sample.
+            push(video.flush())
+            push(audio.flush())
             // End cleanly: queued media goes out, then FCUnpublish and deleteStream.
             for d in destinations { d.finish() }
             let deadline = ContinuousClock.now + .seconds(3)
