@@ -53,8 +53,8 @@ extension FrameRenderer {
         let list = card.listPrice.map { texts.image($0, .init(size: 24 * u, color: 0x8A8F98, maxWidth: box.w * 0.5, strike: true)) }
         var plan = CardPlan(price: price, priceX: 0, priceY: 0, flash: s.priceFlash, u: u)
         if s.cardMode == .card {
-            let key = "\(card.sku)|\(card.name)|\(card.slot ?? -1)|\(card.image ?? "")"
-            let panel = cards[key] ?? makeCard(card)
+            let key = "\(card.sku)|\(card.name)|\(card.slot ?? -1)|\(card.image ?? "")|\(s.language)"
+            let panel = cards[key] ?? makeCard(card, language: s.language)
             cards[key] = panel
             plan.panel = (panel, box.x.rounded(), box.y.rounded())
             plan.priceX = box.x + layout.cardTextX
@@ -67,7 +67,7 @@ extension FrameRenderer {
             plan.priceY = box.y + box.h - Double(price.height) - 10 * u
         }
         if let list { plan.list = (list, (plan.priceY + Double(price.height - list.height) - 6 * u).rounded()) }
-        return Layer(look: .card(card, s.cardMode), bounds: plan.bounds, paint: .card(plan),
+        return Layer(look: .card(card, s.cardMode, s.language), bounds: plan.bounds, paint: .card(plan),
                      detail: .priceFlash(s.priceFlash), detailBounds: plan.priceBounds)
     }
 
@@ -101,7 +101,7 @@ extension FrameRenderer {
     }
 
     /// The static part of a product card: panel, image, name and slot number.
-    func makeCard(_ card: ProductCard) -> CairoSurface {
+    func makeCard(_ card: ProductCard, language: Language) -> CairoSurface {
         let box = layout.card, u = layout.u
         let surface = CairoSurface(width: Int(box.w), height: Int(box.h))
         surface.draw { cr in

@@ -8,7 +8,6 @@ public final class FrameRenderer: @unchecked Sendable {
     public let width: Int
     public let height: Int
     public let model: AvatarModel
-    public let language: Language
     /// Problems met while drawing (an image that would not decode…), each once.
     public private(set) var warnings: [String] = []
 
@@ -27,13 +26,12 @@ public final class FrameRenderer: @unchecked Sendable {
     static let accent: UInt32 = 0xE63946
     static let teal: UInt32 = 0x2A9D8F
 
-    public init(avatarFolder: String, width: Int, height: Int, background: Background = .studio, language: Language = .en) throws(AvatarError) {
+    public init(avatarFolder: String, width: Int, height: Int, background: Background = .studio) throws(AvatarError) {
         guard width >= 64, height >= 64, width <= 7680, height <= 7680 else {
             throw AvatarError.rigInvalid(avatarFolder, "frame size \(width)x\(height) is out of range (64 to 7680 pixels a side)")
         }
         self.width = width
         self.height = height
-        self.language = language
         let rig = try Rig.load(from: (avatarFolder as NSString).appendingPathComponent("rig.json"))
         model = try AvatarModel(folder: avatarFolder, scale: Layout.avatarScale(width: width, height: height, rig: rig))
         layout = Layout(width: width, height: height, canvasWidth: rig.canvasWidth, canvasHeight: rig.canvasHeight)

@@ -9,9 +9,9 @@ struct Layer: Equatable {
     enum Look: Equatable {
         case absent
         case parts([PartDraw])
-        case card(ProductCard, CardMode)
+        case card(ProductCard, CardMode, Language)
         case countdown(Int)
-        case banner(visibility: Double, slot: Int?)
+        case banner(visibility: Double, text: String)
         case bubble(ChatBubble)
         /// The text, and the first of the two lines that show.
         case subtitle(String, top: Double)

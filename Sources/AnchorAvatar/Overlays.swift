@@ -56,11 +56,11 @@ extension FrameRenderer {
         guard s.linkBanner > 0.01 else { return .absent }
         let box = layout.banner, u = layout.u
         let slot = s.card?.slot
-        let text = language == .zh ? "链接已上架" + (slot.map { " · 拍\($0)号链接" } ?? "") : "Link is up" + (slot.map { " · tap item #\($0)" } ?? "")
+        let text = s.language == .zh ? "链接已上架" + (slot.map { " · 拍\($0)号链接" } ?? "") : "Link is up" + (slot.map { " · tap item #\($0)" } ?? "")
         let label = texts.image(text, .init(size: 28 * u, bold: true, color: 0xFFFFFF, maxWidth: box.w - 40 * u))
         let w = Double(label.width) + 48 * u, h = Double(label.height) + 18 * u
         let plan = BannerPlan(label: label, x: box.x + (box.w - w) / 2, y: box.y - (1 - s.linkBanner) * 30 * u, w: w, h: h, u: u, alpha: s.linkBanner)
-        return Layer(look: .banner(visibility: s.linkBanner, slot: slot), bounds: PixelRect(covering: plan.x, plan.y, w, h, pad: 1),
+        return Layer(look: .banner(visibility: s.linkBanner, text: text), bounds: PixelRect(covering: plan.x, plan.y, w, h, pad: 1),
                      paint: .banner(plan))
     }
 

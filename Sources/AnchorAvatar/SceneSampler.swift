@@ -169,7 +169,7 @@ public struct SceneSampler: Sendable {
         return SceneState(
             mouth: mouth, jaw: jaw, eyes: eyes, browOffset: expression?.brows ?? 0, bodyY: bodyY, headX: headX, headY: headY,
             arms: arms, intent: intent, card: card, cardMode: card == nil ? .none : mode, priceFlash: flash, countdown: countdown,
-            linkBanner: banner, subtitle: subtitle, bubble: line?.bubble)
+            linkBanner: banner, subtitle: subtitle, bubble: line?.bubble, language: performance.language)
     }
 
     /// The line being spoken at `t` (binary search; lines are in order and do not overlap).

@@ -24,6 +24,9 @@ public struct SceneState: Sendable, Equatable {
     public var linkBanner: Double
     public var subtitle: Subtitle?
     public var bubble: ChatBubble?
+    /// The show's language: the words the overlays add ("Link is up", "#2") follow it, so a
+    /// schedule that switches to a show in another language switches them too.
+    public var language: Language
 
     public struct ArmState: Sendable, Equatable {
         public var pose: String
@@ -42,5 +45,6 @@ public struct SceneState: Sendable, Equatable {
             && a.browOffset == b.browOffset && a.bodyY == b.bodyY && a.headX == b.headX && a.headY == b.headY && a.arms == b.arms
             && a.intent == b.intent && a.card == b.card && a.cardMode == b.cardMode && a.priceFlash == b.priceFlash
             && a.countdown == b.countdown && a.linkBanner == b.linkBanner && a.subtitle == b.subtitle && a.bubble == b.bubble
+            && a.language == b.language
     }
 }

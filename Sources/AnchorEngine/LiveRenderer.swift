@@ -102,8 +102,7 @@ public struct LiveRenderer {
                 tasks.cancelAll()
             }
 
-            let renderer = try FrameRenderer(avatarFolder: avatarFolder, width: s.width, height: s.height, background: o.background,
-                                             language: program.rundown.language)
+            let renderer = try FrameRenderer(avatarFolder: avatarFolder, width: s.width, height: s.height, background: o.background)
             let director = LiveDirector(program: program, rig: renderer.model.rig)
             director.willEnterSegment = hooks.willEnterSegment
             try await director.plan()

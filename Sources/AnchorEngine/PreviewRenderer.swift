@@ -84,8 +84,7 @@ public struct PreviewRenderer {
         var settings = o.video ?? VideoSettings(width: o.width, height: o.height, fps: o.fps)
         settings.width = o.width; settings.height = o.height; settings.fps = o.fps
         let encoder = try VideoEncoder(settings)
-        let renderer = try FrameRenderer(avatarFolder: avatarFolder, width: o.width, height: o.height, background: o.background,
-                                         language: rundown.language)
+        let renderer = try FrameRenderer(avatarFolder: avatarFolder, width: o.width, height: o.height, background: o.background)
         let sampler = SceneSampler(performance: performance, rig: renderer.model.rig)
         let chapters = performance.segments.enumerated().compactMap { i, s -> MP4Writer.Chapter? in
             let videoEnd = frames * rate / o.fps

@@ -54,7 +54,7 @@ struct Frame: AsyncParsableCommand {
             Terminal.error(String(format: "note: the show is %.1f s long; %@ is after its end", Double(performance.length) / Double(Int(MediaTime.sampleRate)), at))
         }
         do {
-            let renderer = try FrameRenderer(avatarFolder: folder, width: w, height: h, background: bg, language: rundown.language)
+            let renderer = try FrameRenderer(avatarFolder: folder, width: w, height: h, background: bg)
             let sampler = SceneSampler(performance: performance, rig: renderer.model.rig)
             try renderer.render(sampler.state(at: t)).writePNG(to: output)
             for warning in renderer.warnings { Terminal.error("warning: \(warning)") }

@@ -66,7 +66,7 @@ struct ShowBench: AsyncParsableCommand {
 
         // The identical frames, drawn again (not timed) and piped to ffmpeg as BGRA.
         Terminal.error("encoding the same \(serial.frames) frames with ffmpeg -c:v libx264…")
-        let frameRenderer = try FrameRenderer(avatarFolder: folder, width: w, height: h, background: options.background, language: loaded.rundown.language)
+        let frameRenderer = try FrameRenderer(avatarFolder: folder, width: w, height: h, background: options.background)
         let sampler = SceneSampler(performance: serial.performance, rig: frameRenderer.model.rig)
         let rate = Int(MediaTime.sampleRate)
         let x264 = try X264Reference(settings: video).run { pipe in

@@ -144,6 +144,27 @@ func difference(_ a: [UInt8], _ b: [UInt8], stride: Int, box: (x: Int, y: Int, w
         #expect(sampler.state(at: s(1.8)).subtitle?.highlight == TextSpan(start: 6, length: 7))
     }
 
+    /// A schedule can switch to a show in another language: the words the overlays add follow
+    /// the scene's language, on the same renderer, and drawing only what changed still equals
+    /// drawing everything.
+    @Test func overlayWordsFollowTheScenesLanguage() throws {
+        let r = try FrameRenderer(avatarFolder: mika, width: 640, height: 360)
+        let reference = try FrameRenderer(avatarFolder: mika, width: 640, height: 360)
+        let english = SceneSampler(performance: performance(), rig: r.model.rig).state(at: s(6))
+        #expect(english.linkBanner == 1 && english.cardMode == .card && english.language == .en)
+        var chinese = english
+        chinese.language = .zh
+        let L = r.layout
+        let bannerBox = (x: Int(L.banner.x), y: Int(L.banner.y), w: Int(L.banner.w), h: Int(L.banner.h))
+        let cardBox = (x: Int(L.card.x), y: Int(L.card.y), w: Int(L.card.w), h: Int(L.card.h))
+        let before = pixels(r.render(english)), after = pixels(r.render(chinese))
+        #expect(difference(before, after, stride: r.frame.stride, box: bannerBox) > 5)
+        #expect(difference(before, after, stride: r.frame.stride, box: cardBox) > 0, "the slot tag reads 1号, not #1")
+        reference.invalidate()
+        #expect(after == pixels(reference.render(chinese)))
+        #expect(pixels(r.render(english)) == before)
+    }
+
     @Test func countdownFingersFollowTheSeconds() throws {
         let rig = try Rig.load(from: mika + "/rig.json")
         let sampler = SceneSampler(performance: performance(), rig: rig)
