@@ -29,9 +29,19 @@ public final class Station: Sendable {
         var program: Program
     }
 
+    /// A show that never compiled: when it was tried, and the file's time then.
+    struct Failed {
+        var modified: Date?
+        var at: Date
+    }
+
+    /// A show that never compiled is tried again this often while its file is unchanged (what it
+    /// needs, a database or a catalog, may appear), not at every segment start.
+    static let retryInterval: TimeInterval = 60
+
     public let schedule: Schedule
     private let load: Loader
-    private let state = Mutex<(cache: [String: Loaded], problems: [String: String])>(([:], [:]))
+    private let state = Mutex<(cache: [String: Loaded], problems: [String: String], failed: [String: Failed])>(([:], [:], [:]))
     private let clock: @Sendable () -> Date
     private let report: @Sendable (Event) -> Void
 
@@ -109,10 +119,14 @@ public final class Station: Sendable {
         }
     }
 
-    /// The last good version of a show, loading it the first time.
+    /// The last good version of a show, loading it the first time (a show that failed is tried
+    /// again once its file changed or `retryInterval` passed).
     func program(_ path: String, loop: Bool) -> Program? {
-        if let hit = state.withLock({ $0.cache[path] }) { return Self.looping(hit.program, loop) }
-        return try? compile(path, modified: Self.modified(path)).map { Self.looping($0, loop) }.get()
+        let modified = Self.modified(path), now = clock()
+        let (hit, failed) = state.withLock { ($0.cache[path], $0.failed[path]) }
+        if let hit { return Self.looping(hit.program, loop) }
+        if let failed, failed.modified == modified, abs(now.timeIntervalSince(failed.at)) < Self.retryInterval { return nil }
+        return try? compile(path, modified: modified).map { Self.looping($0, loop) }.get()
     }
 
     /// A new version when the file changed since it was loaded and compiles cleanly.
@@ -127,20 +141,28 @@ public final class Station: Sendable {
     }
 
     /// Compiles a show: a clean one becomes its last good version; a failing one is reported
-    /// (once per edit: its modification time is remembered, the last good version kept).
+    /// when its problem is new (once per edit: its modification time is remembered, the last
+    /// good version kept; a retry that fails the same way is not reported again).
     private func compile(_ path: String, modified: Date?) -> Result<Program, ShowProblem> {
         let result = load(path)
-        state.withLock { s in
+        let now = clock()
+        let isNew = state.withLock { s in
             switch result {
             case .success(let p):
                 s.cache[path] = Loaded(modified: modified, program: p)
                 s.problems[path] = nil
+                s.failed[path] = nil
+                return false
             case .failure(let problem):
                 s.cache[path]?.modified = modified
+                let neverGood = s.cache[path] == nil
+                let repeated = neverGood && s.failed[path]?.modified == modified && s.problems[path] == problem.message
+                if neverGood { s.failed[path] = Failed(modified: modified, at: now) }
                 s.problems[path] = problem.message
+                return !repeated
             }
         }
-        if case .failure(let problem) = result { report(.rejected(problem)) }
+        if case .failure(let problem) = result, isNew { report(.rejected(problem)) }
         return result
     }
 

@@ -1,0 +1,65 @@
+import AnchorCore
+@testable import AnchorEngine
+import AnchorScript
+import AnchorTestSupport
+import Foundation
+import Synchronization
+import Testing
+
+@Suite struct StationTests {
+    /// A scheduled show that cannot compile (its database is missing) keeps the station off air
+    /// without being compiled and logged again at every segment start of the holding loop: it is
+    /// tried again once a minute, reported again only when its file changed, and airs as soon as
+    /// it compiles.
+    @Test func aShowThatCannotAirIsRetriedNowAndThenAndReportedOnce() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let show = dir.appendingPathComponent("night.show.md")
+        try "---\ntitle: night\nloop: true\n---\n# One\nA line.\n".write(to: show, atomically: true, encoding: .utf8)
+        let path = dir.appendingPathComponent("night.schedule.yaml").path
+        try """
+            timezone: Europe/Berlin
+            entries:
+              - {name: night, days: daily, from: "20:00", to: "23:30", show: night.show.md}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let (loaded, diagnostics) = Schedule.load(path: path)
+        let schedule = try #require(loaded, "\(diagnostics)")
+        let start = try #require(ISO8601DateFormatter().date(from: "2026-11-23T19:30:00Z")) // 20:30 in Berlin
+        let wall = Mutex(start), broken = Mutex(true), compiles = Mutex(0), rejected = Mutex(0)
+        let station = Station(schedule: schedule, load: { path in
+            compiles.withLock { $0 += 1 }
+            if broken.withLock({ $0 }) { return .failure(.init(path: path, message: "no database here")) }
+            let rundown = try? #require(ScriptCompiler.parse(try String(contentsOfFile: path, encoding: .utf8), path: path)
+                .compile(catalog: nil, seed: 7).rundown)
+            return rundown.map { .success(Program(id: "night", rundown: $0, catalog: nil)) } ?? .failure(.init(path: path, message: "does not compile"))
+        }, clock: { wall.withLock { $0 } }, report: { event in
+            if case .rejected = event { rejected.withLock { $0 += 1 } }
+        })
+
+        #expect(station.opening(saved: nil).program.id == Station.offAirID)
+        #expect(compiles.withLock { $0 } == 1 && rejected.withLock { $0 } == 1)
+        // The holding loop's segment starts, a few seconds apart: no recompiling, no new log line.
+        for second in 1...20 {
+            wall.withLock { $0 = start.addingTimeInterval(Double(second) * 2) }
+            #expect(station.willEnterSegment(Station.offAirID, .start, false) == nil)
+        }
+        #expect(compiles.withLock { $0 } == 1 && rejected.withLock { $0 } == 1)
+        #expect(station.problems[show.path] == "no database here")
+
+        // A minute later it is tried again; the same problem is not logged again.
+        wall.withLock { $0 = start.addingTimeInterval(Station.retryInterval + 1) }
+        #expect(station.willEnterSegment(Station.offAirID, .start, false) == nil)
+        #expect(compiles.withLock { $0 } == 2 && rejected.withLock { $0 } == 1)
+
+        // An edit is tried at once, and its problem reported.
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(30)], ofItemAtPath: show.path)
+        #expect(station.willEnterSegment(Station.offAirID, .start, false) == nil)
+        #expect(compiles.withLock { $0 } == 3 && rejected.withLock { $0 } == 2)
+
+        // Once it compiles (the database appeared), the next retry puts it on air.
+        broken.withLock { $0 = false }
+        wall.withLock { $0 = start.addingTimeInterval(2 * Station.retryInterval + 2) }
+        #expect(station.willEnterSegment(Station.offAirID, .start, false)?.id == "night")
+        #expect(station.problems.isEmpty)
+    }
+}
