@@ -3,6 +3,7 @@ import AnchorStore
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
+import Logging
 import NIOCore
 import ServiceLifecycle
 import Synchronization
@@ -116,11 +117,19 @@ public final class ControlServer: Sendable {
                 }
             }
         }, configuration: .init(address: .hostname(endpoint.host, port: endpoint.port), serverName: "anchor"),
-        onServerRunning: { channel in ready(channel.localAddress?.port ?? 0) })
+        onServerRunning: { channel in ready(channel.localAddress?.port ?? 0) }, logger: Self.quietLogger)
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: app.logger))
         let stopped = lifecycle.withLock { l in l.group = group; return l.stopped }
         if stopped { return }
         try await group.run()
+    }
+
+    /// Hummingbird's own logger, at warning: `anchor run` already says where the port listens,
+    /// and a request log at info would fill an all-night log with every status poll.
+    private static var quietLogger: Logger {
+        var logger = Logger(label: "anchor.control")
+        logger.logLevel = .warning
+        return logger
     }
 
     /// Stops listening; requests being served finish first.
