@@ -109,7 +109,7 @@ extension FrameRenderer {
             cairo_set_source_rgba(cr, 0, 0, 0, 0.18)
             cairo_fill(cr)
             roundedRect(cr, 0, 0, box.w - 6 * u, box.h - 8 * u, 22 * u)
-            cairo_set_source_rgba(cr, 1, 1, 1, 0.96)
+            cairo_set_source_rgba(cr, 1, 1, 1, 1) // opaque: the presenter must not show through in portrait
             cairo_fill(cr)
             let pad = 20 * u
             let horizontal = layout.cardIsHorizontal
