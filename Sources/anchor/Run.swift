@@ -211,13 +211,17 @@ struct Run: AsyncParsableCommand {
         var cache: [String: Catalog] = [:]
         let catalog: Catalog?
         do { catalog = try catalogOptions.resolve(for: parsed, cache: &cache)?.0 } catch {
-            return .failure(.init(path: path, message: error.diagnostics.first.map { "\($0.location): \($0.message)" } ?? "no catalog"))
+            return .failure(.init(path: path, message: error.diagnostics.first.map(problem) ?? "no catalog"))
         }
         let compiled = parsed.compile(catalog: catalog)
         guard let rundown = compiled.rundown, !compiled.diagnostics.hasErrors else {
-            let first = compiled.diagnostics.first { $0.severity == .error }
-            return .failure(.init(path: path, message: first.map { "\($0.location): \($0.message)" } ?? "does not compile"))
+            return .failure(.init(path: path, message: compiled.diagnostics.first { $0.severity == .error }.map(problem) ?? "does not compile"))
         }
         return .success(Program(id: path, rundown: rundown, catalog: catalog))
+    }
+
+    /// One log line for a diagnostic: where, what, and what to do about it.
+    private static func problem(_ d: Diagnostic) -> String {
+        "\(d.location): \(d.message)" + (d.hint.map { " (\($0))" } ?? "")
     }
 }
