@@ -122,10 +122,10 @@ public final class Station: Sendable {
     /// The last good version of a show, loading it the first time (a show that failed is tried
     /// again once its file changed or `retryInterval` passed).
     func program(_ path: String, loop: Bool) -> Program? {
-        let modified = Self.modified(path), now = clock()
         let (hit, failed) = state.withLock { ($0.cache[path], $0.failed[path]) }
         if let hit { return Self.looping(hit.program, loop) }
-        if let failed, failed.modified == modified, abs(now.timeIntervalSince(failed.at)) < Self.retryInterval { return nil }
+        let modified = Self.modified(path)
+        if let failed, failed.modified == modified, abs(clock().timeIntervalSince(failed.at)) < Self.retryInterval { return nil }
         return try? compile(path, modified: modified).map { Self.looping($0, loop) }.get()
     }
 

@@ -1,7 +1,6 @@
 import AnchorCore
 @testable import AnchorEngine
 import AnchorMedia
-import AnchorScript
 import AnchorTestSupport
 import Foundation
 import NIOPosix
@@ -39,13 +38,7 @@ import Testing
         // 20:30 in Berlin (UTC+1 in November).
         let start = try #require(ISO8601DateFormatter().date(from: "2026-11-23T19:30:00Z"))
         let wall = Mutex(start)
-        let station = Station(schedule: schedule, load: { path in
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-                  let rundown = ScriptCompiler.parse(text, path: path).compile(catalog: nil, seed: 7).rundown else {
-                return .failure(.init(path: path, message: "does not compile"))
-            }
-            return .success(Program(id: (path as NSString).lastPathComponent, rundown: rundown, catalog: nil))
-        }, clock: { wall.withLock { $0 } })
+        let station = Station(schedule: schedule, load: loadShow, clock: { wall.withLock { $0 } })
         let (program, _) = station.opening(saved: nil)
         #expect(program.id == "early.show.md")
 

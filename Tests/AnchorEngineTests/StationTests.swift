@@ -6,6 +6,15 @@ import Foundation
 import Synchronization
 import Testing
 
+/// A station's loader for tests: the show file compiled without a catalog, named by its file name.
+func loadShow(_ path: String) -> Result<Program, Station.ShowProblem> {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+          let rundown = ScriptCompiler.parse(text, path: path).compile(catalog: nil, seed: 7).rundown else {
+        return .failure(.init(path: path, message: "does not compile"))
+    }
+    return .success(Program(id: (path as NSString).lastPathComponent, rundown: rundown, catalog: nil))
+}
+
 @Suite struct StationTests {
     /// A scheduled show that cannot compile (its database is missing) keeps the station off air
     /// without being compiled and logged again at every segment start of the holding loop: it is
@@ -29,9 +38,7 @@ import Testing
         let station = Station(schedule: schedule, load: { path in
             compiles.withLock { $0 += 1 }
             if broken.withLock({ $0 }) { return .failure(.init(path: path, message: "no database here")) }
-            let rundown = try? #require(ScriptCompiler.parse(try String(contentsOfFile: path, encoding: .utf8), path: path)
-                .compile(catalog: nil, seed: 7).rundown)
-            return rundown.map { .success(Program(id: "night", rundown: $0, catalog: nil)) } ?? .failure(.init(path: path, message: "does not compile"))
+            return loadShow(path)
         }, clock: { wall.withLock { $0 } }, report: { event in
             if case .rejected = event { rejected.withLock { $0 += 1 } }
         })
@@ -59,7 +66,7 @@ import Testing
         // Once it compiles (the database appeared), the next retry puts it on air.
         broken.withLock { $0 = false }
         wall.withLock { $0 = start.addingTimeInterval(2 * Station.retryInterval + 2) }
-        #expect(station.willEnterSegment(Station.offAirID, .start, false)?.id == "night")
+        #expect(station.willEnterSegment(Station.offAirID, .start, false)?.id == "night.show.md")
         #expect(station.problems.isEmpty)
     }
 }
