@@ -14,10 +14,10 @@ public struct DiagnosticFormatter: Sendable {
         }
         var out = paint("\(d.location):", "1") + " " + label + " " + paint(d.message, "1")
         if let line = sourceLine(d.location) {
-            let shown = Self.visible(line)
+            let (shown, column) = Self.window(Self.visible(line), column: d.location.column)
             let gutter = String(d.location.line)
-            let prefix = String(shown.unicodeScalars.prefix(d.location.column - 1).map(Character.init))
-            let underlined = String(shown.unicodeScalars.dropFirst(d.location.column - 1).prefix(d.length).map(Character.init))
+            let prefix = String(shown.unicodeScalars.prefix(column - 1).map(Character.init))
+            let underlined = String(shown.unicodeScalars.dropFirst(column - 1).prefix(d.length).map(Character.init))
             let pad = String(repeating: " ", count: TextWidth.columns(prefix))
             let marks = "^" + String(repeating: "~", count: max(0, TextWidth.columns(underlined) - 1))
             out += "\n \(gutter) | \(shown)"
@@ -37,6 +37,23 @@ public struct DiagnosticFormatter: Sendable {
 
     private func paint(_ s: String, _ code: String) -> String {
         useColor ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s
+    }
+
+    /// At most this many characters of a source line are quoted, around the column.
+    static let maxShown = 120
+
+    /// A long line is cut to a window around the column, with `…` where text was left out;
+    /// returns the text to show and the column within it.
+    static func window(_ line: String, column: Int) -> (String, Int) {
+        let scalars = Array(line.unicodeScalars)
+        guard scalars.count > maxShown else { return (line, column) }
+        let start = min(max(0, column - 1 - maxShown / 3), scalars.count - maxShown)
+        let end = start + maxShown
+        var out = String.UnicodeScalarView(scalars[start..<end])
+        var col = column - start
+        if start > 0 { out.insert("…", at: out.startIndex); col += 1 }
+        if end < scalars.count { out.append("…") }
+        return (String(out), col)
     }
 
     /// Tabs become one space and other control characters a visible `�`, so the caret lines up.

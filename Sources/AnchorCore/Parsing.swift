@@ -4,7 +4,7 @@ public enum Parse {
     public static func milliseconds(_ s: String) -> Int? {
         let text = s.trimmingCharacters(in: .whitespaces).lowercased()
         guard !text.isEmpty else { return nil }
-        if let v = Double(text), v.isFinite, v >= 0 { return Int((v * 1000).rounded()) }
+        if let v = Double(text) { return v.isFinite && v >= 0 && v < 1e9 ? Int((v * 1000).rounded()) : nil }
         var total = 0.0, number = "", unit = ""
         func flush() -> Bool {
             guard let v = Double(number), v.isFinite, v >= 0 else { return false }

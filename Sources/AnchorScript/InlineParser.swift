@@ -14,6 +14,7 @@ struct InlineParser {
     static let gestures = ["wave", "point", "open", "nod", "countdown", "clap", "heart", "think", "shrug", "thumbs_up"]
     static let maxDepth = 8
     static let maxPauseMs = 10_000
+    static let maxVariants = 64
 
     init(source: SourceText, line: Int, scalars: [Unicode.Scalar], start: Int) {
         self.source = source
@@ -95,6 +96,11 @@ struct InlineParser {
         }
         let end = index
         let length = end - start
+        if options.count > Self.maxVariants {
+            diagnostics.append(.error(at: at(start), "\(options.count) variants in one '{…}'; at most \(Self.maxVariants)", length: length,
+                                      hint: "a few ways to say the same thing are enough; split long lists over several lines"))
+            return nil
+        }
         if options.count > 1 {
             warnAboutRepeatedVariants(options, at: start, length: length)
             return .variants(options, at(start))
@@ -116,19 +122,20 @@ struct InlineParser {
         return variable(content, at: start, length: length)
     }
 
-    /// `{a|b|a}`: the second `a` can never say anything the first does not.
+    /// `{a|b|a}`: the second `a` can never say anything the first does not. One warning per
+    /// brace, however many repeats it has.
     private mutating func warnAboutRepeatedVariants(_ options: [[Inline]], at start: Int, length: Int) {
         var seen: [String: Int] = [:]
+        var repeats: [(index: Int, first: Int, text: String)] = []
         for (i, option) in options.enumerated() {
             let key = option.map(\.canonical).joined().trimmingCharacters(in: .whitespaces)
-            if let first = seen[key] {
-                let shown = key.isEmpty ? "(nothing)" : "'\(key)'"
-                diagnostics.append(.warning(at: at(start), "variant \(i + 1) \(shown) repeats variant \(first + 1); it is unreachable as a different choice",
-                                            length: length, hint: "remove it, or write another way to say it"))
-            } else {
-                seen[key] = i
-            }
+            if let first = seen[key] { repeats.append((i, first, key)) } else { seen[key] = i }
         }
+        guard let r = repeats.first else { return }
+        let shown = r.text.isEmpty ? "(nothing)" : "'\(r.text.prefix(40))'"
+        let more = repeats.count > 1 ? " (and \(repeats.count - 1) more repeated variant\(repeats.count == 2 ? "" : "s"))" : ""
+        diagnostics.append(.warning(at: at(start), "variant \(r.index + 1) \(shown) repeats variant \(r.first + 1)\(more); it is unreachable as a different choice",
+                                    length: length, hint: "remove it, or write another way to say it"))
     }
 
     private mutating func skipToClosingBrace() {
@@ -148,11 +155,12 @@ struct InlineParser {
                 diagnostics.append(.error(at: loc, "'{pause}' needs a duration like 400ms or 1.5s", length: length))
                 return nil
             }
-            guard (1...Self.maxPauseMs).contains(ms) else {
-                diagnostics.append(.error(at: loc, "pause of \(ms) ms is out of range; expected 1ms to \(Self.maxPauseMs / 1000)s", length: length))
+            // Checked as a Double: a value like 1e19ms does not fit an Int.
+            guard ms >= 1, ms <= Double(Self.maxPauseMs) else {
+                diagnostics.append(.error(at: loc, "pause of \(args[0]) is out of range; expected 1ms to \(Self.maxPauseMs / 1000)s", length: length))
                 return nil
             }
-            return .directive(.pause(milliseconds: ms), loc)
+            return .directive(.pause(milliseconds: Int(ms)), loc)
         case "countdown":
             guard args.count == 1, let n = Int(args[0]), (1...10).contains(n) else {
                 diagnostics.append(.error(at: loc, "'{countdown}' needs a whole number of seconds from 1 to 10, e.g. {countdown 3}", length: length))
@@ -192,11 +200,13 @@ struct InlineParser {
         return .variable(VariablePath(parts: parts), at(start))
     }
 
-    /// `400ms`, `1.5s`, `2s`.
-    static func milliseconds(_ s: String) -> Int? {
+    /// `400ms`, `1.5s`, `2s` → whole milliseconds, any finite size (the caller checks the range).
+    static func milliseconds(_ s: String) -> Double? {
         let lower = s.lowercased()
-        if lower.hasSuffix("ms"), let v = Double(lower.dropLast(2)), v.isFinite { return Int(v.rounded()) }
-        if lower.hasSuffix("s"), let v = Double(lower.dropLast()), v.isFinite, abs(v) < 1e6 { return Int((v * 1000).rounded()) }
-        return nil
+        let value: Double
+        if lower.hasSuffix("ms"), let v = Double(lower.dropLast(2)) { value = v }
+        else if lower.hasSuffix("s"), let v = Double(lower.dropLast()) { value = v * 1000 }
+        else { return nil }
+        return value.isFinite ? value.rounded() : nil
     }
 }

@@ -17,7 +17,7 @@ public struct ParsedShow: Sendable {
         guard isReadable else { return CompiledShow(rundown: nil, diagnostics: diagnostics) }
         var builder = RundownBuilder(syntax: syntax, source: source, catalog: catalog, seed: seed ?? header.seed ?? 1)
         let rundown = builder.build()
-        let all = (diagnostics + builder.diagnostics.items).sorted {
+        let all = (diagnostics + builder.diagnostics.all).sorted {
             ($0.location.line, $0.location.column, $0.severity == .warning ? 1 : 0) < ($1.location.line, $1.location.column, $1.severity == .warning ? 1 : 0)
         }
         return CompiledShow(rundown: all.hasErrors ? nil : rundown, diagnostics: all)
@@ -38,7 +38,7 @@ public enum ScriptCompiler {
             let source = try SourceText.decode(data, path: path)
             var parser = ShowParser(source: source)
             let syntax = parser.parse()
-            return ParsedShow(source: source, syntax: syntax, diagnostics: parser.diagnostics.items, isReadable: true)
+            return ParsedShow(source: source, syntax: syntax, diagnostics: parser.diagnostics.all, isReadable: true)
         } catch {
             return unreadable(path: path, error.diagnostics)
         }

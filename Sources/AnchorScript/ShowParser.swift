@@ -9,6 +9,9 @@ struct ShowParser {
     init(source: SourceText) { self.source = source }
 
     static let commands = ["each", "show", "link"]
+    /// Longer lines are refused: nobody says 2 000 characters in one breath, and a line's cost
+    /// (variants, diagnostics that quote it) grows with its length.
+    static let maxLineLength = 2_000
 
     mutating func parse() -> ShowSyntax {
         var lineIndex = 0
@@ -30,6 +33,12 @@ struct ShowParser {
             if cursor.atEnd { continue }
             let col = cursor.column
             let at = source.location(line: number, column: col)
+            if line.count > Self.maxLineLength {
+                diagnostics.append(.error(at: source.location(line: number, column: Self.maxLineLength + 1),
+                                          "line is \(line.count) characters long; a line may be at most \(Self.maxLineLength)",
+                                          hint: "a line is one thing the host says: split it into several lines"))
+                continue
+            }
 
             if cursor.hasPrefix("<!--") {
                 if !Array(line[(col - 1 + 4)...]).containsSequence("-->") { commentStart = at }
@@ -236,17 +245,34 @@ extension Collection where Element == Unicode.Scalar {
 /// Diagnostics with a cap, like a compiler's error limit: garbage input cannot flood the output.
 struct DiagnosticList: Sendable {
     static let maxErrors = 50
+    /// Past this many warnings the rest are counted, not kept: one pathological line must not
+    /// make a report of hundreds of megabytes.
+    static let maxWarnings = 200
     private(set) var items: [Diagnostic] = []
     private(set) var isFull = false
+    private var errors = 0, warnings = 0, warningsLeftOut = 0
 
     mutating func append(_ d: Diagnostic) {
         guard !isFull else { return }
+        switch d.severity {
+        case .warning:
+            warnings += 1
+            guard warnings <= Self.maxWarnings else { warningsLeftOut += 1; return }
+        case .error:
+            errors += 1
+        }
         items.append(d)
-        if items.errorCount >= Self.maxErrors {
+        if errors >= Self.maxErrors {
             isFull = true
             items.append(.error(at: d.location, "too many errors; stopping here"))
         }
     }
 
     mutating func append(contentsOf ds: [Diagnostic]) { ds.forEach { append($0) } }
+
+    /// The diagnostics, with one closing warning saying how many were left out.
+    var all: [Diagnostic] {
+        guard warningsLeftOut > 0, let last = items.last else { return items }
+        return items + [.warning(at: last.location, "\(warningsLeftOut) more warnings not shown")]
+    }
 }

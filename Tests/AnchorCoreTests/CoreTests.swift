@@ -52,6 +52,17 @@ import Testing
         #expect(DiagnosticFormatter().format(wide) { _ in "价格{x" }.hasSuffix("   | ^~~~"))
     }
 
+    @Test func aLongLineIsQuotedAroundTheColumn() {
+        let line = String(repeating: "a", count: 500) + "X" + String(repeating: "b", count: 500)
+        let d = Diagnostic.error(at: SourceLocation(file: "f", line: 1, column: 501), "here")
+        let lines = DiagnosticFormatter().format(d) { _ in line }.split(separator: "\n").map(String.init)
+        #expect(lines[1].unicodeScalars.count < 140)
+        #expect(lines[1].hasPrefix(" 1 | …a") && lines[1].hasSuffix("b…"))
+        // The caret still sits under the X.
+        let caret = lines[2].unicodeScalars.count - 1
+        #expect(Array(lines[1].unicodeScalars)[caret] == "X")
+    }
+
     @Test func hintAndSummary() {
         let d = Diagnostic.warning(at: SourceLocation(file: "f", line: 1, column: 1), "w", hint: "did you mean 'x'?")
         #expect(DiagnosticFormatter().format(d) { _ in nil } == "f:1:1: warning: w\nhint: did you mean 'x'?")

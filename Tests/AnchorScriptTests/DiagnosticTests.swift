@@ -33,6 +33,10 @@ struct BadShow: CustomTestStringConvertible, Sendable {
         BadShow(name: "unknown directive", text: "# A\nHi {pase 400ms}", line: 2, column: 4, severity: .error, message: "unknown directive 'pase'", hint: "did you mean '{pause …}'?"),
         BadShow(name: "pause without unit", text: "# A\nHi {pause 400}", line: 2, column: 4, severity: .error, message: "needs a duration like 400ms"),
         BadShow(name: "pause too long", text: "# A\nHi {pause 20s}", line: 2, column: 4, severity: .error, message: "out of range"),
+        // These trapped converting to Int (issue 17: a crash loop from one show value).
+        BadShow(name: "pause beyond Int in ms", text: "# A\nHi {pause 1e19ms}", line: 2, column: 4, severity: .error, message: "pause of 1e19ms is out of range"),
+        BadShow(name: "pause beyond Int in s", text: "# A\nHi {pause -1e300s}", line: 2, column: 4, severity: .error, message: "out of range"),
+        BadShow(name: "pause of infinity", text: "# A\nHi {pause infms}", line: 2, column: 4, severity: .error, message: "needs a duration like 400ms"),
         BadShow(name: "countdown out of range", text: "# A\nHi {countdown 99}", line: 2, column: 4, severity: .error, message: "from 1 to 10"),
         BadShow(name: "unknown gesture", text: "# A\nHi {gesture dab}", line: 2, column: 4, severity: .warning, message: "unknown gesture 'dab'"),
         BadShow(name: "empty braces", text: "# A\nHi {} there", line: 2, column: 4, severity: .error, message: "empty '{}'"),
@@ -52,6 +56,8 @@ struct BadShow: CustomTestStringConvertible, Sendable {
         BadShow(name: "tag with no products", text: "---\nproducts: tag:nothing\n---\n# A\n@each product\nHi", line: 2, column: 11, severity: .warning, message: "no product in the catalog has the tag 'nothing'"),
         BadShow(name: "empty segment", text: "# A\n# B\nHi", line: 1, column: 1, severity: .warning, message: "empty segment 'A'"),
         BadShow(name: "unreachable variant", text: "# A\nHi {there|you|there}", line: 2, column: 4, severity: .warning, message: "variant 3 'there' repeats variant 1"),
+        BadShow(name: "too many variants", text: "# A\nHi {" + (1...65).map { "v\($0)" }.joined(separator: "|") + "}", line: 2, column: 4, severity: .error, message: "65 variants in one '{…}'; at most 64"),
+        BadShow(name: "line too long", text: "# A\n" + String(repeating: "la ", count: 700), line: 2, column: 2001, severity: .error, message: "line is 2100 characters long; a line may be at most 2000"),
         BadShow(name: "comment never closed", text: "# A\n<!-- note\nHi", line: 2, column: 1, severity: .error, message: "comment is never closed"),
         BadShow(name: "braces nested too deep", text: "# A\nHi " + String(repeating: "{a|", count: 12) + String(repeating: "}", count: 12), line: 2, column: 28, severity: .error, message: "nested more than 8 deep"),
         BadShow(name: "each with no products listed", text: "# A\n@each product\nHi", line: 1, column: 1, severity: .warning, message: "repeats for no product"),
@@ -105,7 +111,27 @@ struct BadShow: CustomTestStringConvertible, Sendable {
         #expect(result.rundown == nil)
         #expect(result.diagnostics.count == 1)
         #expect(result.diagnostics[0].location == SourceLocation(file: "big.show.md", line: 1, column: 1))
-        #expect(result.diagnostics[0].message.contains("at most 4 MB"))
+        #expect(result.diagnostics[0].message.contains("at most 1 MB"))
+    }
+
+    /// Issue 17: 100 000 variants in a 200 KB show compiled for seconds, and `check` printed
+    /// 257 MB quoting the line once per repeated variant.
+    @Test func pathologicalVariantsStaySmallAndQuick() {
+        let huge = "# A\nHi {" + Array(repeating: "a", count: 100_000).joined(separator: "|") + "}\n"
+        let one = compile(huge)
+        #expect(one.diagnostics.errorCount == 1 && one.diagnostics.count <= 2, "\(one.diagnostics)")
+        #expect(one.diagnostics.contains { $0.message.contains("at most 2000") })
+
+        let line = "Hi {" + Array(repeating: "same", count: 64).joined(separator: "|") + "} there\n"
+        let text = "# A\n" + String(repeating: line, count: 1_000)
+        let many = compile(text)
+        // One warning per brace (not 63), and at most 200 kept, with a count of the rest.
+        #expect(many.diagnostics.count == 201)
+        #expect(many.diagnostics[0].message.contains("(and 62 more repeated variants)"))
+        #expect(many.diagnostics.last?.message == "800 more warnings not shown")
+        let source = SourceText(path: "t.show.md", string: text)
+        let printed = many.diagnostics.map { d in DiagnosticFormatter().format(d) { source.line($0.line) } }.joined(separator: "\n")
+        #expect(printed.utf8.count < 201 * 700, "printed \(printed.utf8.count) bytes")
     }
 
     @Test func deeplyRepeatedEachIsCappedNotFlooded() {
