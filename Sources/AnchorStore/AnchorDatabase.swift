@@ -5,7 +5,17 @@ import GRDB
 /// The anchor SQLite database (WAL mode), migrated to the current schema when opened.
 public final class AnchorDatabase: Sendable {
     public let path: String
-    let pool: DatabasePool
+    let pool: any DatabaseWriter
+    /// Files a read-only open created beside the database, to remove when it closes.
+    private let leftovers: [String]
+
+    deinit {
+        guard !leftovers.isEmpty, let queue = pool as? DatabaseQueue else { return }
+        try? queue.close()
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        guard walSize == 0 else { return } // another process wrote meanwhile: its files now
+        for file in leftovers { try? FileManager.default.removeItem(atPath: file) }
+    }
 
     /// The database used when neither `--db` nor `ANCHOR_DB` says otherwise.
     public static let defaultPath = "anchor.db"
@@ -26,7 +36,10 @@ public final class AnchorDatabase: Sendable {
         }
     }
 
-    public init(path: String) throws {
+    /// Opens (creating and migrating) the database. `readOnly` opens an existing one for
+    /// reading only: nothing is created, migrated or written (`check`, `preview`, `narrate`
+    /// read the catalog and must leave the file as it was).
+    public init(path: String, readOnly: Bool = false) throws {
         self.path = path
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDir: ObjCBool = false
@@ -35,10 +48,24 @@ public final class AnchorDatabase: Sendable {
         }
         var config = Configuration()
         config.busyMode = .timeout(5)
+        config.readonly = readOnly
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
+        // SQLite makes -wal/-shm files to read a WAL database; ones it made only for this
+        // reader are removed again when it closes (see deinit).
+        leftovers = readOnly ? ["-wal", "-shm"].map { path + $0 }.filter { !FileManager.default.fileExists(atPath: $0) } : []
         do {
-            pool = try DatabasePool(path: path, configuration: config)
-            try Self.migrator.migrate(pool)
+            if readOnly {
+                guard FileManager.default.fileExists(atPath: path) else { throw OpenError.cannotOpen(path: path, reason: "no such file") }
+                let queue = try DatabaseQueue(path: path, configuration: config)
+                guard try queue.read(Self.migrator.hasCompletedMigrations) else {
+                    throw OpenError.cannotOpen(path: path, reason: "it was made by an older anchor; open it once with 'anchor catalog import' to upgrade it")
+                }
+                pool = queue
+            } else {
+                let pool = try DatabasePool(path: path, configuration: config)
+                try Self.migrator.migrate(pool)
+                self.pool = pool
+            }
         } catch let error as DatabaseError {
             throw OpenError.cannotOpen(path: path, reason: error.message ?? "\(error)")
         }

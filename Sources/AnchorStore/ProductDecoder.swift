@@ -47,6 +47,14 @@ struct ProductDecoder {
             }
             return Int(v)
         }
+        /// A price in minor units: a finite amount from 0 up to `maxPrice`, never silently $0.
+        func money(_ key: String, required: Bool = false) -> Int64? {
+            guard let v = number(key, required: required) else { return nil }
+            guard v.isFinite, v >= 0, v <= Self.maxPrice else {
+                problems.append("'\(key)' must be an amount from 0 to \(Int(Self.maxPrice)), found \(v)"); return nil
+            }
+            return Int64((v * 100).rounded())
+        }
         func list(_ key: String) -> [String] {
             switch row[key] {
             case let a as [Any]:
@@ -66,21 +74,23 @@ struct ProductDecoder {
         }
 
         let sku = string("sku", required: true)
+        if let sku, let bad = sku.unicodeScalars.first(where: Self.isControl) {
+            // SQLite would keep the text only up to a NUL: "A-1\u{0}x" would overwrite A-1.
+            problems.append("'sku' contains the control character U+\(String(format: "%04X", bad.value)); a SKU is printable text")
+        }
         let name = string("name", required: true)
         let currency = (string("currency") ?? defaultCurrency).uppercased()
         if currency.count != 3 || !currency.allSatisfy(\.isLetter) { problems.append("'currency' must be a 3-letter code like USD or CNY, found \"\(currency)\"") }
-        let price = number("price", required: true)
-        let listPrice = number("list_price")
-        if let p = price, p < 0 || !p.isFinite { problems.append("'price' must not be negative") }
-        if let p = listPrice, p < 0 || !p.isFinite { problems.append("'list_price' must not be negative") }
+        let price = money("price", required: true)
+        let listPrice = money("list_price")
         let stock = whole("stock", min: 0)
         let slot = whole("slot", min: 1)
         let specs = self.specs(row["specs"], &problems)
         let faq = self.faq(row["faq"], &problems)
         let product = Product(
             sku: sku ?? "", name: name ?? "", brand: string("brand"), category: string("category"), tags: list("tags"),
-            price: price.flatMap { Money(amount: $0, currency: currency) } ?? Money(minorUnits: 0, currency: currency),
-            listPrice: listPrice.flatMap { Money(amount: $0, currency: currency) }, stock: stock, slot: slot,
+            price: Money(minorUnits: price ?? 0, currency: currency),
+            listPrice: listPrice.map { Money(minorUnits: $0, currency: currency) }, stock: stock, slot: slot,
             highlights: list("highlights"), specs: specs, faq: faq, aliases: list("aliases"), image: string("image").map(resolveImage))
         if let sku, !seen.insert(sku).inserted { problems.append("SKU '\(sku)' appears more than once in the file") }
 
@@ -144,6 +154,15 @@ struct ProductDecoder {
         case nil, is NSNull: return []
         default: problems.append("'faq' must be a list of {\"q\", \"a\"}"); return []
         }
+    }
+
+    /// The largest price accepted (in major units): beyond it the amount is surely a mistake,
+    /// and at 1e13 it would no longer fit in minor units.
+    static let maxPrice = 1_000_000_000.0
+
+    /// C0/C1 controls, and format characters (zero-width, bidi) that make two keys look alike.
+    static func isControl(_ s: Unicode.Scalar) -> Bool {
+        s.properties.generalCategory == .control || s.properties.generalCategory == .format
     }
 
     /// JSON `true`/`false` arrive as NSNumber too; they are not numbers here.

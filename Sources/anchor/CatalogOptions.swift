@@ -43,7 +43,7 @@ struct CatalogOptions: ParsableArguments {
             throw DiagnosticsError([.error(at: at, "no database here", hint: "import a catalog first: anchor catalog import FILE --db \(path)")])
         }
         do {
-            let c = try CatalogStore(database: AnchorDatabase(path: path)).catalog()
+            let c = try CatalogStore(database: AnchorDatabase(path: path, readOnly: true)).catalog()
             cache[path] = c
             return c
         } catch {

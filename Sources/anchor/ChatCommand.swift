@@ -89,7 +89,7 @@ extension CatalogOptions {
             if db != nil { throw ValidationError("no database at \(path)") }
             return nil
         }
-        return try CatalogStore(database: AnchorDatabase(path: path)).catalog()
+        return try CatalogStore(database: AnchorDatabase(path: path, readOnly: true)).catalog()
     }
 }
 

@@ -128,6 +128,26 @@ import Testing
         #expect(narrate.stdout.contains("Only $59!"), "\(narrate.stderr)")
     }
 
+    /// Issue 17: a show value crashed check/narrate (SIGILL), and `check` migrated and wrote the
+    /// database it only reads.
+    @Test func checkNeitherCrashesNorWrites() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let db = dir.appendingPathComponent("shop.db").path
+        #expect(try TestSupport.anchor(["catalog", "import", TestSupport.sharedFixture("catalog.json"), "--db", db]).status == 0)
+        let show = dir.appendingPathComponent("a.show.md")
+        try "---\nproducts: [SKU-2001]\n---\n# {product.name}\n@each product\n[price] Only {product.price}! {pause 1e19ms}\n"
+            .write(to: show, atomically: true, encoding: .utf8)
+        let before = try Data(contentsOf: URL(fileURLWithPath: db))
+        for command in ["check", "narrate"] {
+            let run = try TestSupport.anchor([command, show.path, "--db", db])
+            #expect(run.status == 1, "\(command): \(run.status) \(run.stderr)")
+            #expect(run.stderr.contains("a.show.md:6:31: error: pause of 1e19ms is out of range"), "\(run.stderr)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["a.show.md", "shop.db"])
+    }
+
     @Test func aBadCatalogImportsNothing() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { TestSupport.cleanUp(dir) }

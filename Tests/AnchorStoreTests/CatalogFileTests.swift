@@ -48,6 +48,33 @@ import Testing
         #expect(result.diagnostics.allSatisfy { $0.location.file == "c.json" && $0.severity == .error })
     }
 
+    /// Issue 17: 1e13 imported silently as $0, and a NUL in a SKU overwrote another product.
+    @Test func outOfRangePricesAndControlCharactersInKeysAreRejected() {
+        let json = """
+        {"currency": "USD", "products": [
+          {"sku": "A-1", "name": "Huge", "price": 1e13},
+          {"sku": "A-2", "name": "Negative list", "price": 1, "list_price": -0.01},
+          {"sku": "A-3\\u0000evil", "name": "NUL", "price": 1},
+          {"sku": "A-\\u200b4", "name": "Zero width", "price": 1},
+          {"sku": "A-5", "name": "Fine", "price": 999999999.99}
+        ]}
+        """
+        let result = CatalogFile.read(Data(json.utf8), path: "c.json", format: .json)
+        let messages = result.diagnostics.map(\.message)
+        #expect(messages.contains { $0.hasPrefix("row 1 (A-1): 'price' must be an amount from 0 to 1000000000") }, "\(messages)")
+        #expect(messages.contains { $0.hasPrefix("row 2 (A-2): 'list_price' must be an amount") }, "\(messages)")
+        #expect(messages.contains { $0.contains("'sku' contains the control character U+0000") }, "\(messages)")
+        #expect(messages.contains { $0.contains("'sku' contains the control character U+200B") }, "\(messages)")
+        #expect(result.diagnostics.map(\.location.line) == [2, 3, 4, 5])
+        #expect(result.products.map(\.sku) == ["A-5"])
+        #expect(result.products.first?.price == Money(minorUnits: 99_999_999_999, currency: "USD"))
+
+        let csv = "sku,name,price\nB-1,Not a number,NaN\nB-2,Infinite,inf\nB-3,Fine,2.50\n"
+        let fromCSV = CatalogFile.read(Data(csv.utf8), path: "c.csv", format: .csv)
+        #expect(fromCSV.diagnostics.map(\.location.line) == [2, 3], "\(fromCSV.diagnostics)")
+        #expect(fromCSV.products.map(\.sku) == ["B-3"])
+    }
+
     @Test func invalidJSONNamesTheLine() {
         let result = CatalogFile.read(Data("{\"products\": [\n {\"sku\": \"A\",,}\n]}".utf8), path: "x.json", format: .json)
         #expect(result.diagnostics.count == 1)
