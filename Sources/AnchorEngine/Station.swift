@@ -3,9 +3,13 @@ import Foundation
 import Synchronization
 
 /// Decides what a channel airs, for `anchor run`: the schedule's show for the time of day,
-/// compiled and checked. Shows switch at segment starts; an edited show file is recompiled at
-/// its next segment and takes over only when it has no errors (the last good version keeps
-/// airing, and the problem is reported). With no entry and no filler, a silent holding picture.
+/// compiled and checked. Shows switch at segment starts; an edited show file is recompiled when
+/// a segment starts and takes over at a later segment start once it compiled with no errors (the
+/// last good version keeps airing, and the problem is reported). With no entry and no filler, a
+/// silent holding picture.
+///
+/// Compiles asked for by the live loop (`willEnterSegment`) run on the station's own queue, never
+/// on the frame loop: a show that takes seconds to compile must not freeze the picture.
 public final class Station: Sendable {
     /// Compiles a show file into a program (catalog resolved), or says why it cannot air.
     public typealias Loader = @Sendable (_ path: String) -> Result<Program, ShowProblem>
@@ -39,18 +43,44 @@ public final class Station: Sendable {
     /// needs, a database or a catalog, may appear), not at every segment start.
     static let retryInterval: TimeInterval = 60
 
+    /// Where compiles asked for by the live loop run.
+    public enum Compiling: Sendable {
+        /// On the caller's thread (tests that step a clock).
+        case inline
+        /// On the station's serial queue; the result is used at a later segment start.
+        case background
+    }
+
+    struct State {
+        var cache: [String: Loaded] = [:]
+        var problems: [String: String] = [:]
+        var failed: [String: Failed] = [:]
+        /// Shows being compiled on the queue.
+        var compiling: Set<String> = []
+        /// Shows recompiled on the queue whose new version has not been handed out yet.
+        var fresh: Set<String> = []
+    }
+
     public let schedule: Schedule
     private let load: Loader
-    private let state = Mutex<(cache: [String: Loaded], problems: [String: String], failed: [String: Failed])>(([:], [:], [:]))
+    private let state = Mutex(State())
     private let clock: @Sendable () -> Date
     private let report: @Sendable (Event) -> Void
+    private let compiling: Compiling
+    private let queue = DispatchQueue(label: "anchor.station.compile", qos: .utility)
 
     public init(schedule: Schedule, load: @escaping Loader, clock: @escaping @Sendable () -> Date = { Date() },
-                report: @escaping @Sendable (Event) -> Void = { _ in }) {
+                compiling: Compiling = .background, report: @escaping @Sendable (Event) -> Void = { _ in }) {
         self.schedule = schedule
         self.load = load
         self.clock = clock
+        self.compiling = compiling
         self.report = report
+    }
+
+    /// Waits until every compile started so far has finished (tests, and a clean stop).
+    public func waitForCompiles() {
+        queue.sync {}
     }
 
     /// Shows that cannot air right now, with why (path → message).
@@ -68,7 +98,7 @@ public final class Station: Sendable {
     public func opening(saved: (show: String, position: ShowPosition)?) -> (program: Program, resumed: Bool) {
         let now = clock()
         let slot = slot(at: now)
-        guard let slot, var p = program(slot.show, loop: slot.loop) else { return (Self.offAir(), false) }
+        guard let slot, var p = program(slot.show, loop: slot.loop, live: false) else { return (Self.offAir(), false) }
         if let saved, saved.show == slot.show, saved.position.segment < p.rundown.segments.count {
             p.position = saved.position
             return (p, true)
@@ -95,7 +125,7 @@ public final class Station: Sendable {
                 return p
             }
         }
-        guard var p = reloadIfChanged(current, loop: slot.loop) ?? (ended ? program(current, loop: slot.loop) : nil) else { return nil }
+        guard var p = reloadIfChanged(current, loop: slot.loop) ?? (ended ? program(current, loop: slot.loop, live: false) : nil) else { return nil }
         p.position = ended ? ShowPosition(pass: position.pass + 1) : Self.sameSegment(position, in: p)
         return p
     }
@@ -104,7 +134,7 @@ public final class Station: Sendable {
     /// and to find errors before going on air.
     public func preload() -> [Program] {
         let paths = Set(schedule.entries.map(\.show) + (schedule.filler.map { [$0] } ?? []))
-        return paths.sorted().compactMap { program($0, loop: true) }
+        return paths.sorted().compactMap { program($0, loop: true, live: false) }
     }
 
     /// Recompiles a show now (the control port's reload): the new version at the same segment,
@@ -120,24 +150,47 @@ public final class Station: Sendable {
     }
 
     /// The last good version of a show, loading it the first time (a show that failed is tried
-    /// again once its file changed or `retryInterval` passed).
-    func program(_ path: String, loop: Bool) -> Program? {
+    /// again once its file changed or `retryInterval` passed). From the live loop (`live`) a
+    /// show not loaded yet is compiled on the queue and nil is returned: it airs at a later
+    /// segment start.
+    func program(_ path: String, loop: Bool, live: Bool = true) -> Program? {
         let (hit, failed) = state.withLock { ($0.cache[path], $0.failed[path]) }
         if let hit { return Self.looping(hit.program, loop) }
         let modified = Self.modified(path)
         if let failed, failed.modified == modified, abs(clock().timeIntervalSince(failed.at)) < Self.retryInterval { return nil }
+        guard !live || compiling == .inline else { compileOnQueue(path, modified: modified); return nil }
         return try? compile(path, modified: modified).map { Self.looping($0, loop) }.get()
     }
 
-    /// A new version when the file changed since it was loaded and compiles cleanly.
+    /// A new version when the file changed since it was loaded and compiles cleanly (from the
+    /// queue: the version compiled there since the last segment start).
     private func reloadIfChanged(_ path: String, loop: Bool) -> Program? {
-        guard let loaded = state.withLock({ $0.cache[path] }) else { return nil }
+        let (loaded, fresh) = state.withLock { s in (s.cache[path], s.fresh.remove(path) != nil) }
+        guard let loaded else { return nil }
+        if fresh {
+            report(.reloaded(path))
+            return Self.looping(loaded.program, loop)
+        }
         let now = Self.modified(path)
         guard now != loaded.modified else { return nil }
+        guard compiling == .inline else { compileOnQueue(path, modified: now); return nil }
         return try? compile(path, modified: now).map { p in
             report(.reloaded(path))
             return Self.looping(p, loop)
         }.get()
+    }
+
+    /// Starts compiling a show on the queue unless it is already being compiled there.
+    private func compileOnQueue(_ path: String, modified: Date?) {
+        guard state.withLock({ $0.compiling.insert(path).inserted }) else { return }
+        queue.async { [self] in
+            let wasLoaded = state.withLock { $0.cache[path] != nil }
+            let result = compile(path, modified: modified)
+            state.withLock { s in
+                s.compiling.remove(path)
+                if case .success = result, wasLoaded { s.fresh.insert(path) }
+            }
+        }
     }
 
     /// Compiles a show: a clean one becomes its last good version; a failing one is reported

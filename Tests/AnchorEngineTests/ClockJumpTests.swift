@@ -38,7 +38,7 @@ import Testing
         // 20:30 in Berlin (UTC+1 in November).
         let start = try #require(ISO8601DateFormatter().date(from: "2026-11-23T19:30:00Z"))
         let wall = Mutex(start)
-        let station = Station(schedule: schedule, load: loadShow, clock: { wall.withLock { $0 } })
+        let station = Station(schedule: schedule, load: loadShow, clock: { wall.withLock { $0 } }, compiling: .inline)
         let (program, _) = station.opening(saved: nil)
         #expect(program.id == "early.show.md")
 

@@ -39,7 +39,7 @@ func loadShow(_ path: String) -> Result<Program, Station.ShowProblem> {
             compiles.withLock { $0 += 1 }
             if broken.withLock({ $0 }) { return .failure(.init(path: path, message: "no database here")) }
             return loadShow(path)
-        }, clock: { wall.withLock { $0 } }, report: { event in
+        }, clock: { wall.withLock { $0 } }, compiling: .inline, report: { event in
             if case .rejected = event { rejected.withLock { $0 += 1 } }
         })
 
@@ -68,5 +68,43 @@ func loadShow(_ path: String) -> Result<Program, Station.ShowProblem> {
         wall.withLock { $0 = start.addingTimeInterval(2 * Station.retryInterval + 2) }
         #expect(station.willEnterSegment(Station.offAirID, .start, false)?.id == "night.show.md")
         #expect(station.problems.isEmpty)
+    }
+
+    /// Issue 17: a valid edit that takes seconds to compile froze the picture, because the live
+    /// loop compiled it at the segment start. Now the segment start returns at once, the current
+    /// version goes on, and the new one takes over at a segment start after it compiled.
+    @Test func anEditIsCompiledOffTheLiveLoop() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let show = dir.appendingPathComponent("night.show.md")
+        try "---\ntitle: night\nloop: true\n---\n# One\nA line.\n# Two\nAnother.\n".write(to: show, atomically: true, encoding: .utf8)
+        let path = dir.appendingPathComponent("night.schedule.yaml").path
+        try "entries:\n  - {name: all, days: daily, from: \"00:00\", to: \"00:00\", show: night.show.md}\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let schedule = try #require(Schedule.load(path: path).0)
+        let slow = Mutex(false), reloaded = Mutex(0)
+        let station = Station(schedule: schedule, load: { path in
+            if slow.withLock({ $0 }) { Thread.sleep(forTimeInterval: 1.5) }
+            // Named by its path, as `anchor run` names shows.
+            return loadShow(path).map { Program(id: path, rundown: $0.rundown, catalog: nil) }
+        }, report: { event in if case .reloaded = event { reloaded.withLock { $0 += 1 } } })
+        let first = station.opening(saved: nil).program
+        #expect(first.rundown.segments.count == 2)
+
+        slow.withLock { $0 = true }
+        try "---\ntitle: night\nloop: true\n---\n# One\nA line.\n# Two\nAnother.\n# Three\nMore.\n".write(to: show, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(5)], ofItemAtPath: show.path)
+        let clock = ContinuousClock()
+        let took = clock.measure {
+            #expect(station.willEnterSegment(first.id, ShowPosition(pass: 0, segment: 1), false) == nil)
+        }
+        #expect(took < .milliseconds(500), "the segment start waited \(took) for the compile")
+        #expect(station.willEnterSegment(first.id, ShowPosition(pass: 0, segment: 1), false) == nil) // still compiling: not twice
+        station.waitForCompiles()
+        let next = try #require(station.willEnterSegment(first.id, ShowPosition(pass: 0, segment: 1), false))
+        #expect(next.rundown.segments.count == 3)
+        #expect(next.position.segment == 1)
+        #expect(reloaded.withLock { $0 } == 1)
+        #expect(station.willEnterSegment(first.id, ShowPosition(pass: 0, segment: 2), false) == nil) // handed out once
     }
 }
