@@ -49,7 +49,7 @@ struct Live: AsyncParsableCommand {
 
     func run() async throws {
         let started = ContinuousClock.now
-        guard !stream.pushes.isEmpty else { throw ValidationError("give at least one --push rtmp://HOST/APP/KEY") }
+        guard try !stream.pushTexts().isEmpty else { throw ValidationError("give at least one --push rtmp://HOST/APP/KEY (or --push-file, or $ANCHOR_PUSH)") }
         let (w, h, samples) = try RenderOptions.validate(size: stream.size, fps: stream.fps, duration: duration)
         let urls = try stream.urls()
         let loaded = try ShowLoader(path: show, catalogOptions: catalogOptions, seed: seed).load()

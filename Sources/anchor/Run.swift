@@ -50,8 +50,11 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Control port: HOST:PORT, or 'off'.")
     var control = "127.0.0.1:8090"
 
-    @Option(help: "Token the control port requires (default: $ANCHOR_TOKEN; required unless bound to 127.0.0.1).")
+    @Option(help: "Token the control port requires for commands (chat, skip, pause, resume, reload), and off 127.0.0.1 for everything (default: $ANCHOR_TOKEN; on 127.0.0.1 one is made at start and written to --token-file; 'none' turns it off there).")
     var token: String?
+
+    @Option(name: .customLong("token-file"), help: ArgumentHelp("Where a token made at start is written, readable by you only (default: anchor-control.token beside --state-db).", valueName: "path"))
+    var tokenFile: String?
 
     @Option(name: .customLong("state-db"), help: ArgumentHelp("Where the position, replay index and unanswered questions are kept (default: $ANCHOR_DB, else ./anchor.db).", valueName: "path"))
     var stateDB: String?
@@ -67,14 +70,23 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         let log = Logger(label: "anchor.run")
         let (w, h, limit) = try RenderOptions.validate(size: stream.size, fps: stream.fps, duration: duration)
-        guard !stream.pushes.isEmpty || record != nil else { throw ValidationError("give at least one --push URL or --record FOLDER") }
+        guard try !stream.pushTexts().isEmpty || record != nil else { throw ValidationError("give at least one --push URL (or --push-file, $ANCHOR_PUSH) or --record FOLDER") }
         guard let segmentMs = Parse.milliseconds(segment), segmentMs >= 10_000 else {
             throw ValidationError("--segment takes a time of at least 10s, like 30m or 1h, not '\(segment)'")
         }
         let urls = try stream.urls()
-        let endpoint: ControlEndpoint?
-        do { endpoint = try ControlEndpoint(control, token: token ?? ProcessInfo.processInfo.environment["ANCHOR_TOKEN"]) } catch {
+        var endpoint: ControlEndpoint?
+        let given = token ?? ProcessInfo.processInfo.environment["ANCHOR_TOKEN"]
+        do { endpoint = try ControlEndpoint(control, token: given == "none" ? nil : given) } catch {
             throw ValidationError(error.description)
+        }
+        var madeTokenFile: String?
+        if endpoint != nil, endpoint?.token == nil, given != "none" {
+            // Commands always need a token, also on loopback: any web page can reach 127.0.0.1.
+            let file = tokenFile ?? ((AnchorDatabase.resolvePath(stateDB) as NSString).deletingLastPathComponent as NSString)
+                .appendingPathComponent("anchor-control.token")
+            endpoint?.token = try ControlToken.make(writingTo: file)
+            madeTokenFile = file
         }
 
         // The schedule and every show in it must be sound before anything airs.
@@ -166,11 +178,14 @@ struct Run: AsyncParsableCommand {
 
         let stop = Interrupt.install()
         let server = endpoint.map { ControlServer(endpoint: $0, board: board, control: controls, air: air, metrics: metrics) }
+        let tokenNote = madeTokenFile ?? "-"
         let serverTask = server.map { server in
             Task {
                 let at = server.endpoint
                 do {
-                    try await server.run { port in log.info("control", metadata: ["url": "http://\(at.host):\(port)/"]) }
+                    try await server.run { port in
+                        log.info("control", metadata: ["url": "http://\(at.host):\(port)/", "token-file": "\(tokenNote)"])
+                    }
                 } catch {
                     log.error("control port \(at.host):\(at.port) failed: \(error)")
                     throw error

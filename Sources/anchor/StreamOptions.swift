@@ -7,8 +7,27 @@ import Foundation
 
 /// What `live` and `run` share: where to push, the picture, and chat input.
 struct StreamOptions: ParsableArguments {
-    @Option(name: .customLong("push"), help: "Ingest URL: rtmp://HOST[:PORT]/APP/KEY or rtmps://… (repeat for several).")
+    @Option(name: .customLong("push"), help: "Ingest URL: rtmp://HOST[:PORT]/APP/KEY or rtmps://… (repeat for several). A URL on the command line shows its key in 'ps': prefer --push-file or $ANCHOR_PUSH.")
     var pushes: [String] = []
+
+    @Option(name: .customLong("push-file"), help: ArgumentHelp("Read ingest URLs from a file, one a line ('#' starts a comment); keeps the stream key out of 'ps'.", valueName: "file"))
+    var pushFile: String?
+
+    /// Every ingest URL: --push, --push-file, then $ANCHOR_PUSH (whitespace-separated).
+    func pushTexts(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [String] {
+        var all = pushes
+        if let pushFile {
+            guard let text = try? String(contentsOfFile: pushFile, encoding: .utf8) else {
+                throw ValidationError("--push-file: cannot read '\(pushFile)'")
+            }
+            all += text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        }
+        if let env = environment["ANCHOR_PUSH"] {
+            all += env.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        }
+        return all
+    }
 
     @Option(help: "Frame size, WIDTHxHEIGHT (1280x720 landscape, 720x1280 portrait).")
     var size = "1280x720"
@@ -37,7 +56,7 @@ struct StreamOptions: ParsableArguments {
     /// The ingest URLs; a bad one is a clear error and exit 1.
     func urls() throws -> [StreamURL] {
         var urls: [StreamURL] = []
-        for text in pushes {
+        for text in try pushTexts() {
             do { urls.append(try StreamURL(text)) } catch {
                 Terminal.error("error: \(error)")
                 throw ExitCode(1)

@@ -69,8 +69,16 @@ extension HeavyCLITests {
         #expect(back != nil && resumeSeconds < 5, "on air again after \(resumeSeconds) s")
         #expect(Self.segment(back) == killedAt, "resumed at segment \(Self.segment(back) ?? -1), was at \(killedAt)")
 
+        // Commands need the token made at start, also on loopback (a web page can reach 127.0.0.1);
+        // it is in a file only its owner can read, never in the log.
+        let tokenFile = dir.appendingPathComponent("anchor-control.token").path
+        let token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.count == 32)
+        #expect((try FileManager.default.attributesOfItem(atPath: tokenFile)[.posixPermissions] as? Int) == 0o600)
+        #expect(try Self.http("POST", "http://127.0.0.1:\(port)/skip").0 == 401)
+
         // Chat from the control port is answered on air within a second of arriving.
-        let (code, _) = try Self.http("POST", "http://127.0.0.1:\(port)/chat", body: #"{"user":"ann","text":"are you a real person?"}"#)
+        let (code, _) = try Self.http("POST", "http://127.0.0.1:\(port)/chat", body: #"{"user":"ann","text":"are you a real person?"}"#, token: token)
         #expect(code == 202)
         let answered = Self.waitFor(port, timeout: 10) { s in ((s["chat"] as? [String: Any])?["answered"] as? Int ?? 0) >= 1 }
         let latency = ((answered?["chat"] as? [String: Any])?["latencies"] as? [Double])?.first
@@ -78,7 +86,7 @@ extension HeavyCLITests {
 
         // Skip goes to the next segment; metrics and the page answer.
         let now = Self.segment(Self.status(port)) ?? -1
-        _ = try Self.http("POST", "http://127.0.0.1:\(port)/skip")
+        _ = try Self.http("POST", "http://127.0.0.1:\(port)/skip", token: token)
         // (after the answer being spoken: viewers' answers are never cut)
         #expect(Self.waitFor(port, timeout: 12) { Self.segment($0) != now } != nil, "skip did not change the segment")
         let metrics = try Self.http("GET", "http://127.0.0.1:\(port)/metrics")
@@ -95,6 +103,7 @@ extension HeavyCLITests {
         let run = second.wait(timeout: 15)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("resuming"), "\(run.stderr)")
+        #expect(!(run.stdout + run.stderr).contains(token), "the control token must never be logged")
         let rec = dir.appendingPathComponent("rec")
         let files = try FileManager.default.contentsOfDirectory(atPath: rec.path).sorted()
         #expect(!files.contains { $0.hasSuffix(".part.mp4") }, "left unfinished: \(files)")

@@ -55,4 +55,33 @@ import Testing
         await server.shutdown()
         _ = await task.result
     }
+
+    /// The HTTP status of a request made with curl, with extra headers.
+    func status(_ method: String, _ url: String, _ headers: [String] = []) throws -> String {
+        try TestSupport.tool("curl", ["-s", "-m", "2", "-o", "/dev/null", "-w", "%{http_code}", "-X", method] + headers.flatMap { ["-H", $0] } + [url]).stdout
+    }
+
+    /// Issue 17: any web page in the seller's browser could pause, skip or inject chat on the
+    /// loopback port. Commands need the token there too; a foreign Origin or Host is refused.
+    @Test func commandsNeedTheTokenAndCrossSiteRequestsAreRefused() async throws {
+        let (server, chat, port, task) = try await serve(token: "s3cret")
+        let base = "http://127.0.0.1:\(port)"
+        let auth = "Authorization: Bearer s3cret"
+        #expect(try status("GET", base + "/status") == "200") // reads stay open on loopback
+        #expect(try status("POST", base + "/pause") == "401")
+        #expect(try status("POST", base + "/pause", [auth]) == "200")
+        #expect(try status("POST", base + "/pause", [auth, "Origin: \(base)"]) == "200")
+        // A page of another site, even with a token it somehow learnt, and DNS rebinding.
+        #expect(try status("POST", base + "/resume", [auth, "Origin: http://evil.example"]) == "403")
+        #expect(try status("POST", base + "/resume", [auth, "Origin: http://127.0.0.1:1"]) == "403")
+        #expect(try status("GET", base + "/status", ["Host: evil.example:\(port)"]) == "403")
+        #expect(try status("POST", base + "/chat", [auth, "Host: evil.example:\(port)"]) == "403")
+        // The chat WebSocket: a foreign Origin is not upgraded.
+        let upgrade = ["Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="]
+        #expect(try status("GET", base + "/chat/ws?token=s3cret", upgrade + ["Origin: http://evil.example"]) != "101")
+        _ = try await send("hi", to: "ws://127.0.0.1:\(port)/chat/ws?token=s3cret")
+        #expect(chat.stats.received == 1)
+        await server.shutdown()
+        _ = await task.result
+    }
 }

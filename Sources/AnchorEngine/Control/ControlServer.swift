@@ -9,9 +9,14 @@ import ServiceLifecycle
 import Synchronization
 
 /// Where the control port listens, and the token it wants.
+///
+/// With a token, every command (POST, the chat WebSocket) needs it, also on loopback: any web
+/// page open in the seller's browser can send requests to 127.0.0.1. On loopback the read-only
+/// routes (the page, status, metrics) stay open; elsewhere they need the token too.
 public struct ControlEndpoint: Sendable {
     public var host: String
     public var port: Int
+    /// nil: commands need no token (only on loopback, when the operator said so).
     public var token: String?
 
     public enum Problem: Error, CustomStringConvertible {
@@ -38,6 +43,8 @@ public struct ControlEndpoint: Sendable {
         if self.token == nil, !Self.isLoopback(host) { throw .tokenRequired(host) }
     }
 
+    public var isLoopback: Bool { Self.isLoopback(host) }
+
     static func isLoopback(_ host: String) -> Bool { host == "localhost" || host == "::1" || host.hasPrefix("127.") }
 }
 
@@ -63,7 +70,8 @@ public final class ControlServer: Sendable {
     /// Serves until cancelled; `ready` is called with the bound port once it listens.
     public func run(ready: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         let router = Router()
-        if let token = endpoint.token { router.add(middleware: TokenCheck(token: token)) }
+        router.add(middleware: OriginCheck(loopback: endpoint.isLoopback))
+        if let token = endpoint.token { router.add(middleware: TokenCheck(token: token, openReads: endpoint.isLoopback)) }
         let board = self.board, control = self.control, air = self.air, metrics = self.metrics
 
         router.get("/") { _, _ in Self.html(StatusPage.render(board.current)) }
@@ -102,10 +110,14 @@ public final class ControlServer: Sendable {
         }
 
         // WebSocket at /chat/ws: each text message is one chat message ({"user", "text"} or plain text).
-        let token = endpoint.token
+        let token = endpoint.token, loopback = endpoint.isLoopback
         let app = Application(router: router, server: .http1WebSocketUpgrade { request, _, _ in
             guard request.path?.split(separator: "?").first == "/chat/ws", let chat = board.chat else { return .dontUpgrade }
             if let token, !Self.authorized(request, token: token) { return .dontUpgrade }
+            // A browser sends its page's Origin on a WebSocket; a page of another site is refused.
+            guard CrossSite.allows(authority: request.authority, origin: request.headerFields[.origin], loopback: loopback, isCommand: true) else {
+                return .dontUpgrade
+            }
             return .upgrade([:]) { inbound, outbound, _ in
                 for try await message in inbound.messages(maxSize: 64 * 1024) {
                     guard case .text(let text) = message, let m = Self.message(from: ByteBuffer(string: text)) else {
@@ -170,15 +182,61 @@ extension ControlServer {
     }
 }
 
-/// Requires `Authorization: Bearer TOKEN` (or `?token=TOKEN` for a browser).
+/// Requires `Authorization: Bearer TOKEN` (or `?token=TOKEN` for a browser); with `openReads`
+/// (loopback), GET requests pass without it.
 struct TokenCheck<Context: RequestContext>: RouterMiddleware {
     let token: String
+    let openReads: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if openReads, request.method == .get || request.method == .head { return try await next(request, context) }
         let bearer = request.headers[.authorization].map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 }
         guard bearer == token || request.uri.queryParameters.get("token") == token else {
             return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"], body: .init(byteBuffer: ByteBuffer(string: "token required\n")))
         }
         return try await next(request, context)
+    }
+}
+
+/// Refuses what a web page of another site can make the seller's browser send: on loopback, a
+/// Host that is not a loopback name (DNS rebinding); everywhere, a command whose Origin is not
+/// this server.
+struct OriginCheck<Context: RequestContext>: RouterMiddleware {
+    let loopback: Bool
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let isCommand = request.method != .get && request.method != .head
+        guard CrossSite.allows(authority: request.head.authority, origin: request.headers[.origin], loopback: loopback, isCommand: isCommand) else {
+            return Response(status: .forbidden, body: .init(byteBuffer: ByteBuffer(string: "cross-site request refused\n")))
+        }
+        return try await next(request, context)
+    }
+}
+
+/// The rules `OriginCheck` and the WebSocket upgrade apply.
+enum CrossSite {
+    static func allows(authority: String?, origin: String?, loopback: Bool, isCommand: Bool) -> Bool {
+        // Browsers always send a Host; a request without one (not HTTP/1.1) is no rebinding.
+        if loopback, let authority, !ControlEndpoint.isLoopback(hostName(authority)) { return false }
+        guard isCommand, let origin else { return true }
+        // `Origin: http://127.0.0.1:8090` must name the host (and port, when it has one) this
+        // request was sent to. Some WebSocket clients send `ws://HOST` without the port.
+        guard let schemeEnd = origin.range(of: "://"), let authority else { return false }
+        let from = origin[schemeEnd.upperBound...].lowercased(), to = authority.lowercased()
+        return from == to || (port(from) == nil && hostName(from) == hostName(to))
+    }
+
+    static func port(_ authority: String) -> Int? {
+        let afterHost = authority.hasPrefix("[") ? authority.split(separator: "]", maxSplits: 1).dropFirst().first.map(String.init) ?? "" : authority
+        guard let colon = afterHost.lastIndex(of: ":") else { return nil }
+        return Int(afterHost[afterHost.index(after: colon)...])
+    }
+
+    /// `127.0.0.1:8090` → `127.0.0.1`, `[::1]:8090` → `::1`.
+    static func hostName(_ authority: String) -> String {
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            return String(authority[authority.index(after: authority.startIndex)..<close])
+        }
+        return String(authority.split(separator: ":", maxSplits: 1).first ?? "").lowercased()
     }
 }
