@@ -69,6 +69,7 @@ let package = Package(
             dependencies: ["AnchorCore", "AnchorScript", "AnchorStore", "AnchorVoice", "AnchorAvatar", "AnchorMedia", "AnchorStream", "AnchorChat",
                            .product(name: "Yams", package: "Yams"),
                            .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdCore", package: "hummingbird"),
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

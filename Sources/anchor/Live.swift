@@ -48,6 +48,7 @@ struct Live: AsyncParsableCommand {
     @OptionGroup var catalogOptions: CatalogOptions
 
     func run() async throws {
+        FileLimit.raise()
         let started = ContinuousClock.now
         guard try !stream.pushTexts().isEmpty else { throw ValidationError("give at least one --push rtmp://HOST/APP/KEY (or --push-file, or $ANCHOR_PUSH)") }
         let (w, h, samples) = try RenderOptions.validate(size: stream.size, fps: stream.fps, duration: duration)

@@ -68,6 +68,7 @@ struct Run: AsyncParsableCommand {
     @OptionGroup var catalogOptions: CatalogOptions
 
     func run() async throws {
+        FileLimit.raise()
         let log = Logger(label: "anchor.run")
         let (w, h, limit) = try RenderOptions.validate(size: stream.size, fps: stream.fps, duration: duration)
         guard try !stream.pushTexts().isEmpty || record != nil else { throw ValidationError("give at least one --push URL (or --push-file, $ANCHOR_PUSH) or --record FOLDER") }

@@ -3,19 +3,24 @@ import AnchorCore
 @testable import AnchorEngine
 import AnchorTestSupport
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import HummingbirdWSClient
 import Logging
 import Testing
 
 /// The control port in process: chat over a WebSocket, and the token it wants off loopback.
-@Suite struct ControlServerTests {
-    func serve(token: String?) async throws -> (ControlServer, LiveChat, Int, Task<Void, Error>) {
+/// Serialized: the curl calls block a thread of the cooperative pool, which the server's
+/// handlers need too (two at once on a 2-core machine starve it).
+@Suite(.serialized) struct ControlServerTests {
+    func serve(token: String?, idleTimeout: Duration = .seconds(15)) async throws -> (ControlServer, LiveChat, Int, Task<Void, Error>) {
         let responder = Responder(index: try FactIndex(catalog: Catalog()), rules: try RuleBook.load(TestSupport.path("Scripts/default.rules.yaml")))
         let chat = LiveChat(responder: responder)
         let board = Board(channel: "test", station: nil, chat: chat)
         let port = try TestSupport.freePort()
         let endpoint = try #require(try ControlEndpoint("127.0.0.1:\(port)", token: token))
-        let server = ControlServer(endpoint: endpoint, board: board, control: LiveControl(), air: nil, metrics: { "" })
+        let server = ControlServer(endpoint: endpoint, board: board, control: LiveControl(), air: nil, idleTimeout: idleTimeout, metrics: { "" })
         let (stream, ready) = AsyncStream.makeStream(of: Int.self)
         let task = Task { try await server.run { ready.yield($0) } }
         for await _ in stream { break }
@@ -81,6 +86,47 @@ import Testing
         #expect(try status("GET", base + "/chat/ws?token=s3cret", upgrade + ["Origin: http://evil.example"]) != "101")
         _ = try await send("hi", to: "ws://127.0.0.1:\(port)/chat/ws?token=s3cret")
         #expect(chat.stats.received == 1)
+        await server.shutdown()
+        _ = await task.result
+    }
+
+    /// A TCP connection from `source` (any 127.x address) that sends `bytes` and is left open.
+    func openConnection(from source: String, to port: Int, sending bytes: String) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var local = sockaddr_in(), remote = sockaddr_in()
+        local.sin_family = sa_family_t(AF_INET); inet_pton(AF_INET, source, &local.sin_addr)
+        remote.sin_family = sa_family_t(AF_INET); remote.sin_port = in_port_t(UInt16(port).bigEndian); inet_pton(AF_INET, "127.0.0.1", &remote.sin_addr)
+        let ok = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+            && withUnsafePointer(to: &remote) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+        guard ok else { close(fd); throw POSIXError(.ECONNREFUSED) }
+        _ = bytes.withCString { Glibc.send(fd, $0, strlen($0), 0) }
+        return fd
+    }
+
+    /// True when the server closed the connection (a read returns end of file).
+    func isClosed(_ fd: Int32) -> Bool {
+        var byte: UInt8 = 0
+        let n = recv(fd, &byte, 1, Int32(MSG_DONTWAIT))
+        return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) // end of file, or reset
+    }
+
+    /// Issue 17: 1 100 idle half-sent requests took every descriptor of the process (status
+    /// stopped answering, espeak-ng could not open its data). One peer now holds at most 32
+    /// connections, silent ones are closed after the idle timeout, and others are still served.
+    @Test func aConnectionFloodFromOnePeerIsCappedAndTimedOut() async throws {
+        let (server, _, port, task) = try await serve(token: nil, idleTimeout: .seconds(2))
+        let flood = try (0..<40).map { _ in try openConnection(from: "127.0.0.2", to: port, sending: "GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\n") }
+        defer { flood.forEach { close($0) } }
+        try await Task.sleep(for: .milliseconds(500))
+        let closed = flood.filter(isClosed).count
+        #expect(closed == 8, "\(closed) of 40 closed at once; expected those over 32")
+        #expect(server.connections.count == 32)
+        // Another peer is served meanwhile.
+        #expect(try status("GET", "http://127.0.0.1:\(port)/status") == "200")
+        // The half-sent requests are closed once they have been silent for the idle timeout.
+        try await Task.sleep(for: .seconds(3))
+        #expect(flood.filter(isClosed).count == 40)
+        #expect(server.connections.count == 0)
         await server.shutdown()
         _ = await task.result
     }

@@ -2,6 +2,7 @@ import AnchorChat
 import AnchorStore
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -58,8 +59,17 @@ public final class ControlServer: Sendable {
     let air: AirLog?
     let metrics: @Sendable () -> String
     private let lifecycle = Mutex<(group: ServiceGroup?, stopped: Bool)>((nil, false))
+    /// Connections per peer address (a browser opens ~6; a dashboard a few more).
+    let connections = ConnectionLimit(perPeer: 32)
+    /// Connections in all, far below the descriptors the process is given (see `FileLimit`).
+    static let maxConnections = 256
 
-    public init(endpoint: ControlEndpoint, board: Board, control: LiveControl, air: AirLog?, metrics: @escaping @Sendable () -> String) {
+    /// How long a connection may stay silent (also in the middle of sending a request).
+    let idleTimeout: TimeAmount
+
+    public init(endpoint: ControlEndpoint, board: Board, control: LiveControl, air: AirLog?, idleTimeout: Duration = .seconds(15),
+                metrics: @escaping @Sendable () -> String) {
+        self.idleTimeout = .nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000 + idleTimeout.components.attoseconds / 1_000_000_000)
         self.endpoint = endpoint
         self.board = board
         self.control = control
@@ -111,7 +121,12 @@ public final class ControlServer: Sendable {
 
         // WebSocket at /chat/ws: each text message is one chat message ({"user", "text"} or plain text).
         let token = endpoint.token, loopback = endpoint.isLoopback
-        let app = Application(router: router, server: .http1WebSocketUpgrade { request, _, _ in
+        let limit = connections
+        // Idle connections (and requests sent half-way) are closed after `idleTimeout`; one peer holds at
+        // most `perPeer` connections and the port at most `maxConnections` (past it, new ones
+        // wait in the kernel's backlog, using no descriptor of ours).
+        let idle = idleTimeout
+        let shouldUpgrade: @Sendable (HTTPRequest, any Channel, Logger) throws -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> = { request, _, _ in
             guard request.path?.split(separator: "?").first == "/chat/ws", let chat = board.chat else { return .dontUpgrade }
             if let token, !Self.authorized(request, token: token) { return .dontUpgrade }
             // A browser sends its page's Origin on a WebSocket; a page of another site is refused.
@@ -128,7 +143,14 @@ public final class ControlServer: Sendable {
                     try await outbound.write(.text(#"{"queued":true}"#))
                 }
             }
-        }, configuration: .init(address: .hostname(endpoint.host, port: endpoint.port), serverName: "anchor"),
+        }
+        let server = HTTPServerBuilder { responder in
+            LimitedChildChannel(base: HTTP1WebSocketUpgradeChannel(
+                responder: responder, configuration: .init(http1: .init(idleTimeout: idle), ws: .init(autoPing: .enabled(timePeriod: .seconds(10)))),
+                shouldUpgrade: shouldUpgrade), limit: limit, idleTimeout: idle)
+        }
+        let app = Application(router: router, server: server, configuration: .init(address: .hostname(endpoint.host, port: endpoint.port), serverName: "anchor",
+                                availableConnectionsDelegate: MaximumAvailableConnections(Self.maxConnections, logger: Self.quietLogger)),
         onServerRunning: { channel in ready(channel.localAddress?.port ?? 0) }, logger: Self.quietLogger)
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: app.logger))
         let stopped = lifecycle.withLock { l in l.group = group; return l.stopped }
