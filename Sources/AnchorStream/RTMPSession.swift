@@ -77,6 +77,8 @@ final class SessionMonitor: Sendable {
 enum RTMPSession {
     enum Role: Sendable { case reader, watchdog, publisher }
 
+    static let sendBufferBytes: SocketOptionValue = 384 * 1024
+
     /// Runs a session; returns normally after a clean unpublish (the queue was closed).
     static func run(url: StreamURL, group: EventLoopGroup, tls: NIOSSLContext?, settings: PublishSettings, queue: PacketQueue,
                     onPublishing: @escaping @Sendable () -> Void, onSent: @escaping @Sendable (StreamPacket) -> Void) async throws(PublishError) {
@@ -85,6 +87,11 @@ enum RTMPSession {
             channel = try await ClientBootstrap(group: group)
                 .connectTimeout(.nanoseconds(SessionMonitor.nanos(settings.connectTimeout)))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                // A fixed send buffer instead of Linux's autotuning (up to 4 MB): an ingest that
+                // reads slowly fills it within seconds and shows in the queue, instead of ~45 s of
+                // media disappearing into the kernel while the status says all is well. 384 KiB
+                // still covers 8 Mb/s at a 300 ms round trip.
+                .channelOption(.socketOption(.so_sndbuf), value: Self.sendBufferBytes)
                 .connect(host: url.host, port: url.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if let tls {

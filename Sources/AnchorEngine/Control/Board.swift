@@ -40,6 +40,8 @@ public final class Board: Sendable {
         public var bytes: Int
         public var droppedVideo: Int
         public var droppedAudio: Int
+        /// Media waiting to be sent, in ms: above ~0.5 s the ingest is not keeping up.
+        public var behindMs: Int
         public var lastError: String?
     }
 
@@ -96,8 +98,8 @@ public final class Board: Sendable {
             b.answersWaiting = s.answersWaiting
             b.chatPerMinute = perMinute
             b.destinations = s.destinations.map { d in
-                DestinationSnapshot(url: d.url, state: Self.describe(d.state), sessions: d.sessions, reconnects: d.reconnects, bytes: Int(d.bytes),
-                                    droppedVideo: d.queue.droppedVideo, droppedAudio: d.queue.droppedAudio, lastError: d.lastError)
+                DestinationSnapshot(url: d.url, state: Self.describe(d.state, behindMs: d.queueMs), sessions: d.sessions, reconnects: d.reconnects, bytes: Int(d.bytes),
+                                    droppedVideo: d.queue.droppedVideo, droppedAudio: d.queue.droppedAudio, behindMs: Int(d.queueMs), lastError: d.lastError)
             }
         }
         counters.record(s, chat: stats)
@@ -111,10 +113,13 @@ public final class Board: Sendable {
         }
     }
 
-    static func describe(_ state: Destination.State) -> String {
+    /// Queued media past which a live destination is reported as falling behind.
+    static let behindThresholdMs: UInt32 = 500
+
+    static func describe(_ state: Destination.State, behindMs: UInt32 = 0) -> String {
         switch state {
         case .connecting: "connecting"
-        case .publishing: "live"
+        case .publishing: behindMs > behindThresholdMs ? String(format: "live, falling behind (%.1f s queued: the ingest reads slower than we send)", Double(behindMs) / 1000) : "live"
         case .waiting(let t, let why): String(format: "retrying in %.1f s (%@)", t, why)
         case .failed(let why): "refused: \(why)"
         case .finished: "ended"
