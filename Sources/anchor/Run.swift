@@ -10,6 +10,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import NIOPosix
+import Synchronization
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,13 +27,15 @@ struct Run: AsyncParsableCommand {
         spoken, close the recording and end the stream cleanly.
 
         The control port (127.0.0.1 by default) serves a status page, JSON status, Prometheus \
-        metrics, and accepts chat and commands; bound to any other address it requires a token \
-        (--token or ANCHOR_TOKEN).
+        metrics, and accepts chat and commands. Commands need a token, also on 127.0.0.1 (any \
+        web page can reach it): --token, ANCHOR_TOKEN, or one made at start into \
+        anchor-control.token beside the state database. Bound to any other address every route \
+        needs it. Stream keys in --push show in 'ps': prefer --push-file or ANCHOR_PUSH.
 
         Examples:
           anchor run --schedule Scripts/week.schedule.yaml --push "$INGEST"
           anchor run --schedule Scripts/week.schedule.yaml --push "$INGEST" --record recordings --control 127.0.0.1:8090
-          curl -d '{"user":"ann","text":"how much is the serum?"}' http://127.0.0.1:8090/chat
+          curl -H "Authorization: Bearer $(cat anchor-control.token)" -d '{"user":"ann","text":"how much is the serum?"}' http://127.0.0.1:8090/chat
         """
     )
 
@@ -180,8 +183,12 @@ struct Run: AsyncParsableCommand {
         let stop = Interrupt.install()
         let server = endpoint.map { ControlServer(endpoint: $0, board: board, control: controls, air: air, metrics: metrics) }
         let tokenNote = madeTokenFile ?? "-"
-        let serverTask = server.map { server in
-            Task {
+        // The control port opens once the show is on air: what the live path needs (espeak-ng's
+        // data, the encoders, the ingest and recording files) is open before anyone can connect.
+        let serverTask = Mutex<Task<Void, Error>?>(nil)
+        let startServer: @Sendable () -> Void = { serverTask.withLock { task in
+            guard task == nil, let server else { return }
+            task = Task {
                 let at = server.endpoint
                 do {
                     try await server.run { port in
@@ -192,13 +199,14 @@ struct Run: AsyncParsableCommand {
                     throw error
                 }
             }
-        }
+        } }
         log.info("on air", metadata: ["push": "\(urls.isEmpty ? "-" : urls.map(\.redacted).joined(separator: ", "))", "record": "\(record ?? "-")"])
 
         let final = try await LiveRenderer(program: program, avatarFolder: folder).run(
             to: urls, options: options, group: MultiThreadedEventLoopGroup.singleton, hooks: hooks,
             status: { s in
                 board.update(s)
+                startServer()
                 for m in liveChat.takeUnanswered() {
                     let (sku, language) = (s.productSKU, ChatText(m.text).language.rawValue)
                     writer.perform("keep an unanswered question") {
@@ -211,7 +219,7 @@ struct Run: AsyncParsableCommand {
         writer.end()
         writer.flush()
         await server?.shutdown()
-        _ = await serverTask?.result
+        _ = await serverTask.withLock({ $0 })?.result
         if let record { try? ReplayExport.write(air: air, to: (record as NSString).appendingPathComponent("index.json")) }
         log.info("off air", metadata: ["seconds": "\(Int(final.mediaSeconds))", "frames": "\(final.framesSent)", "skipped": "\(final.framesSkipped)"])
         for d in final.destinations {
