@@ -92,6 +92,12 @@ let package = Package(
             dependencies: ["AnchorScript", "AnchorCore", "AnchorStore", "AnchorTestSupport"],
             exclude: ["Golden"]
         ),
+        // What scripts/fuzz.sh fuzzes: every parser of outside text, and a replay program.
+        .target(name: "AnchorFuzzing", dependencies: ["AnchorCore", "AnchorScript", "AnchorStore", "AnchorChat", "AnchorStream",
+                                                      .product(name: "NIOCore", package: "swift-nio"),
+                                                      .product(name: "NIOEmbedded", package: "swift-nio")]),
+        .target(name: "CLibFuzzer"),
+        .executableTarget(name: "anchor-fuzz", dependencies: ["AnchorFuzzing", "CLibFuzzer"]),
         .testTarget(name: "AnchorStoreTests", dependencies: ["AnchorStore", "AnchorCore", "AnchorTestSupport"]),
         .testTarget(name: "AnchorVoiceTests", dependencies: ["AnchorVoice", "AnchorCore", "AnchorScript", "AnchorTestSupport"]),
         .testTarget(name: "AnchorAvatarTests", dependencies: ["AnchorAvatar", "AnchorEngine", "AnchorCore", "AnchorScript", "AnchorStore", "AnchorTestSupport"]),
@@ -112,6 +118,7 @@ let package = Package(
         ),
         .testTarget(name: "AnchorChatTests", dependencies: ["AnchorChat", "AnchorCore", "AnchorStore", "AnchorTestSupport"]),
         .testTarget(name: "AnchorCLITests", dependencies: ["AnchorCore", "AnchorTestSupport"]),
+        .testTarget(name: "AnchorFuzzingTests", dependencies: ["AnchorFuzzing", "AnchorTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,2 @@
+// Declarations only; the definition comes from libFuzzer when built with -sanitize=fuzzer.
+#include "CLibFuzzer.h"
