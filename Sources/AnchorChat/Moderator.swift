@@ -23,28 +23,41 @@ public struct Moderator: Sendable {
     }
 
     public let policy: Policy
-    private let blocked: [(term: String, squeezed: String)]
+    private let blocked: BlockList
     private var recent: [String: [(time: Double, text: String)]] = [:]
     private var seenSinceSweep = 0
 
     public init(policy: Policy = .init()) {
         self.policy = policy
-        blocked = policy.blockList.map { ($0, ChatText($0).squeezed) }.filter { !$0.squeezed.isEmpty }
+        blocked = BlockList(policy.blockList)
     }
 
     /// Reads a block list: one term per line; `#` starts a comment.
     public static func blockList(file path: String) throws -> [String] {
-        try String(contentsOfFile: path, encoding: .utf8).split(whereSeparator: \.isNewline)
-            .map { $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "" }
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        try BlockList.read(file: path)
+    }
+
+    /// What nobody may put on air through a message or a name: blocked terms, links, contact
+    /// details, spam. nil when the text is clean.
+    public func problem(in text: ChatText) -> String? {
+        if let term = blocked.match(text) { return "block list: '\(term)'" }
+        if let link = LinkDetector.find(in: text.normalized) { return link }
+        if let contact = ContactDetector.find(in: text.normalized) { return contact }
+        if let p = Self.spam.first(where: { text.squeezed.contains($0) }) { return "spam: '\(p)'" }
+        return nil
+    }
+
+    /// A user name that may be spoken and drawn, or nil (greet as "friend", never by name).
+    public func speakableName(_ user: String) -> String? {
+        let text = ChatText(user)
+        guard !text.squeezed.isEmpty, user.count <= 40, problem(in: text) == nil else { return nil }
+        return user
     }
 
     public mutating func check(_ m: ChatMessage, text: ChatText) -> Verdict {
         if text.squeezed.isEmpty { return .block("empty") }
         if m.text.count > policy.maxCharacters { return .block("too long (\(m.text.count) characters)") }
-        for b in blocked where text.squeezed.contains(b.squeezed) { return .block("block list: '\(b.term)'") }
-        if Self.hasLink(text.normalized) { return .block("link") }
-        if let p = Self.spam.first(where: { text.squeezed.contains($0) }) { return .block("spam: '\(p)'") }
+        if let why = problem(in: text) { return .block(why) }
 
         var history = recent[m.user, default: []].filter { m.time - $0.time < max(policy.rateWindow, policy.repeatWindow) }
         defer {
@@ -67,17 +80,7 @@ public struct Moderator: Sendable {
         seenSinceSweep = 0
     }
 
-    static func hasLink(_ s: String) -> Bool {
-        if s.contains("http://") || s.contains("https://") || s.contains("www.") || s.contains("www dot") || s.contains(" dot com") { return true }
-        // host.tld with a common top-level domain
-        let tlds = ["com", "net", "org", "io", "cn", "ru", "xyz", "top", "shop", "info", "link", "me"]
-        let words = s.split { $0 == " " }
-        return words.contains { w in
-            let parts = w.split(separator: ".")
-            return parts.count >= 2 && parts.first!.count >= 2 && tlds.contains(String(parts.last!.prefix { $0.isLetter }))
-                && parts.last!.prefix { $0.isLetter }.count == parts.last!.count
-        }
-    }
+    static func hasLink(_ s: String) -> Bool { LinkDetector.find(in: s) != nil }
 
     /// Squeezed spam phrases (spaces and punctuation removed).
     static let spam = ["cheapfollowers", "freefollowers", "buyfollowers", "clickhere", "dmmefor", "checkmyprofile", "加微信", "加vx", "加v信", "刷粉", "代刷"]

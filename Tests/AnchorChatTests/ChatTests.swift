@@ -17,8 +17,10 @@ import Testing
 
     @Test func termsCoverEnglishWordsAndChinesePairs() {
         #expect(ChatText.terms("How much are the Earbuds?") == ["much", "earbud"])
+        // Neighbouring pairs, never a lone character inside a longer run.
         let zh = ChatText.terms("面膜多少钱")
-        #expect(zh.contains("面膜") && zh.contains("钱") && !zh.contains("多"))
+        #expect(zh == ["面膜", "膜多", "多少", "少钱"])
+        #expect(ChatText.terms("牛") == ["牛"])
     }
 }
 
@@ -117,7 +119,7 @@ import Testing
         #expect(out.isEmpty, "held for the window")
         out += merger.flush(until: 10)
         #expect(out.count == 1)
-        #expect(out.first?.reply == "mia, kai and sam and 2 more asked: HydraGlow Night Serum is $29.90 tonight, down from $49.90.")
+        #expect(out.first?.reply == "mia, kai, sam and 2 more asked: HydraGlow Night Serum is $29.90 tonight, down from $49.90.")
     }
 
     @Test func rulesFileErrorsAreClear() throws {
@@ -139,5 +141,47 @@ import Testing
         try log.record(user: "c", text: "gift wrap?", language: "en", productSku: "SKU-1001")
         let entries = try log.entries()
         #expect(entries.count == 2 && entries[0].count == 2 && entries[0].lastUser == "b")
+    }
+}
+
+/// Issue 16: moderation that knows live-commerce abuse, without blocking ordinary words.
+@Suite struct AbuseTests {
+    static let lists: [String] = ["en.txt", "zh.txt", "pinyin.txt"].flatMap { (try? BlockList.read(file: TestSupport.path("Assets/blocklists/" + $0))) ?? [] }
+
+    func problem(_ text: String) -> String? {
+        var policy = Moderator.Policy()
+        policy.blockList = Self.lists
+        return Moderator(policy: policy).problem(in: ChatText(text))
+    }
+
+    @Test(arguments: ["shut up b1tch", "傻 逼 主 播", "SB主播", "f u c k you", "fuckyou", "ur so ugly", "you're a moron!!", "shabi",
+                      "call me 555-123-4567", "联系13812345678", "加我微信 wx123456", "vx: abc_778899", "扣扣 12345678",
+                      "bit.ly/abc", "bit ly slash abc123", "cheapdeals.shop/xyz", "go to deals dot shop", "abc点com", "deals。com", "deals.c0m"])
+    func blocked(_ text: String) {
+        #expect(problem(text) != nil, "\(text) passed")
+    }
+
+    @Test(arguments: ["is the usb cable included?", "how heavy is the dumbbell", "can I get it closer to christmas", "I'm a glass person",
+                      "the serum is $29.90?", "3 pairs for 24 dollars?", "参加活动有优惠吗", "扣1", "S fits EU 35-38", "what is the node.js version",
+                      "i.e. the big one", "is it 100% cotton", "how much for 2"])
+    func allowed(_ text: String) {
+        #expect(problem(text) == nil, "\(text) was blocked: \(problem(text) ?? "")")
+    }
+
+    @Test func blockedNamesAreNeverSpokenOrDrawn() throws {
+        var policy = Moderator.Policy()
+        policy.blockList = Self.lists
+        let catalog = CatalogFile.read(path: TestSupport.sharedFixture("catalog.json")).catalog
+        var r = Responder(index: try FactIndex(catalog: catalog), rules: try RuleBook.load(TestSupport.path("Scripts/default.rules.yaml")),
+                          moderator: Moderator(policy: policy))
+        let hi = r.decide(ChatMessage(user: "fuck_u_host", text: "hi", time: 0), onScreen: nil)
+        #expect(hi.source == .rule && hi.displayName == nil)
+        #expect(hi.reply?.contains("fuck") == false && hi.reply?.contains("friend") == true, "\(hi.reply ?? "")")
+        let price = r.decide(ChatMessage(user: "ann", text: "is the serum $19.90?", time: 100), onScreen: nil)
+        #expect(price.reply?.contains("$29.90") == true && !price.showsQuestion) // a stated price is never drawn
+        let clean = r.decide(ChatMessage(user: "bo", text: "how much is the serum?", time: 200), onScreen: nil)
+        #expect(clean.showsQuestion && clean.displayName == "bo")
+        let reaction = r.decide(ChatMessage(user: "cy", text: "666", time: 300), onScreen: nil)
+        #expect(reaction.reply == nil && reaction.detail == "reaction")
     }
 }
