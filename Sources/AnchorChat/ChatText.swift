@@ -54,8 +54,9 @@ public struct ChatText: Sendable {
     }
 
     /// Search terms: English words (lightly stemmed, stop words dropped) and, for Chinese,
-    /// every single character and every pair of neighbours, so two-character words like 面膜
-    /// match inside longer names.
+    /// every pair of neighbours, so two-character words like 面膜 match inside longer names.
+    /// A lone character is a term only when it stands alone: matching by single characters
+    /// made 傻逼主播 find an earbud fact through 主.
     public var terms: [String] { Self.terms(normalized) }
 
     public static func terms(_ text: String) -> [String] {
@@ -67,10 +68,8 @@ public struct ChatText: Sendable {
             word = ""
         }
         func flushHan() {
-            for (i, c) in hanRun.enumerated() {
-                if !hanStop.contains(c) { out.append(String(c)) }
-                if i + 1 < hanRun.count { out.append(String(c) + String(hanRun[i + 1])) }
-            }
+            if hanRun.count == 1, let c = hanRun.first, !hanStop.contains(c) { out.append(String(c)) }
+            for i in hanRun.indices.dropLast() { out.append(String(hanRun[i]) + String(hanRun[i + 1])) }
             hanRun = []
         }
         for s in text.lowercased().unicodeScalars {

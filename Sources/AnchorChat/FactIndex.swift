@@ -41,7 +41,7 @@ public final class FactIndex: Sendable {
                     try insert.execute(arguments: [ChatText.terms(key + " " + s.value).joined(separator: " ") + own, p.sku, Kind.spec.rawValue, answer])
                 }
                 for h in p.highlights {
-                    let answer = zh ? "\(h)。" : "It \(h)."
+                    let answer = zh ? "\(h)。" : Self.sentence(highlight: h)
                     try insert.execute(arguments: [ChatText.terms(h).joined(separator: " ") + own, p.sku, Kind.highlight.rawValue, answer])
                 }
             }
@@ -59,12 +59,28 @@ public final class FactIndex: Sendable {
     }
 
     /// Products the text names, best first, with a score (sum of the matched terms' weights).
-    public func productsNamed(in terms: [String]) -> [(sku: String, score: Double)] {
-        let query = Set(terms)
+    /// `related` are terms a synonym table added ("mask" → 面膜): they count for less than what
+    /// the viewer wrote, so "earbuds" picks the product called Earbuds over the one called 耳机.
+    public func productsNamed(in terms: [String], related: [String] = []) -> [(sku: String, score: Double)] {
+        let query = Set(terms), weak = Set(related).subtracting(query)
+        func weight(_ entry: (sku: String, terms: Set<String>, weight: [String: Double]), _ t: String) -> Double {
+            (entry.weight[t] ?? 0) * (t.unicodeScalars.count == 2 && t.unicodeScalars.allSatisfy(ChatText.isHan) ? 2 : 1)
+        }
         return nameTerms.compactMap { entry in
-            let score = query.reduce(0.0) { $0 + (entry.weight[$1] ?? 0) * ($1.unicodeScalars.count == 2 && $1.unicodeScalars.allSatisfy(ChatText.isHan) ? 2 : 1) }
+            let score = query.reduce(0.0) { $0 + weight(entry, $1) } + weak.reduce(0.0) { $0 + 0.4 * weight(entry, $1) }
             return score >= 0.5 ? (entry.sku, score) : nil
         }.sorted { $0.score > $1.score }
+    }
+
+    /// Every term of every product's name, brand, category, aliases and tags.
+    public func isProductTerm(_ term: String) -> Bool { nameTerms.contains { $0.terms.contains(term) } }
+
+    /// A highlight is a phrase ("cancel noise with two microphones"); the sentence gets the
+    /// subject its verb agrees with: "It locks in moisture.", "They cancel noise."
+    static func sentence(highlight h: String) -> String {
+        let verb = h.split(separator: " ").first.map { $0.lowercased() } ?? ""
+        let singular = verb.hasSuffix("s") && !verb.hasSuffix("ss") || ["has", "is", "was", "can", "will"].contains(verb)
+        return (singular ? "It " : "They ") + h + (h.hasSuffix(".") ? "" : ".")
     }
 
     /// The best facts for the terms, within one product when given (BM25, best first).

@@ -1,10 +1,12 @@
 import Foundation
 
-/// Ten people asking the price get one answer that names them: decisions on the same topic
-/// and product within `window` seconds are merged, naming up to three askers.
+/// Ten people asking the price get one answer that names them: decisions on the same topic,
+/// product and language within `window` seconds are merged, naming up to three askers (by the
+/// names that may be spoken). Questions nothing could answer are merged the same way, so a
+/// flood of them costs one fallback line per language, not one each.
 public struct FloodMerger: Sendable {
     public let window: Double
-    private var pending: [String: (first: Double, decision: Decision, askers: [String])] = [:]
+    private var pending: [String: (first: Double, decision: Decision, askers: [(id: String, name: String?)])] = [:]
 
     public init(window: Double = 3) { self.window = window }
 
@@ -12,16 +14,25 @@ public struct FloodMerger: Sendable {
     public mutating func add(_ d: Decision, at time: Double) -> [Decision] {
         var due = flush(until: time)
         guard d.reply != nil else { return due }
-        // Rules and fallbacks answer a person; facts answer a topic.
-        guard d.source == .facts else { due.append(d); return due }
-        let key = d.topic + "|" + (d.productSKU ?? "")
+        // Rules answer a person; facts answer a topic; fallbacks are merged per language.
+        guard let key = Self.key(d) else { due.append(d); return due }
         if var p = pending[key] {
-            if !p.askers.contains(d.user) { p.askers.append(d.user) }
+            if !p.askers.contains(where: { $0.id == d.user }) { p.askers.append((d.user, d.displayName)) }
             pending[key] = p
         } else {
-            pending[key] = (time, d, [d.user])
+            pending[key] = (time, d, [(d.user, d.displayName)])
         }
         return due
+    }
+
+    /// What answers merge on: facts by topic, product and language; fallbacks by language;
+    /// nil for answers to a person (rules).
+    public static func key(_ d: Decision) -> String? {
+        switch d.source {
+        case .facts: d.topic + "|" + (d.productSKU ?? "") + "|" + d.language
+        case .fallback: "fallback|" + d.topic + "|" + d.language
+        default: nil
+        }
     }
 
     /// Answers whose window has closed by `time` (all of them with `.infinity`).
@@ -31,18 +42,29 @@ public struct FloodMerger: Sendable {
         return ready.map { _, p in Self.named(p.decision, p.askers) }
     }
 
-    public static func named(_ d: Decision, _ askers: [String]) -> Decision {
+    public static func named(_ d: Decision, _ askers: [(id: String, name: String?)]) -> Decision {
         guard askers.count > 1, let reply = d.reply else { return d }
         var out = d
-        let shown = Array(askers.prefix(3))
+        let zh = d.language == "zh"
+        // Only names that may be spoken are said; the others are counted.
+        let speakable = askers.compactMap(\.name)
+        let shown = Array(speakable.prefix(3))
         let more = askers.count - shown.count
-        if d.language == "zh" {
-            out.reply = shown.joined(separator: "、") + (more > 0 ? "等\(askers.count)位" : "") + "问到了：" + reply
+        let names: String
+        if zh {
+            names = shown.isEmpty ? "\(askers.count)位朋友" : shown.joined(separator: "、") + (more > 0 ? "等\(askers.count)位" : "")
+        } else if shown.isEmpty {
+            names = "\(askers.count) of you"
         } else {
-            let names = shown.count == 2 ? shown.joined(separator: " and ") : shown.dropLast().joined(separator: ", ") + " and " + shown.last!
-            out.reply = names + (more > 0 ? " and \(more) more" : "") + " asked: " + reply
+            let parts = shown + (more > 0 ? ["\(more) more"] : [])
+            names = parts.count == 1 ? parts[0] : parts.dropLast().joined(separator: ", ") + " and " + parts[parts.count - 1]
         }
-        out.user = askers.joined(separator: ",")
+        if d.source == .fallback {
+            out.reply = zh ? "\(names)的问题我都记下了，稍后客服会在评论里回复。" : "Good questions, \(names)! I'll ask the team, they'll answer in the comments."
+        } else {
+            out.reply = names + (zh ? "问到了：" : " asked: ") + reply
+        }
+        out.user = askers.map(\.id).joined(separator: ",")
         return out
     }
 }

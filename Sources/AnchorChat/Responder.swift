@@ -19,11 +19,16 @@ public struct Decision: Sendable, Codable {
     public var seconds: Double
     /// The kind of question, for merging floods (price, stock, faq…).
     public var topic: String
+    /// The asker's name as it may be spoken and drawn; nil when the name itself is blocked.
+    public var displayName: String?
+    /// The question may be drawn on screen: it passed moderation and got a real answer.
+    public var showsQuestion: Bool
 
     public init(reply: String?, intent: Intent, source: Source, detail: String, productSKU: String?, language: String,
-                user: String, question: String, seconds: Double, topic: String) {
+                user: String, question: String, seconds: Double, topic: String, displayName: String? = nil, showsQuestion: Bool = false) {
         self.reply = reply; self.intent = intent; self.source = source; self.detail = detail; self.productSKU = productSKU
         self.language = language; self.user = user; self.question = question; self.seconds = seconds; self.topic = topic
+        self.displayName = displayName; self.showsQuestion = showsQuestion
     }
 }
 
@@ -65,19 +70,34 @@ public struct Responder: Sendable {
 
     private mutating func decideUntimed(_ m: ChatMessage, text: ChatText, onScreen: String?) -> Decision {
         let lang = text.language
+        // A name that may not be spoken or drawn is never used: the asker is "friend".
+        let name = moderator.speakableName(m.user)
+        let address = name ?? (lang == .zh ? "朋友" : "friend")
         func decision(_ reply: String?, _ source: Decision.Source, _ detail: String, sku: String?, topic: String, intent: Intent = .answer) -> Decision {
             var r = reply
             var i = intent
             if let t = r, let (tag, rest) = Self.splitTag(t) { i = tag; r = rest }
+            // The question is drawn only beside a real answer, and never when it states a price
+            // (a viewer's "$0?" on screen would read as tonight's price).
+            let shown = r != nil && (source == .rule || source == .facts) && !Self.claimsPrice(text)
             return Decision(reply: r, intent: i, source: source, detail: detail, productSKU: sku, language: lang.rawValue, user: m.user,
-                            question: m.text, seconds: 0, topic: topic)
+                            question: m.text, seconds: 0, topic: topic, displayName: name, showsQuestion: shown)
         }
+        // Cheering (emoji, 666, 扣1) is engagement: counted, never answered or shown.
+        if MessageShape.isReaction(text) { return decision(nil, .silence, "reaction", sku: nil, topic: "reaction") }
         if case .block(let why) = moderator.check(m, text: text) { return decision(nil, .blocked, why, sku: nil, topic: "blocked") }
 
         let terms = text.terms
-        let named = index.productsNamed(in: terms)
+        let related = terms.flatMap { rules.synonyms[$0] ?? [] }
+        let named = index.productsNamed(in: terms, related: related)
         let topic = Self.topic(of: text)
         let asksAboutProduct = topic != .general || !named.isEmpty
+        func whichOne(_ detail: String) -> Decision {
+            let names = index.catalog.products.prefix(4).map(\.name)
+            let reply = lang == .zh ? "\(address)，你问的是哪一款呀？今晚有\(names.joined(separator: "、"))。"
+                : "Which one do you mean, \(address)? Tonight we have \(Self.list(names))."
+            return decision(reply, .fallback, detail, sku: nil, topic: "which")
+        }
 
         if let (i, rule) = rules.match(text), !(rule.yieldsToProductQuestions && asksAboutProduct && !named.isEmpty) {
             let key = "\(i)|\(lang.rawValue)"
@@ -90,21 +110,21 @@ public struct Responder: Sendable {
             if !usable.isEmpty {
                 lastFired[key] = m.time
                 variant += 1
-                let reply = fill(usable[variant % usable.count], user: m.user, product: product, lang: lang)
+                let reply = RuleBook.speakable(fill(usable[variant % usable.count], user: address, product: product, lang: lang))
                 return decision(reply, .rule, rule.id, sku: product?.sku, topic: "rule:\(rule.id)", intent: .chat)
             }
         }
 
+        // A product question about a thing no product of tonight's is ("how much is the
+        // sweater"): say what there is, never another product's facts.
+        if named.isEmpty, topic != .general, let thing = unknownThing(terms + related, onScreen: onScreen) {
+            return whichOne("'\(thing)' is not a product tonight")
+        }
         // Which product: one named in the message, else the one on screen.
         let sku = named.first?.sku ?? onScreen
         guard let sku, let product = index.catalog.product(sku: sku) else {
-            if asksAboutProduct || topic != .general {
-                let names = index.catalog.products.prefix(4).map(\.name)
-                let reply = lang == .zh ? "\(m.user)，你问的是哪一款呀？今晚有\(names.joined(separator: "、"))。"
-                    : "Which one do you mean, \(m.user)? Tonight we have \(Self.list(names))."
-                return decision(reply, .fallback, "no product named or on screen", sku: nil, topic: "which")
-            }
-            return fallback(m, lang: lang, sku: nil, decision: decision)
+            if asksAboutProduct || topic != .general { return whichOne("no product named or on screen") }
+            return fallback(m, text: text, address: address, sku: nil, decision: decision)
         }
         let zhProduct = product.name.unicodeScalars.contains(where: ChatText.isHan)
         let priceLang: Language = lang == .zh ? .zh : .en
@@ -131,7 +151,7 @@ public struct Responder: Sendable {
         }
         // FAQ, specs, highlights of that product, by BM25 over what is left of the question.
         let nameTerms = Set(ChatText.terms(product.name + " " + (product.brand ?? "")))
-        let rest = Self.expand(terms.filter { !nameTerms.contains($0) })
+        let rest = expand(terms.filter { !nameTerms.contains($0) })
         // An FAQ answer is written for people; prefer it over a spec or highlight that scores close.
         let found = ((try? index.search(rest.isEmpty ? terms : rest, sku: sku, limit: 4)) ?? [])
             .map { f -> FactIndex.Fact in var f = f; if f.kind == .faq { f.score *= 1.3 }; return f }
@@ -142,39 +162,80 @@ public struct Responder: Sendable {
             let reply = lang == .zh && !zhProduct ? "关于\(product.name)：\(best.answer)" : best.answer
             return decision(reply, .facts, best.kind.rawValue, sku: sku, topic: topic.rawValue + ":" + best.kind.rawValue)
         }
-        return fallback(m, lang: lang, sku: sku, decision: decision)
+        // "What are they good at?", 有什么特点: the product's first highlights.
+        if Self.asksWhatItIs(text), let summary = Self.summary(of: product, zh: zhProduct) {
+            let reply = lang == .zh && !zhProduct ? "关于\(product.name)：\(summary)" : summary
+            return decision("[feature] " + reply, .facts, "highlights", sku: sku, topic: "about")
+        }
+        return fallback(m, text: text, address: address, sku: sku, decision: decision)
     }
 
-    private mutating func fallback(_ m: ChatMessage, lang: ChatText.ChatLanguage, sku: String?,
+    static func asksWhatItIs(_ text: ChatText) -> Bool {
+        let s = text.normalized
+        let words = Set(s.split { !$0.isLetter }.map(String.init))
+        return !words.isDisjoint(with: ["good", "feature", "features", "special", "benefit", "benefits", "about", "why", "better", "difference"])
+            || ["特点", "优点", "好在哪", "介绍", "有什么好", "卖点", "区别"].contains(where: s.contains)
+    }
+
+    /// The first two highlights as sentences.
+    static func summary(of p: Product, zh: Bool) -> String? {
+        guard !p.highlights.isEmpty else { return nil }
+        let two = p.highlights.prefix(2)
+        return zh ? two.joined(separator: "，") + "。" : two.map(FactIndex.sentence(highlight:)).joined(separator: " ")
+    }
+
+    /// The fallback is for real questions only; anything else that matched nothing is let be.
+    private mutating func fallback(_ m: ChatMessage, text: ChatText, address: String, sku: String?,
                                    decision: (String?, Decision.Source, String, String?, String, Intent) -> Decision) -> Decision {
+        guard MessageShape.isQuestion(text) else { return decision(nil, .silence, "not a question", sku, "chatter", .chat) }
         unanswered.append(m)
-        let reply = lang == .zh ? "\(m.user)，这个问题我记下了，稍后客服会在评论里回复你。"
-            : "Good question, \(m.user)! I'll ask the team, they'll answer in the comments."
+        let reply = text.language == .zh ? "\(address)，这个问题我记下了，稍后客服会在评论里回复你。"
+            : "Good question, \(address)! I'll ask the team, they'll answer in the comments."
         return decision(reply, .fallback, "no rule or fact matched", sku, "fallback", .answer)
     }
 
     static func minimumScore(_ terms: Int) -> Double { terms <= 1 ? 0.5 : 1.0 }
 
-    /// How viewers ask vs how catalogs write: adds the catalog's word for a few common ones.
-    static func expand(_ terms: [String]) -> [String] {
-        terms + terms.flatMap { synonyms[$0] ?? [] }
+    /// How viewers ask vs how catalogs write: adds the catalog's words from the rules' synonyms.
+    func expand(_ terms: [String]) -> [String] {
+        terms + terms.flatMap { rules.synonyms[$0] ?? [] }
     }
 
-    static let synonyms: [String: [String]] = [
-        "made": ["material"], "fabric": ["material"], "wool": ["material"], "ingredient": ["material"],
-        "color": ["colour", "颜色"], "colour": ["color", "颜色"], "colors": ["colour", "颜色"],
-        "battery": ["battery", "last"], "charge": ["battery"], "long": ["last", "battery"],
-        "swim": ["waterproof", "water"], "rain": ["water", "waterproof"], "shower": ["water"],
-        "iphone": ["phone"], "android": ["phone"], "big": ["size"], "small": ["size"],
-        "warranty": ["warranty"], "guarantee": ["warranty"], "expire": ["shelf"], "expiry": ["shelf"],
-        "材质": ["材料", "成分"], "做的": ["材质", "成分"], "续航": ["续航"], "电池": ["续航"], "苹果": ["苹果"], "安卓": ["安卓"],
+    /// An English word in a product question that no product tonight is called and that is
+    /// not part of asking ("how much is the *sweater*"), if any.
+    func unknownThing(_ terms: [String], onScreen: String?) -> String? {
+        let screen = onScreen.flatMap(index.catalog.product(sku:)).map { p in
+            Set(ChatText.terms(([p.name, p.brand ?? "", p.category ?? ""] + p.aliases + p.tags).joined(separator: " ")))
+        } ?? []
+        return terms.first { t in
+            t.count >= 3 && t.unicodeScalars.allSatisfy { $0.isASCII && $0.properties.isAlphabetic }
+                && !Self.askingWords.contains(t) && !screen.contains(t) && !index.isProductTerm(t) && rules.synonyms[t] == nil
+        }
+    }
+
+    /// Words that ask rather than name a thing (stems as `ChatText.terms` gives them).
+    static let askingWords: Set<String> = [
+        "much", "many", "price", "cost", "pricing", "cheap", "expensive", "discount", "deal", "sale", "offer", "tonight", "today", "now",
+        "still", "left", "stock", "remaining", "sold", "out", "available", "link", "buy", "cart", "number", "item", "one", "thing",
+        "product", "these", "those", "here", "get", "want", "need", "pls", "plz", "please", "thank", "thanks", "guy", "girl",
+        "hey", "hello", "does", "did", "was", "were", "which", "who", "why", "when", "where", "whats", "wat", "hw", "mch",
+        "dollar", "buck", "yuan", "usd", "rmb", "shipping", "size", "fit", "real", "again", "about", "like", "know", "tell",
+        "same", "other", "last", "first", "next", "more", "less", "than", "new", "old", "all", "every", "each", "some", "them",
+        "their", "his", "her", "our", "yours", "mine", "price", "qian", "duoshao", "jiage", "much", "also", "too", "very", "really",
+        "way", "order", "ordering", "purchase", "pay", "checkout", "slot", "special", "only", "total", "pack", "set", "box",
     ]
 
     static func topic(of text: ChatText) -> Topic {
         let s = text.normalized
         let words = Set(s.split { !$0.isLetter }.map(String.init))
-        if ["多少钱", "价格", "几块", "什么价", "多少米", "贵不贵"].contains(where: s.contains) || s.contains("how much") || words.contains("price")
-            || words.contains("cost") || words.contains("costs") || words.contains("pricing") { return .price }
+        let squeezed = text.squeezed
+        // "how much does it weigh", "how big is the jar": a measure, not a price.
+        let measure = !words.isDisjoint(with: measureWords) || ["多重", "多大", "多长", "多高", "重量", "容量", "几克", "几斤"].contains(where: s.contains)
+        let claimsPrice = statesAmount(text)
+        if !measure, ["多少钱", "价格", "几块", "什么价", "多少米", "贵不贵", "多少q", "多钱", "几元", "啥价", "价位", "多少money"].contains(where: s.contains)
+            || ["howmuch", "hwmuch", "howmch", "hwmch", "howmuh", "duoshaoqian", "jiage", "duoshao"].contains(where: squeezed.contains)
+            || words.contains("price") || words.contains("cost") || words.contains("costs") || words.contains("pricing") || words.contains("prc")
+            || claimsPrice { return .price }
         if ["库存", "还有货", "有货吗", "还剩", "卖完", "剩几", "剩多少"].contains(where: s.contains) || s.contains("in stock") || s.contains("sold out")
             || words.contains("left") || words.contains("remaining") || words.contains("stock") { return .stock }
         if ["链接", "几号", "怎么买"].contains(where: s.contains) || words.contains("link") || s.contains("which number")
@@ -182,6 +243,19 @@ public struct Responder: Sendable {
         if ["尺码", "什么码", "多大码"].contains(where: s.contains) || words.contains("size") || words.contains("sizes") || words.contains("fit") { return .size }
         return .general
     }
+
+    /// An amount of money in the text: "$19.90", "¥59", "59元", "20 bucks".
+    static func statesAmount(_ text: ChatText) -> Bool {
+        text.normalized.range(of: #"[$¥€£]\s*\d|\d\s*(元|块|dollars?|bucks?|usd|rmb)"#, options: .regularExpression) != nil
+    }
+
+    /// A price claim a viewer might get drawn on screen: an amount, or "free".
+    static func claimsPrice(_ text: ChatText) -> Bool {
+        statesAmount(text) || text.normalized.range(of: #"\bfree\b|免费|白送|不要钱"#, options: .regularExpression) != nil
+    }
+
+    static let measureWords: Set<String> = ["weigh", "weighs", "weight", "heavy", "big", "large", "small", "long", "tall", "wide",
+                                            "volume", "ml", "grams", "gram", "kg", "capacity", "dimensions", "inches", "cm"]
 
     static func splitTag(_ s: String) -> (Intent, String)? {
         guard s.hasPrefix("["), let close = s.firstIndex(of: "]") else { return nil }

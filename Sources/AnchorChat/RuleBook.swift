@@ -26,10 +26,14 @@ public struct RuleBook: Sendable {
     }
 
     public var rules: [Rule]
+    /// How viewers say it → how catalogs say it (`weigh: [weight]`, `mianmo: [面膜]`), from the
+    /// rules files' `synonyms:` maps; keys and values are search terms.
+    public var synonyms: [String: [String]]
     private let compiled: [[NSRegularExpressionBox]]
 
-    public init(rules: [Rule]) throws(LoadError) {
+    public init(rules: [Rule], synonyms: [String: [String]] = [:]) throws(LoadError) {
         self.rules = rules
+        self.synonyms = synonyms
         var c: [[NSRegularExpressionBox]] = []
         for r in rules {
             var list: [NSRegularExpressionBox] = []
@@ -52,11 +56,16 @@ public struct RuleBook: Sendable {
             ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".rules.yaml") }.sorted().map { path + "/" + $0 }
             : [path]
         var rules: [Rule] = []
-        for f in files { rules += try parse(file: f) }
-        return try RuleBook(rules: rules)
+        var synonyms: [String: [String]] = [:]
+        for f in files {
+            let (r, s) = try parse(file: f)
+            rules += r
+            synonyms.merge(s) { $0 + $1 }
+        }
+        return try RuleBook(rules: rules, synonyms: synonyms)
     }
 
-    static func parse(file: String) throws(LoadError) -> [Rule] {
+    static func parse(file: String) throws(LoadError) -> ([Rule], [String: [String]]) {
         let text: String
         do { text = try String(contentsOfFile: file, encoding: .utf8) } catch { throw LoadError(description: "\(file): cannot read") }
         let root: Any?
@@ -64,7 +73,15 @@ public struct RuleBook: Sendable {
         guard let dict = root as? [String: Any], let list = dict["rules"] as? [[String: Any]] else {
             throw LoadError(description: "\(file): expected a 'rules:' list")
         }
-        return try list.enumerated().map { (i, r) throws(LoadError) -> Rule in
+        var synonyms: [String: [String]] = [:]
+        if let map = dict["synonyms"] {
+            guard let map = map as? [String: Any] else { throw LoadError(description: "\(file): 'synonyms' must map a word to a list of words") }
+            for (k, v) in map {
+                let words = (v as? [Any])?.map { "\($0)" } ?? [(v as? String) ?? "\(v)"]
+                for key in ChatText.terms(k) { synonyms[key, default: []] += words.flatMap { ChatText.terms($0) } }
+            }
+        }
+        let rules = try list.enumerated().map { (i, r) throws(LoadError) -> Rule in
             let id = r["id"] as? String ?? "rule-\(i + 1)"
             func strings(_ key: String) -> [String] {
                 if let s = r[key] as? String { return [s] }
@@ -92,7 +109,23 @@ public struct RuleBook: Sendable {
                         language: (r["lang"] as? String).flatMap(ChatText.ChatLanguage.init), maxWords: r["max_words"] as? Int,
                         replies: replies, cooldown: cooldown, yieldsToProductQuestions: r["yields_to_products"] as? Bool ?? true)
         }
+        return (rules, synonyms)
     }
+
+    /// Text left for the seller to fill in: "(SELLER: …)", "TODO", "<…>", "（商家…）".
+    public static func placeholders(in reply: String) -> [String] {
+        let s = reply as NSString
+        return placeholderPattern.re.matches(in: reply, range: NSRange(location: 0, length: s.length)).map { s.substring(with: $0.range) }
+    }
+
+    /// A reply as it may be spoken: placeholders left in it are cut out, never read aloud.
+    public static func speakable(_ reply: String) -> String {
+        placeholderPattern.re.stringByReplacingMatches(in: reply, range: NSRange(reply.startIndex..., in: reply), withTemplate: "")
+            .replacingOccurrences(of: "  ", with: " ").trimmingCharacters(in: .whitespaces)
+    }
+
+    static let placeholderPattern = NSRegularExpressionBox(try! NSRegularExpression(
+        pattern: #"\s*[(（][^()（）]*(SELLER|seller|TODO|商家)[^()（）]*[)）]|\bTODO\b:?|<[^<>{}]{1,80}>"#))
 
     /// The first rule that matches, with its index.
     public func match(_ text: ChatText) -> (index: Int, rule: Rule)? {

@@ -2,12 +2,13 @@ import AnchorChat
 import Foundation
 
 /// Answers waiting to be spoken, oldest first. A question on a topic already waiting (ten
-/// people asking the price) joins that answer, which then names up to three askers; when more
-/// than `capacity` answers wait, the oldest social one (a greeting) is shed, then the oldest.
+/// people asking the price, in the same language; or questions nothing answers) joins that
+/// answer, which then names up to three askers; when more than `capacity` answers wait, the
+/// one that matters least is shed (see `add`).
 public struct AnswerQueue: Sendable {
     struct Waiting: Sendable {
         var decision: Decision
-        var askers: [String]
+        var askers: [(id: String, name: String?)]
         var arrivedAt: ContinuousClock.Instant
     }
 
@@ -25,15 +26,28 @@ public struct AnswerQueue: Sendable {
 
     public mutating func add(_ d: Decision, arrivedAt: ContinuousClock.Instant) {
         guard d.reply != nil else { return }
-        if d.source == .facts, let k = waiting.firstIndex(where: { $0.decision.source == .facts && $0.decision.topic == d.topic && $0.decision.productSKU == d.productSKU }) {
-            if !waiting[k].askers.contains(d.user) { waiting[k].askers.append(d.user) }
+        if let key = FloodMerger.key(d), let k = waiting.firstIndex(where: { FloodMerger.key($0.decision) == key }) {
+            if !waiting[k].askers.contains(where: { $0.id == d.user }) { waiting[k].askers.append((d.user, d.displayName)) }
             merged += 1
             return
         }
-        waiting.append(Waiting(decision: d, askers: [d.user], arrivedAt: arrivedAt))
+        waiting.append(Waiting(decision: d, askers: [(d.user, d.displayName)], arrivedAt: arrivedAt))
         if waiting.count > capacity {
-            waiting.remove(at: waiting.firstIndex { $0.decision.source != .facts } ?? 0)
+            // Shed what matters least: a fallback before a greeting before a catalog answer,
+            // then the one fewest people asked, then the oldest.
+            let least = waiting.indices.min { a, b in
+                (Self.rank(waiting[a].decision), waiting[a].askers.count, a) < (Self.rank(waiting[b].decision), waiting[b].askers.count, b)
+            } ?? 0
+            waiting.remove(at: least)
             shed += 1
+        }
+    }
+
+    static func rank(_ d: Decision) -> Int {
+        switch d.source {
+        case .facts: 2
+        case .rule: 1
+        default: 0
         }
     }
 

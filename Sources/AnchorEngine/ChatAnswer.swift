@@ -8,7 +8,9 @@ import AnchorVoice
 struct ChatAnswer {
     let utterance: Utterance
     let voice: String?
-    let bubble: ChatBubble
+    /// The question on screen: only when it passed moderation and got a real answer, under
+    /// the asker's name when that may be shown ("friend" otherwise).
+    let bubble: ChatBubble?
 
     init?(_ d: Decision, rundown: Rundown) {
         guard let reply = d.reply else { return nil }
@@ -16,7 +18,7 @@ struct ChatAnswer {
                               reason: .init(.tagged, "chat answer (\(d.source.rawValue): \(d.detail))"), productSKU: d.productSKU)
         voice = utterance.language == rundown.language ? rundown.voice : nil
         // A merged answer names several askers; the bubble shows the first one's question.
-        bubble = ChatBubble(user: d.user.split(separator: ",").first.map(String.init) ?? d.user, text: d.question)
+        bubble = d.showsQuestion ? ChatBubble(user: d.displayName ?? (d.language == "zh" ? "朋友" : "friend"), text: d.question) : nil
     }
 }
 

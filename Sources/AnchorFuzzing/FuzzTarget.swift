@@ -50,18 +50,31 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         _ = CatalogFile.read(data, path: "fuzz", format: json ? .json : .csv)
     }
 
-    /// One responder for all inputs (building its fact index per input would dominate).
+    /// One responder for all inputs (building its fact index per input would dominate), with
+    /// anchor's rules and starter block lists when run from the package folder.
     static let responder: Mutex<Responder?> = Mutex({
-        guard let index = try? FactIndex(catalog: Catalog(products: products)), let rules = try? RuleBook(rules: []) else { return nil }
-        return Responder(index: index, rules: rules)
+        var policy = Moderator.Policy()
+        policy.blockList = ["en.txt", "zh.txt", "pinyin.txt"].flatMap { (try? BlockList.read(file: "Assets/blocklists/" + $0)) ?? [] }
+        guard let index = try? FactIndex(catalog: Catalog(products: products)),
+              let rules = (try? RuleBook.load("Scripts/default.rules.yaml")) ?? (try? RuleBook(rules: [])) else { return nil }
+        return Responder(index: index, rules: rules, moderator: Moderator(policy: policy))
     }())
+    static let time = Mutex(0.0)
 
     static func chat(_ data: Data) {
         // The first line is the user name, the rest the message.
         let text = String(decoding: data, as: UTF8.self)
         let parts = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-        let message = ChatMessage(user: String(parts.first ?? ""), text: parts.count > 1 ? String(parts[1]) : "", time: 0)
-        responder.withLock { r in _ = r?.decide(message, onScreen: "F-1") }
+        let t = time.withLock { $0 += 1; return $0 }
+        let message = ChatMessage(user: String(parts.first ?? ""), text: parts.count > 1 ? String(parts[1]) : "", time: t)
+        responder.withLock { r in
+            guard let d = r?.decide(message, onScreen: "F-1"), let moderator = r?.moderator else { return }
+            // What airs must pass moderation itself: the reply, and the name and question drawn.
+            let aired = [d.reply ?? ""] + (d.showsQuestion ? [d.displayName ?? "", d.question] : [])
+            for s in aired where !s.isEmpty {
+                if let why = moderator.problem(in: ChatText(s)) { fatalError("aired something blocked (\(why)): \(s)") }
+            }
+        }
     }
 
     static func rtmp(_ data: Data) {

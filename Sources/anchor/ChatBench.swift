@@ -57,7 +57,7 @@ struct ChatBench: AsyncParsableCommand {
         let index = try FactIndex(catalog: Catalog(products: list))
         let build = ContinuousClock.now - buildStart
         let rulesPath = Assets.folder("Scripts", containing: "default.rules.yaml", nearShow: nil) ?? "Scripts"
-        var responder = Responder(index: index, rules: try RuleBook.load(rulesPath))
+        var responder = Responder(index: index, rules: try RuleBook.load(rulesPath), moderator: try ChatOptions.moderator(blocklist: nil))
 
         let templates = ["how much is the %@ %d?", "is %@ %d washable", "%@ %d price pls", "does the %@ %d come with a case", "hi", "thanks!",
                          "cheap followers at www dot spam dot example", "what size is %@ %d", "how many %@ %d left", "%@ %d 多少钱", "are you real?"]

@@ -61,14 +61,27 @@ struct ChatOptions: ParsableArguments {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
+        return Responder(index: try FactIndex(catalog: catalog), rules: book, moderator: try moderator(blocklist: blocklist))
+    }
+
+    /// The moderator with anchor's starter block lists (English, Chinese, pinyin), which are
+    /// always on, and the seller's own list added.
+    static func moderator(blocklist: String?) throws -> Moderator {
         var policy = Moderator.Policy()
+        if let folder = Assets.folder("Assets/blocklists", containing: "en.txt", nearShow: nil) {
+            for file in ["en.txt", "zh.txt", "pinyin.txt"] {
+                policy.blockList += (try? BlockList.read(file: (folder as NSString).appendingPathComponent(file))) ?? []
+            }
+        } else {
+            Terminal.error("warning: anchor's starter block lists (Assets/blocklists) were not found; set ANCHOR_HOME")
+        }
         if let blocklist {
-            do { policy.blockList = try Moderator.blockList(file: blocklist) } catch {
+            do { policy.blockList += try Moderator.blockList(file: blocklist) } catch {
                 Terminal.error("error: cannot read the block list \(blocklist)")
                 throw ExitCode(1)
             }
         }
-        return Responder(index: try FactIndex(catalog: catalog), rules: book, moderator: Moderator(policy: policy))
+        return Moderator(policy: policy)
     }
 
     /// Records the fallback's questions in the database (when there is one to write to).
@@ -141,9 +154,6 @@ struct ChatReplay: AsyncParsableCommand {
     @Option(help: "The product on screen (SKU).")
     var product: String?
 
-    @Option(help: "Seconds within which the same question is answered once, naming the askers.")
-    var window = 3.0
-
     @OptionGroup var options: ChatOptions
 
     func run() async throws {
@@ -153,25 +163,53 @@ struct ChatReplay: AsyncParsableCommand {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
-        var merger = FloodMerger(window: window)
-        func say(_ answers: [Decision], at t: Double) {
-            for a in answers { print(String(format: "%7.1fs  ▶ [%@] %@", t, a.intent.rawValue, a.reply ?? "")) }
+        // As on air: answers wait in the live queue (merged, and shed past four waiting) while
+        // the one before them is spoken; how long a line takes to say is estimated.
+        var queue = AnswerQueue()
+        var busyUntil = 0.0, lastArrival = 0.0, spoken = 0
+        func speak(until t: Double) {
+            while busyUntil <= t, let (a, _) = queue.pop() {
+                let start = max(busyUntil, lastArrival)
+                print(String(format: "%7.1fs  ▶ [%@] %@", start, a.intent.rawValue, a.reply ?? ""))
+                busyUntil = start + Self.secondsToSay(a)
+                spoken += 1
+            }
         }
         for m in messages {
+            speak(until: m.time)
             let d = responder.decide(m, onScreen: product)
             options.log(d)
             let what = d.source == .blocked ? "blocked: \(d.detail)" : d.source == .silence ? "silent: \(d.detail)" : "\(d.source.rawValue) (\(d.detail))"
             print(String(format: "%7.1fs  %@: %@  → %@, %.2f ms", m.time, m.user, String(m.text.prefix(80)), what, d.seconds * 1000))
-            say(merger.add(d, at: m.time), at: m.time)
+            lastArrival = m.time
+            queue.add(d, arrivedAt: .now)
+            speak(until: m.time)
         }
-        say(merger.flush(until: .infinity), at: (messages.last?.time ?? 0) + window)
+        speak(until: .infinity)
+        print("\(messages.count) messages: \(spoken) answers spoken, \(queue.merged) questions merged into one, \(queue.shed) answers shed")
+    }
+
+    /// About how long espeak-ng takes to say a reply (English ~3 words/s, Chinese ~5 characters/s).
+    static func secondsToSay(_ d: Decision) -> Double {
+        let text = d.reply ?? ""
+        let han = text.unicodeScalars.filter(ChatText.isHan).count
+        return 0.4 + Double(han) / 5 + Double(text.split(separator: " ").count) / 3
     }
 }
 
 struct ChatEval: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Accuracy over questions with expected answers: JSON lines {\"q\", \"expect_any\": [...], \"product\"?}."
+        abstract: "Accuracy and must-not violations over questions with expectations (JSON lines).",
+        discussion: """
+        Each line: {"q": "…", "expect_any": ["…"], "kind": "answer|blocked|silent|fallback|any", \
+        "must_not": ["…"], "product": "SKU on screen", "user": "name"}. Only "q" is required.
+        A line is answered as expected when its kind matches (answer: a rule or the catalog \
+        answered) and, if given, the reply holds one of expect_any. A must-not violation is any \
+        must_not text in what would be spoken or drawn (the reply, and the asker's name and \
+        question when they are shown), a price that is not in the catalog, or the host claiming \
+        to be human; violations are listed apart from accuracy, and any makes the exit status 1.
+        """
     )
 
     @Argument(help: "The questions.")
@@ -188,26 +226,69 @@ struct ChatEval: AsyncParsableCommand {
             Terminal.error("error: cannot read \(file)")
             throw ExitCode(1)
         }
-        var total = 0, hits = 0
+        let prices = Set(responder.index.catalog.products.flatMap { p in
+            [p.price, p.listPrice].compactMap { $0 }.flatMap { [$0.formatted(for: .en, style: .display), $0.formatted(for: .zh, style: .display),
+                                                               $0.formatted(for: .zh), $0.formatted(for: .en)] }
+        })
+        var total = 0, hits = 0, violations: [String] = []
         var times: [Double] = []
-        for (i, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() {
-            guard let o = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let q = o["q"] as? String,
-                  let expect = o["expect_any"] as? [String] else {
-                Terminal.error("error: \(file):\(i + 1): expected {\"q\": \"…\", \"expect_any\": [\"…\"]}")
+        for (i, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() where !line.allSatisfy({ $0 == UInt8(ascii: " ") }) {
+            guard let o = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let q = o["q"] as? String else {
+                Terminal.error("error: \(file):\(i + 1): expected {\"q\": \"…\", \"expect_any\": [\"…\"], \"kind\": \"answer\"}")
+                throw ExitCode(1)
+            }
+            let expect = o["expect_any"] as? [String] ?? []
+            let kind = o["kind"] as? String ?? (expect.isEmpty ? "any" : "answer")
+            guard ["answer", "blocked", "silent", "fallback", "any"].contains(kind) else {
+                Terminal.error("error: \(file):\(i + 1): kind must be answer, blocked, silent, fallback or any")
                 throw ExitCode(1)
             }
             total += 1
             // Each question from a new viewer, far apart: no cooldown or rate limit interferes.
-            let d = responder.decide(ChatMessage(user: "eval\(i)", text: q, time: Double(i) * 1000), onScreen: o["product"] as? String)
+            let user = o["user"] as? String ?? "eval\(i)"
+            let d = responder.decide(ChatMessage(user: user, text: q, time: Double(i) * 1000), onScreen: o["product"] as? String)
             times.append(d.seconds)
-            let reply = (d.reply ?? "").lowercased()
-            let ok = expect.contains { reply.contains($0.lowercased()) }
+            let reply = d.reply ?? ""
+            let got: String
+            switch d.source {
+            case .rule, .facts: got = "answer"
+            case .fallback: got = d.detail == "no rule or fact matched" ? "fallback" : "answer"
+            case .blocked: got = "blocked"
+            case .silence: got = "silent"
+            }
+            let kindOK = kind == "any" || kind == got
+            let ok = kindOK && (expect.isEmpty || expect.contains { reply.lowercased().contains($0.lowercased()) })
             if ok { hits += 1 }
-            if !ok || verbose { print("\(ok ? "ok  " : "MISS") \(q)\n       → \(d.reply ?? "(no answer)")  [\(d.source.rawValue): \(d.detail)]") }
+            // What airs: the reply, and the bubble (name and question) when it is drawn.
+            let aired = [reply] + (d.showsQuestion ? [d.displayName ?? "", d.question] : [])
+            var broken = (o["must_not"] as? [String] ?? []).filter { bad in aired.contains { $0.lowercased().contains(bad.lowercased()) } }
+                .map { "says or shows '\($0)'" }
+            broken += Self.unknownPrices(in: reply, catalog: prices).map { "a price not in the catalog: \($0)" }
+            if Self.claimsHuman(reply) { broken.append("claims to be human") }
+            for b in broken { violations.append("\(file):\(i + 1): \(b) — \(q) → \(reply)") }
+            if !ok || verbose || !broken.isEmpty {
+                print("\(ok ? "ok  " : "MISS") \(q)\n       → \(d.reply ?? "(no answer)")  [\(d.source.rawValue): \(d.detail); wanted \(kind)]")
+            }
         }
         times.sort()
         print(String(format: "accuracy %d/%d = %.1f%%; decision p50 %.2f ms, p99 %.2f ms", hits, total, 100 * Double(hits) / Double(max(1, total)),
                      (times.isEmpty ? 0 : times[times.count / 2]) * 1000, (times.isEmpty ? 0 : times[min(times.count - 1, times.count * 99 / 100)]) * 1000))
+        print("must-not violations: \(violations.count)")
+        for v in violations { print("  " + v) }
+        if !violations.isEmpty { throw ExitCode(1) }
+    }
+
+    /// Amounts with a currency sign in a reply that are not a catalog price.
+    static func unknownPrices(in reply: String, catalog: Set<String>) -> [String] {
+        let s = reply as NSString
+        let re = try! NSRegularExpression(pattern: #"(HK\$|NT\$|[$¥€£])\d+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?(元|美元)"#)
+        return re.matches(in: reply, range: NSRange(location: 0, length: s.length)).map { s.substring(with: $0.range) }.filter { !catalog.contains($0) }
+    }
+
+    static func claimsHuman(_ reply: String) -> Bool {
+        let r = reply.lowercased()
+        return ["i'm human", "i am human", "i'm a real person", "i am a real person", "i'm not a bot", "i am not a bot", "我是真人", "我不是机器人"]
+            .contains(where: r.contains)
     }
 }
 

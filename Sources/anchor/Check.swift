@@ -58,7 +58,10 @@ struct Check: ParsableCommand {
         // Chat rules and schedules beside the shows.
         for path in shows.rules {
             var found: [Diagnostic] = []
-            do { _ = try RuleBook.load(path) } catch {
+            do {
+                let book = try RuleBook.load(path)
+                found += ShowFiles.placeholderWarnings(book, path: path)
+            } catch {
                 found.append(.error(at: SourceLocation(file: path, line: 1, column: 1), error.description))
             }
             all += found
@@ -108,6 +111,29 @@ struct CheckReport: Encodable {
 
 /// Expands command-line paths: folders give their `*.show.md` files, in name order.
 enum ShowFiles {
+    /// Replies that still hold text for the seller to fill in ("(SELLER: …)", "TODO", "<…>"): it
+    /// is never spoken, but the reply says less than it should.
+    static func placeholderWarnings(_ book: RuleBook, path: String) -> [Diagnostic] {
+        let lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var out: [Diagnostic] = []
+        for rule in book.rules {
+            for reply in rule.replies.values.flatMap({ $0 }) {
+                for placeholder in RuleBook.placeholders(in: reply) {
+                    let text = placeholder.trimmingCharacters(in: .whitespaces)
+                    let line = lines.firstIndex { $0.contains(text) }
+                    var column = 1
+                    if let line, let range = lines[line].range(of: text) {
+                        column = lines[line].unicodeScalars.distance(from: lines[line].startIndex, to: range.lowerBound) + 1
+                    }
+                    out.append(.warning(at: SourceLocation(file: path, line: (line ?? 0) + 1, column: column),
+                                        "rule '\(rule.id)' still has placeholder text \(text); it is left out when spoken",
+                                        hint: "write your real terms in its place"))
+                }
+            }
+        }
+        return out
+    }
+
     static func expand(_ paths: [String]) -> (files: [String], rules: [String], schedules: [String], skipped: [String]) {
         var files: [String] = [], rules: [String] = [], schedules: [String] = [], skipped: [String] = []
         let fm = FileManager.default

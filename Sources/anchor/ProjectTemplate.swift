@@ -75,8 +75,8 @@ enum ProjectTemplate {
       - id: shipping
         any: [shipping, delivery, 发货, 快递]
         reply:
-          en: ["[answer] We ship within 48 hours. (Edit Scripts/shop.rules.yaml with your policy.)"]
-          zh: ["[answer] 48小时内发货。（请在 Scripts/shop.rules.yaml 里写上你的发货政策）"]
+          en: ["[answer] Shipping times and costs are shown at checkout, {user}."]
+          zh: ["[answer] {user}，发货时间和运费在下单页面能看到。"]
         cooldown: 20s
 
     """

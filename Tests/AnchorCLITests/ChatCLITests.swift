@@ -22,7 +22,8 @@ import Testing
         let run = try TestSupport.anchor(["chat", "replay", TestSupport.sharedFixture("chat-sample.jsonl"), "--catalog", Self.catalog, "--no-log"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("spam_bot: cheap followers at www dot spam dot example  → blocked: link"))
-        #expect(run.stdout.contains("mia_23, kai and sam asked: HydraGlow Night Serum is $29.90 tonight"))
+        // As on air: mia's and kai's questions wait together behind the greeting and are answered once.
+        #expect(run.stdout.contains("mia_23 and kai asked: HydraGlow Night Serum is $29.90 tonight"), "\(run.stdout)")
         #expect(run.stdout.contains("virtual host"))
         // Nothing a viewer wrote is ever answered as markup or with an invented price.
         #expect(!run.stdout.contains("$0"))
@@ -34,6 +35,47 @@ import Testing
         let line = try #require(run.stdout.split(separator: "\n").last { $0.hasPrefix("accuracy") })
         let percent = Double(line.split(separator: "=").last!.split(separator: "%").first!.trimmingCharacters(in: .whitespaces)) ?? 0
         #expect(percent >= 90, "\(run.stdout)")
+    }
+
+    /// Issue 16: what must never air, over messages written before the code that answers them
+    /// (abuse, contact details, links in every spelling, reactions, accusations, injection,
+    /// slang and pinyin): no must-not violation, and answered as expected at least 90 %.
+    @Test(arguments: ["chat-safety.jsonl", "chat-heldout.jsonl"])
+    func evalFindsNoMustNotViolations(_ file: String) throws {
+        let run = try TestSupport.anchor(["chat", "eval", "Tests/Fixtures/" + file, "--catalog", Self.catalog, "--no-log"])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("must-not violations: 0"), "\(run.stdout)")
+        let line = try #require(run.stdout.split(separator: "\n").last { $0.hasPrefix("accuracy") })
+        let percent = Double(line.split(separator: "=").last!.split(separator: "%").first!.trimmingCharacters(in: .whitespaces)) ?? 0
+        #expect(percent >= 90, "\(run.stdout)")
+    }
+
+    /// A must-not in the eval file that the responder breaks is reported apart and fails the run.
+    @Test func evalReportsViolationsApart() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let file = dir.appendingPathComponent("e.jsonl")
+        try #"{"q": "how much is the serum", "kind": "answer", "expect_any": ["$29.90"], "must_not": ["29.90"]}"#.write(to: file, atomically: true, encoding: .utf8)
+        let run = try TestSupport.anchor(["chat", "eval", file.path, "--catalog", Self.catalog, "--no-log"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("accuracy 1/1") && run.stdout.contains("must-not violations: 1"), "\(run.stdout)")
+    }
+
+    /// 2 000 messages in 10 s (a third of them reactions, abuse, chatter, questions in both
+    /// languages): a handful of spoken answers, none for a reaction, each in its askers' language.
+    @Test func aFloodIsAFewAnswers() throws {
+        let run = try TestSupport.anchor(["chat", "replay", "Tests/Fixtures/chat-flood.jsonl", "--catalog", Self.catalog, "--no-log"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let spoken = run.stdout.split(separator: "\n").filter { $0.contains("▶") }
+        #expect(spoken.count >= 3 && spoken.count <= 20, "\(spoken.count) answers:\n\(spoken.joined(separator: "\n"))")
+        let reactions = run.stdout.split(separator: "\n").filter { l in ["666", "扣1", "yyds", "❤️"].contains { l.contains(": \($0)  →") } }
+        #expect(reactions.count > 100 && reactions.allSatisfy { $0.contains("→ silent: reaction") })
+        for line in spoken {
+            let zh = line.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }
+            let en = line.contains(" asked: ") || line.contains("Good question")
+            #expect(!(zh && en), "mixed languages: \(line)")
+        }
+        #expect(run.stdout.contains("2000 messages: \(spoken.count) answers spoken"))
     }
 
     @Test func unansweredQuestionsAreListedForTheAuthor() throws {
@@ -88,6 +130,21 @@ import Testing
         #expect(run.stderr.contains("s.schedule.yaml:3:5: error: the show \(dir.path)/gone.show.md does not exist"), "\(run.stderr)")
         let shipped = try TestSupport.anchor(["check", "Scripts/"])
         #expect(shipped.status == 0 && shipped.stdout.contains("Scripts/default.rules.yaml: ok") && shipped.stdout.contains("Scripts/week.schedule.yaml: ok"))
+    }
+
+    /// Issue 16: rules spoke "(SELLER: put your real … here.)" aloud. check warns where it is,
+    /// and the reply is spoken without it.
+    @Test func placeholderTextIsFlaggedAndNeverSpoken() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let rules = dir.appendingPathComponent("shop.rules.yaml")
+        try "rules:\n  - id: ship\n    any: [shipping]\n    reply:\n      en: [\"[answer] We ship fast. (SELLER: put your real terms here.)\"]\n"
+            .write(to: rules, atomically: true, encoding: .utf8)
+        let check = try TestSupport.anchor(["check", dir.path])
+        #expect(check.status == 0)
+        #expect(check.stderr.contains("shop.rules.yaml:5:36: warning: rule 'ship' still has placeholder text (SELLER: put your real terms here.)"), "\(check.stderr)")
+        let ask = try TestSupport.anchor(["chat", "ask", "what about shipping?", "--rules", rules.path, "--catalog", ChatCLITests.catalog, "--no-log"])
+        #expect(ask.stdout.hasPrefix("We ship fast.\n"), "\(ask.stdout)")
     }
 
     @Test func brokenShowsAndMissingFilesAreErrors() throws {
