@@ -26,7 +26,8 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus"
   echo "fuzz: $t, $runs runs"
   # -max_len 65536: chat messages and shows up to 64 KB; -timeout 10: a hang is a failure too.
-  if ! ANCHOR_FUZZ_TARGET="$t" "$bin" "$corpus" "Tests/Fixtures/fuzz/$t" -runs="$runs" -max_len=65536 -timeout=10 \
+  # SWIFT_BACKTRACE=enable=no: let libFuzzer, not Swift's backtracer, catch a trap and keep the input.
+  if ! SWIFT_BACKTRACE=enable=no ANCHOR_FUZZ_TARGET="$t" "$bin" "$corpus" "Tests/Fixtures/fuzz/$t" -runs="$runs" -max_len=65536 -timeout=10 \
        -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$scratch/crashes/$t-" 2> "$scratch/$t.log"; then
     status=1
     echo "fuzz: $t FAILED; see $scratch/$t.log and $scratch/crashes/" >&2

@@ -47,10 +47,16 @@ public struct Moderator: Sendable {
         return nil
     }
 
-    /// A user name that may be spoken and drawn, or nil (greet as "friend", never by name).
+    /// A user name that may be spoken and drawn, or nil (greet as "friend", never by name): at
+    /// most 24 characters of letters, digits, spaces and `_ - .`, and nothing moderation blocks.
+    /// Symbols, emoji and broken bytes hide what a name says ("fuc\u{FFFD}un").
     public func speakableName(_ user: String) -> String? {
         let text = ChatText(user)
-        guard !text.squeezed.isEmpty, user.count <= 40, problem(in: text) == nil else { return nil }
+        let plain = user.unicodeScalars.allSatisfy { s in
+            s.properties.isAlphabetic || s.properties.numericType != nil || s.properties.generalCategory == .nonspacingMark
+                || s == " " || s == "_" || s == "-" || s == "."
+        }
+        guard plain, !text.squeezed.isEmpty, user.count <= 24, problem(in: text) == nil else { return nil }
         return user
     }
 

@@ -69,8 +69,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         let message = ChatMessage(user: String(parts.first ?? ""), text: parts.count > 1 ? String(parts[1]) : "", time: t)
         responder.withLock { r in
             guard let d = r?.decide(message, onScreen: "F-1"), let moderator = r?.moderator else { return }
-            // What airs must pass moderation itself: the reply, and the name and question drawn.
-            let aired = [d.reply ?? ""] + (d.showsQuestion ? [d.displayName ?? "", d.question] : [])
+            // What airs must pass moderation itself: the name (checked alone: beside our own
+            // words a squeezed term can span the boundary, "fu cun? Tonight"), the reply around
+            // it, and the question when drawn.
+            let name = d.displayName ?? ""
+            let reply = name.isEmpty ? d.reply ?? "" : (d.reply ?? "").replacingOccurrences(of: name, with: " | ")
+            let aired = [reply, name] + (d.showsQuestion ? [d.question] : [])
             for s in aired where !s.isEmpty {
                 if let why = moderator.problem(in: ChatText(s)) { fatalError("aired something blocked (\(why)): \(s)") }
             }
