@@ -147,9 +147,9 @@ struct Preview: AsyncParsableCommand {
             let spoken = feed.log.filter { $0.spokenAt != nil }
             let delays = spoken.map { Double($0.spokenAt!) / Double(MediaTime.sampleRate) - $0.arrivedAt }.sorted()
             let blocked = feed.log.filter { $0.decision.source == .blocked }.count
-            print(String(format: "chat: %d messages, %d answered on air (waited %.1f s at the median for the line to end), %d blocked, %d silent, %d after the end",
+            print(String(format: "chat: %d messages, %d answered on air (waited %.1f s at the median for the line to end), %d blocked, %d not answered (reactions, chatter, cooldowns, %d shed as on air), %d after the end",
                          feed.log.count + feed.pending, spoken.count, delays.isEmpty ? 0 : delays[delays.count / 2], blocked,
-                         feed.log.count - spoken.count - blocked, feed.pending))
+                         feed.log.count - spoken.count - blocked, feed.shed, feed.pending))
         }
     }
 }
