@@ -59,9 +59,9 @@ public struct FloodMerger: Sendable {
             let parts = shown + (more > 0 ? ["\(more) more"] : [])
             names = parts.count == 1 ? parts[0] : parts.dropLast().joined(separator: ", ") + " and " + parts[parts.count - 1]
         }
-        if d.source == .fallback {
-            out.reply = zh ? "\(names)的问题我都记下了，稍后客服会在评论里回复。" : "Good questions, \(names)! I'll ask the team, they'll answer in the comments."
-        } else {
+        if let template = d.mergedReply {
+            out.reply = template.replacingOccurrences(of: "{users}", with: names)
+        } else if d.source == .facts {
             out.reply = names + (zh ? "问到了：" : " asked: ") + reply
         }
         out.user = askers.map(\.id).joined(separator: ",")

@@ -31,6 +31,8 @@ enum MessageShape {
         let s = t.normalized
         if s.contains("?") || s.contains("？") { return true }
         if questionMarkers.contains(where: s.contains) { return true }
+        // A-not-A: 会不会, 是不是, 有没有, 好不好, 掉不掉.
+        if s.range(of: #"(\p{Han})[不没]\1"#, options: .regularExpression) != nil { return true }
         let list = s.split { !$0.isLetter && $0 != "'" }.map(String.init)
         if let first = list.first, openers.contains(first) { return true }
         return !Set(list).isDisjoint(with: questionWords)
@@ -39,7 +41,8 @@ enum MessageShape {
     /// Words that make a question when they open the message ("is it vegan", "do you ship").
     static let openers: Set<String> = ["is", "are", "do", "does", "can", "could", "will", "would", "should", "did", "has", "have", "any"]
 
-    static let questionMarkers = ["吗", "嘛", "呢", "多少", "几", "怎么", "什么", "哪", "有没有", "能不能", "可不可以", "是不是", "咋", "啥", "如何", "为什么", "请问"]
+    static let questionMarkers = ["吗", "嘛", "呢", "多少", "几", "怎么", "什么", "哪", "有没有", "能不能", "可不可以", "是不是", "咋", "啥", "如何", "为什么", "请问",
+                                  "多久", "多长", "多大", "多重", "多高", "多厚", "还是"]
     static let questionWords: Set<String> = [
         "how", "what", "what's", "whats", "when", "where", "which", "why", "who", "anyone", "price", "cost", "much", "many",
         "size", "sizes", "ship", "shipping", "available",

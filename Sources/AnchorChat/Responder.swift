@@ -23,6 +23,8 @@ public struct Decision: Sendable, Codable {
     public var displayName: String?
     /// The question may be drawn on screen: it passed moderation and got a real answer.
     public var showsQuestion: Bool
+    /// The reply when several asked it, with `{users}` for their names (from the templates).
+    public var mergedReply: String?
 
     public init(reply: String?, intent: Intent, source: Source, detail: String, productSKU: String?, language: String,
                 user: String, question: String, seconds: Double, topic: String, displayName: String? = nil, showsQuestion: Bool = false) {
@@ -72,7 +74,8 @@ public struct Responder: Sendable {
         let lang = text.language
         // A name that may not be spoken or drawn is never used: the asker is "friend".
         let name = moderator.speakableName(m.user)
-        let address = name ?? (lang == .zh ? "朋友" : "friend")
+        let book = rules // a copy the closures below read while `self` changes
+        let address = name ?? book.template("friend", lang) ?? (lang == .zh ? "朋友" : "friend")
         func decision(_ reply: String?, _ source: Decision.Source, _ detail: String, sku: String?, topic: String, intent: Intent = .answer) -> Decision {
             var r = reply
             var i = intent
@@ -80,8 +83,12 @@ public struct Responder: Sendable {
             // The question is drawn only beside a real answer, and never when it states a price
             // (a viewer's "$0?" on screen would read as tonight's price).
             let shown = r != nil && (source == .rule || source == .facts) && !Self.claimsPrice(text)
-            return Decision(reply: r, intent: i, source: source, detail: detail, productSKU: sku, language: lang.rawValue, user: m.user,
-                            question: m.text, seconds: 0, topic: topic, displayName: name, showsQuestion: shown)
+            var d = Decision(reply: r, intent: i, source: source, detail: detail, productSKU: sku, language: lang.rawValue, user: m.user,
+                             question: m.text, seconds: 0, topic: topic, displayName: name, showsQuestion: shown)
+            // How this answer reads when several asked it ({users} filled in when merged).
+            if let r, source == .facts { d.mergedReply = book.template("merged", lang)?.replacingOccurrences(of: "{answer}", with: r) }
+            if source == .fallback, topic == "fallback" { d.mergedReply = book.template("fallback_merged", lang) }
+            return d
         }
         // Cheering (emoji, 666, 扣1) is engagement: counted, never answered or shown.
         if MessageShape.isReaction(text) { return decision(nil, .silence, "reaction", sku: nil, topic: "reaction") }
@@ -94,8 +101,9 @@ public struct Responder: Sendable {
         let asksAboutProduct = topic != .general || !named.isEmpty
         func whichOne(_ detail: String) -> Decision {
             let names = index.catalog.products.prefix(4).map(\.name)
-            let reply = lang == .zh ? "\(address)，你问的是哪一款呀？今晚有\(names.joined(separator: "、"))。"
-                : "Which one do you mean, \(address)? Tonight we have \(Self.list(names))."
+            let products = lang == .zh ? names.joined(separator: "、") : Self.list(names)
+            let reply = (book.template("which_one", lang) ?? Self.lastResort["which_one", default: ""])
+                .replacingOccurrences(of: "{user}", with: address).replacingOccurrences(of: "{products}", with: products)
             return decision(reply, .fallback, detail, sku: nil, topic: "which")
         }
 
@@ -149,6 +157,9 @@ public struct Responder: Sendable {
         case .size, .general:
             break
         }
+        // Chatter that happens to name a product ("good night all" → the Night Serum) is no
+        // question about it.
+        guard MessageShape.isQuestion(text) else { return decision(nil, .silence, "not a question", sku: sku, topic: "chatter", intent: .chat) }
         // FAQ, specs, highlights of that product, by BM25 over what is left of the question.
         let nameTerms = Set(ChatText.terms(product.name + " " + (product.brand ?? "")))
         let rest = expand(terms.filter { !nameTerms.contains($0) })
@@ -189,10 +200,15 @@ public struct Responder: Sendable {
                                    decision: (String?, Decision.Source, String, String?, String, Intent) -> Decision) -> Decision {
         guard MessageShape.isQuestion(text) else { return decision(nil, .silence, "not a question", sku, "chatter", .chat) }
         unanswered.append(m)
-        let reply = text.language == .zh ? "\(address)，这个问题我记下了，稍后客服会在评论里回复你。"
-            : "Good question, \(address)! I'll ask the team, they'll answer in the comments."
+        let reply = (rules.template("fallback", text.language) ?? Self.lastResort["fallback", default: ""])
+            .replacingOccurrences(of: "{user}", with: address)
         return decision(reply, .fallback, "no rule or fact matched", sku, "fallback", .answer)
     }
+
+    /// Only for a rules book without templates (anchor's own `Scripts/default.rules.yaml` has
+    /// them, and the CLI fills a seller's book from it): plain English.
+    static let lastResort = ["fallback": "Good question, {user}! I'll ask the team, they'll answer in the comments.",
+                             "which_one": "Which one do you mean, {user}? Tonight we have {products}."]
 
     static func minimumScore(_ terms: Int) -> Double { terms <= 1 ? 0.5 : 1.0 }
 

@@ -29,11 +29,19 @@ public struct RuleBook: Sendable {
     /// How viewers say it → how catalogs say it (`weigh: [weight]`, `mianmo: [面膜]`), from the
     /// rules files' `synonyms:` maps; keys and values are search terms.
     public var synonyms: [String: [String]]
+    /// The host's own wordings, per language, from the rules files' `templates:` map
+    /// (`fallback`, `fallback_merged`, `merged`, `which_one`, `friend`); see `template(_:_:)`.
+    public var templates: [String: [ChatText.ChatLanguage: [String]]]
     private let compiled: [[NSRegularExpressionBox]]
 
-    public init(rules: [Rule], synonyms: [String: [String]] = [:]) throws(LoadError) {
+    /// The templates the responder uses, with the placeholders each may hold.
+    public static let templateKeys = ["fallback": "{user}", "fallback_merged": "{users}", "merged": "{users} {answer}",
+                                      "which_one": "{user} {products}", "friend": ""]
+
+    public init(rules: [Rule], synonyms: [String: [String]] = [:], templates: [String: [ChatText.ChatLanguage: [String]]] = [:]) throws(LoadError) {
         self.rules = rules
         self.synonyms = synonyms
+        self.templates = templates
         var c: [[NSRegularExpressionBox]] = []
         for r in rules {
             var list: [NSRegularExpressionBox] = []
@@ -57,15 +65,29 @@ public struct RuleBook: Sendable {
             : [path]
         var rules: [Rule] = []
         var synonyms: [String: [String]] = [:]
+        var templates: [String: [ChatText.ChatLanguage: [String]]] = [:]
         for f in files {
-            let (r, s) = try parse(file: f)
+            let (r, s, t) = try parse(file: f)
             rules += r
             synonyms.merge(s) { $0 + $1 }
+            templates.merge(t) { $1 }
         }
-        return try RuleBook(rules: rules, synonyms: synonyms)
+        return try RuleBook(rules: rules, synonyms: synonyms, templates: templates)
     }
 
-    static func parse(file: String) throws(LoadError) -> ([Rule], [String: [String]]) {
+    /// A wording in a language (the first variant; English when the language has none), or nil.
+    public func template(_ key: String, _ language: ChatText.ChatLanguage) -> String? {
+        guard let byLanguage = templates[key] else { return nil }
+        return (byLanguage[language] ?? byLanguage[.en])?.first
+    }
+
+    /// This book with the templates it lacks taken from `base` (anchor's own rules file), so a
+    /// seller's rules need only say what they change.
+    public func filling(templatesFrom base: RuleBook) throws(LoadError) -> RuleBook {
+        try RuleBook(rules: rules, synonyms: synonyms, templates: base.templates.merging(templates) { $1 })
+    }
+
+    static func parse(file: String) throws(LoadError) -> ([Rule], [String: [String]], [String: [ChatText.ChatLanguage: [String]]]) {
         let text: String
         do { text = try String(contentsOfFile: file, encoding: .utf8) } catch { throw LoadError(description: "\(file): cannot read") }
         let root: Any?
@@ -79,6 +101,20 @@ public struct RuleBook: Sendable {
             for (k, v) in map {
                 let words = (v as? [Any])?.map { "\($0)" } ?? [(v as? String) ?? "\(v)"]
                 for key in ChatText.terms(k) { synonyms[key, default: []] += words.flatMap { ChatText.terms($0) } }
+            }
+        }
+        var templates: [String: [ChatText.ChatLanguage: [String]]] = [:]
+        if let map = dict["templates"] {
+            guard let map = map as? [String: Any] else { throw LoadError(description: "\(file): 'templates' must map a name to replies per language") }
+            for (key, value) in map {
+                guard templateKeys[key] != nil else {
+                    throw LoadError(description: "\(file): unknown template '\(key)' (templates: \(templateKeys.keys.sorted().joined(separator: ", ")))")
+                }
+                guard let byLanguage = value as? [String: Any] else { throw LoadError(description: "\(file): template '\(key)' needs replies per language (en:, zh:)") }
+                for (k, v) in byLanguage {
+                    guard let lang = ChatText.ChatLanguage(rawValue: k) else { throw LoadError(description: "\(file): template '\(key)': language '\(k)' (use en or zh)") }
+                    templates[key, default: [:]][lang] = (v as? [Any])?.map { "\($0)" } ?? [(v as? String) ?? "\(v)"]
+                }
             }
         }
         let rules = try list.enumerated().map { (i, r) throws(LoadError) -> Rule in
@@ -109,7 +145,7 @@ public struct RuleBook: Sendable {
                         language: (r["lang"] as? String).flatMap(ChatText.ChatLanguage.init), maxWords: r["max_words"] as? Int,
                         replies: replies, cooldown: cooldown, yieldsToProductQuestions: r["yields_to_products"] as? Bool ?? true)
         }
-        return (rules, synonyms)
+        return (rules, synonyms, templates)
     }
 
     /// Text left for the seller to fill in: "(SELLER: …)", "TODO", "<…>", "（商家…）".

@@ -56,10 +56,15 @@ struct ChatOptions: ParsableArguments {
         // The project's own rules (./Scripts/*.rules.yaml) first, then anchor's built-in ones.
         let local = ((try? FileManager.default.contentsOfDirectory(atPath: "Scripts")) ?? []).contains { $0.hasSuffix(".rules.yaml") }
         let rulesPath = rules ?? (local ? "Scripts" : Assets.folder("Scripts", containing: "default.rules.yaml", nearShow: nil) ?? "Scripts")
-        let book: RuleBook
+        var book: RuleBook
         do { book = try RuleBook.load(rulesPath) } catch {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
+        }
+        // Wordings the seller's rules leave out come from anchor's own rules file.
+        if let folder = Assets.folder("Scripts", containing: "default.rules.yaml", nearShow: nil),
+           let base = try? RuleBook.load((folder as NSString).appendingPathComponent("default.rules.yaml")) {
+            book = (try? book.filling(templatesFrom: base)) ?? book
         }
         return Responder(index: try FactIndex(catalog: catalog), rules: book, moderator: try moderator(blocklist: blocklist))
     }

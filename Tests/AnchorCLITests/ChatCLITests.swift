@@ -40,7 +40,7 @@ import Testing
     /// Issue 16: what must never air, over messages written before the code that answers them
     /// (abuse, contact details, links in every spelling, reactions, accusations, injection,
     /// slang and pinyin): no must-not violation, and answered as expected at least 90 %.
-    @Test(arguments: ["chat-safety.jsonl", "chat-heldout.jsonl"])
+    @Test(arguments: ["chat-safety.jsonl", "chat-heldout.jsonl", "chat-heldout2.jsonl"])
     func evalFindsNoMustNotViolations(_ file: String) throws {
         let run = try TestSupport.anchor(["chat", "eval", "Tests/Fixtures/" + file, "--catalog", Self.catalog, "--no-log"])
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")

@@ -185,3 +185,43 @@ import Testing
         #expect(reaction.reply == nil && reaction.detail == "reaction")
     }
 }
+
+/// Issue 16: the host's wordings are data (the rules YAML), per language.
+@Suite struct TemplateTests {
+    @Test func aSellersTemplatesReplaceAnchorsAndTheRestComeFromTheDefaults() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let file = dir.appendingPathComponent("shop.rules.yaml")
+        try """
+            rules:
+              - id: hi
+                any: [hello]
+                reply: {en: ["Hello {user}!"]}
+            templates:
+              fallback:
+                en: ["Sorry {user}, I'll find out!"]
+                zh: ["{user}，我去问问！"]
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let base = try RuleBook.load(TestSupport.path("Scripts/default.rules.yaml"))
+        let book = try RuleBook.load(file.path).filling(templatesFrom: base)
+        let catalog = CatalogFile.read(path: TestSupport.sharedFixture("catalog.json")).catalog
+        var r = Responder(index: try FactIndex(catalog: catalog), rules: book)
+        #expect(r.decide(ChatMessage(user: "ann", text: "can I pay with crypto?", time: 0), onScreen: nil).reply == "Sorry ann, I'll find out!")
+        #expect(r.decide(ChatMessage(user: "bo", text: "可以用支付宝吗？", time: 1), onScreen: nil).reply == "bo，我去问问！")
+        // Not in the seller's file: anchor's wording.
+        let which = r.decide(ChatMessage(user: "cy", text: "how much is the sweater", time: 2), onScreen: "SKU-1001")
+        #expect(which.reply?.hasPrefix("Which one do you mean, cy? Tonight we have") == true, "\(which.reply ?? "")")
+        // Merged answers read as the template says, naming the askers.
+        let price = r.decide(ChatMessage(user: "dee", text: "how much is the serum", time: 3), onScreen: nil)
+        let merged = FloodMerger.named(price, [("dee", "dee"), ("eve", "eve"), ("x", nil)])
+        #expect(merged.reply == "dee, eve and 1 more asked: HydraGlow Night Serum is $29.90 tonight, down from $49.90.", "\(merged.reply ?? "")")
+    }
+
+    @Test func anUnknownTemplateIsAnError() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let file = dir.appendingPathComponent("x.rules.yaml")
+        try "rules: []\ntemplates:\n  fallbak:\n    en: [hi]\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect(throws: RuleBook.LoadError.self) { try RuleBook.load(file.path) }
+    }
+}
