@@ -60,6 +60,44 @@ extension HeavyCLITests {
         return run.stderr + (run.status == 0 ? "" : "exit \(run.status)")
     }
 
+    /// Issue 17: the stream key was visible in `ps`. It can come from a file or the environment.
+    @Test func theKeyCanComeFromAFileOrTheEnvironmentAndStaysOutOfPs() throws {
+        let nginx = try NginxRTMP()
+        defer { nginx.stop() }
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let url = "rtmp://127.0.0.1:\(nginx.port)/live/\(Self.key)"
+        let file = dir.appendingPathComponent("ingest.txt")
+        try "# tonight's ingest\n\(url)\n".write(to: file, atomically: true, encoding: .utf8)
+        for (args, env) in [(["--push-file", file.path], [String: String]()), ([], ["ANCHOR_PUSH": url])] {
+            let live = try TestSupport.launchAnchor(["live", "Scripts/overnight.show.md", "--duration", "4s", "--size", "160x90"] + args, environment: env)
+            Thread.sleep(forTimeInterval: 1.5)
+            let ps = try TestSupport.tool("ps", ["-eo", "args"]).stdout
+            let run = live.wait(timeout: 20)
+            #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+            #expect(ps.contains("anchor live") && !ps.contains(Self.key), "the key is on a command line")
+            #expect(Summary(run.stdout, url: "rtmp://127.0.0.1:\(nginx.port)/live/sk…****").sessions == 1, "\(run.stdout)")
+            #expect(!(run.stdout + run.stderr).contains(Self.key))
+        }
+    }
+
+    /// Issue 17: an ingest reading 1 KB/s was reported only after ~45 s (Linux's send buffer
+    /// grew to megabytes) while the status said nothing was dropped. Now it shows in seconds.
+    @Test func aSlowReadingIngestIsReportedWithinSeconds() throws {
+        let nginx = try NginxRTMP()
+        defer { nginx.stop() }
+        let port = try TestSupport.freePort()
+        let relay = try TestSupport.launchTool("python3", [TestSupport.path("Tests/Fixtures/slow-relay.py"), "\(port)", "\(nginx.port)", "1024", "40"])
+        defer { relay.signal(SIGTERM) }
+        Thread.sleep(forTimeInterval: 1)
+        let run = try TestSupport.anchor(["live", "Scripts/overnight.show.md", "--push", "rtmp://127.0.0.1:\(port)/live/\(Self.key)",
+                                          "--duration", "20s", "--size", "640x360"])
+        #expect(run.status != 64, "\(run.stderr)")
+        let summary = Summary(run.stdout, url: "rtmp://127.0.0.1:\(port)/live/sk…****")
+        #expect(summary.droppedVideo > 0, "nothing reported as dropped in 20 s: \(run.stdout)")
+        #expect(summary.framesSkipped == 0, "the show kept time: \(run.stdout)")
+    }
+
     @Test func tenSecondsAreRecordedAndPulledCleanlyAndTheKeyIsNeverPrinted() throws {
         let nginx = try NginxRTMP()
         defer { nginx.stop() }
