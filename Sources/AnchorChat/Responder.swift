@@ -125,7 +125,7 @@ public struct Responder: Sendable {
 
         // A product question about a thing no product of tonight's is ("how much is the
         // sweater"): say what there is, never another product's facts.
-        if named.isEmpty, topic != .general, let thing = unknownThing(terms + related, onScreen: onScreen) {
+        if named.isEmpty, topic != .general, let thing = unknownThing(terms + related, text: text, onScreen: onScreen) {
             return whichOne("'\(thing)' is not a product tonight")
         }
         // Which product: one named in the message, else the one on screen.
@@ -219,15 +219,37 @@ public struct Responder: Sendable {
 
     /// An English word in a product question that no product tonight is called and that is
     /// not part of asking ("how much is the *sweater*"), if any.
-    func unknownThing(_ terms: [String], onScreen: String?) -> String? {
+    func unknownThing(_ terms: [String], text: ChatText, onScreen: String?) -> String? {
         let screen = onScreen.flatMap(index.catalog.product(sku:)).map { p in
             Set(ChatText.terms(([p.name, p.brand ?? "", p.category ?? ""] + p.aliases + p.tags).joined(separator: " ")))
         } ?? []
-        return terms.first { t in
+        let english = terms.first { t in
             t.count >= 3 && t.unicodeScalars.allSatisfy { $0.isASCII && $0.properties.isAlphabetic }
                 && !Self.askingWords.contains(t) && !screen.contains(t) && !index.isProductTerm(t) && rules.synonyms[t] == nil
         }
+        return english ?? unknownChineseThing(text, screen: screen)
     }
+
+    /// The same for Chinese: what is left of a run of Han characters once the asking words are
+    /// taken out ("毛衣多少钱" → 毛衣), when none of its character pairs belongs to a product and it
+    /// is not a word of pointing or counting (这个, 两个, 今晚, 主播…).
+    func unknownChineseThing(_ text: ChatText, screen: Set<String>) -> String? {
+        var s = text.normalized
+        for w in Self.chineseAskingWords { s = s.replacingOccurrences(of: w, with: " ") }
+        let chunks = s.split { !ChatText.isHan($0.unicodeScalars.first ?? " ") }.map(String.init)
+        return chunks.first { chunk in
+            let chars = Array(chunk.unicodeScalars)
+            guard chars.count >= 2, !chars.contains(where: Self.chineseFunctionCharacters.contains) else { return false }
+            let pairs = (0..<(chars.count - 1)).map { String(chars[$0]) + String(chars[$0 + 1]) }
+            return !pairs.contains { index.isProductTerm($0) || screen.contains($0) || rules.synonyms[$0] != nil }
+        }
+    }
+
+    static let chineseAskingWords = ["多少钱", "多少", "价格", "几块", "什么价", "贵不贵", "还有货", "有货", "库存", "还剩", "卖完", "链接", "几号",
+                                     "怎么买", "吗", "呢", "吧", "啊", "呀", "什么", "怎么样", "多钱", "几元", "啥价", "价位"]
+    static let chineseFunctionCharacters: Set<Unicode.Scalar> = ["这", "那", "个", "款", "件", "盒", "套", "今", "晚", "现", "在", "主", "播",
+                                                                 "宝", "贝", "东", "西", "产", "品", "商", "一", "两", "几", "买", "卖", "要",
+                                                                 "的", "了", "你", "我", "们", "它", "还", "有", "没", "是", "能", "可", "以"]
 
     /// Words that ask rather than name a thing (stems as `ChatText.terms` gives them).
     static let askingWords: Set<String> = [
