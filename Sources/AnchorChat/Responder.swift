@@ -160,6 +160,11 @@ public struct Responder: Sendable {
         // Chatter that happens to name a product ("good night all" → the Night Serum) is no
         // question about it.
         guard MessageShape.isQuestion(text) else { return decision(nil, .silence, "not a question", sku: sku, topic: "chatter", intent: .chat) }
+        // How many in a pack: the catalog says it in the name ("(3 pairs)", "（10片装）").
+        if Self.asksQuantity(text), product.name.contains(where: { $0.isASCII && $0.isNumber }) {
+            let reply = lang == .zh ? "这款是\(product.name)。" : "It's the \(product.name)."
+            return decision(reply, .facts, "name", sku: sku, topic: "quantity")
+        }
         // FAQ, specs, highlights of that product, by BM25 over what is left of the question.
         let nameTerms = Set(ChatText.terms(product.name + " " + (product.brand ?? "")))
         let rest = expand(terms.filter { !nameTerms.contains($0) })
@@ -179,6 +184,12 @@ public struct Responder: Sendable {
             return decision("[feature] " + reply, .facts, "highlights", sku: sku, topic: "about")
         }
         return fallback(m, text: text, address: address, sku: sku, decision: decision)
+    }
+
+    static func asksQuantity(_ text: ChatText) -> Bool {
+        let s = text.normalized
+        return s.contains("how many") || ["pairs in", "per pack", "in a pack", "in the pack", "in a box", "come with"].contains(where: s.contains)
+            || s.range(of: #"[几多少][片个双包盒支瓶件条袋只]|一[盒包套袋箱]"#, options: .regularExpression) != nil
     }
 
     static func asksWhatItIs(_ text: ChatText) -> Bool {
