@@ -12,7 +12,7 @@ struct Layer: Equatable {
         case card(ProductCard, CardMode, Language)
         case countdown(Int)
         case banner(visibility: Double, text: String)
-        case bubble(ChatBubble)
+        case bubble(ChatBubble, appear: Double)
         /// The text, and the first of the two lines that show.
         case subtitle(String, top: Double)
     }

@@ -17,6 +17,9 @@ struct BannerPlan {
 struct BubblePlan {
     var name: CairoSurface, text: CairoSurface
     var x, y, w, h, u: Double
+    var style: ChatBubble.Style
+    /// 0…1 while it pops in: scale and opacity.
+    var appear: Double
     /// The tail under the bubble, pointing at the presenter.
     var tail: Double { 18 * u }
 }
@@ -78,27 +81,64 @@ extension FrameRenderer {
     func bubbleLayer(_ s: SceneState) -> Layer {
         guard let bubble = s.bubble else { return .absent }
         let box = layout.bubble, u = layout.u
-        let name = texts.image("@" + bubble.user, .init(size: 22 * u, bold: true, color: Self.teal, maxWidth: box.w - 32 * u))
+        // A thanks leaves room for the heart before the names.
+        let heart = bubble.style == .thanks ? 30 * u : 0
+        let header = bubble.style == .thanks ? bubble.user : "@" + bubble.user
+        let color: UInt32 = switch bubble.style { case .question: Self.teal; case .thanks: 0xD6336C; case .paid: 0xB7791F }
+        let name = texts.image(header, .init(size: 22 * u, bold: true, color: color, maxWidth: box.w - 32 * u - heart))
         let text = texts.image(bubble.text, .init(size: 24 * u, color: 0x1D1D24, maxWidth: box.w - 32 * u, maxLines: 2))
-        let plan = BubblePlan(name: name, text: text, x: box.x, y: box.y, w: Double(max(name.width, text.width)) + 32 * u,
-                              h: Double(name.height + text.height) + 28 * u, u: u)
-        return Layer(look: .bubble(bubble), bounds: PixelRect(covering: plan.x, plan.y, plan.w, plan.h + plan.tail, pad: 1),
+        let plan = BubblePlan(name: name, text: text, x: box.x, y: box.y, w: max(Double(name.width) + heart, Double(text.width)) + 32 * u,
+                              h: Double(name.height + text.height) + 28 * u, u: u, style: bubble.style, appear: s.bubbleIn)
+        return Layer(look: .bubble(bubble, appear: s.bubbleIn), bounds: PixelRect(covering: plan.x, plan.y, plan.w, plan.h + plan.tail, pad: 1),
                      paint: .bubble(plan))
     }
 
     func drawBubble(_ cr: OpaquePointer, _ p: BubblePlan) {
         let u = p.u
+        cairo_save(cr)
+        if p.appear < 1 {
+            // Pops in from its tail: grows from 80 % while it fades in.
+            let scale = 0.8 + 0.2 * p.appear, ax = p.x + 52 * u, ay = p.y + p.h + p.tail
+            cairo_translate(cr, ax, ay)
+            cairo_scale(cr, scale, scale)
+            cairo_translate(cr, -ax, -ay)
+            cairo_push_group(cr)
+        }
         roundedRect(cr, p.x, p.y, p.w, p.h, 18 * u)
-        cairo_set_source_rgba(cr, 1, 1, 1, 0.95)
+        switch p.style {
+        case .question, .thanks: cairo_set_source_rgba(cr, 1, 1, 1, 0.95)
+        case .paid: cairo_set_source_rgba(cr, 1, 0.96, 0.82, 0.97)
+        }
         cairo_fill(cr)
         cairo_move_to(cr, p.x + 30 * u, p.y + p.h)
         cairo_line_to(cr, p.x + 52 * u, p.y + p.h + p.tail)
         cairo_line_to(cr, p.x + 60 * u, p.y + p.h)
         cairo_fill(cr)
-        cairo_set_source_surface(cr, p.name.surface, p.x + 16 * u, p.y + 10 * u)
+        var nameX = p.x + 16 * u
+        if p.style == .thanks {
+            drawHeart(cr, cx: nameX + 12 * u, cy: p.y + 10 * u + Double(p.name.height) / 2, size: 22 * u)
+            nameX += 30 * u
+        }
+        cairo_set_source_surface(cr, p.name.surface, nameX, p.y + 10 * u)
         cairo_paint(cr)
         cairo_set_source_surface(cr, p.text.surface, p.x + 16 * u, p.y + 14 * u + Double(p.name.height))
         cairo_paint(cr)
+        if p.appear < 1 {
+            cairo_pop_group_to_source(cr)
+            cairo_paint_with_alpha(cr, p.appear)
+        }
+        cairo_restore(cr)
+    }
+
+    /// A filled heart centred at (cx, cy), `size` wide.
+    func drawHeart(_ cr: OpaquePointer, cx: Double, cy: Double, size: Double) {
+        let s = size / 2
+        cairo_move_to(cr, cx, cy + s * 0.9)
+        cairo_curve_to(cr, cx - s * 1.3, cy, cx - s * 0.7, cy - s * 1.1, cx, cy - s * 0.4)
+        cairo_curve_to(cr, cx + s * 0.7, cy - s * 1.1, cx + s * 1.3, cy, cx, cy + s * 0.9)
+        cairo_close_path(cr)
+        cairo_set_source_rgb(cr, 0.84, 0.2, 0.42)
+        cairo_fill(cr)
     }
 
     /// The spoken line, wrapped, with the current word highlighted; at most two lines are shown,

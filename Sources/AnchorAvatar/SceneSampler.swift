@@ -166,10 +166,12 @@ public struct SceneSampler: Sendable {
         let subtitle = shown.map { l in
             SceneState.Subtitle(text: l.timeline.text, highlight: line == nil ? nil : l.timeline.word(at: t - l.start)?.range)
         }
-        return SceneState(
+        var state = SceneState(
             mouth: mouth, jaw: jaw, eyes: eyes, browOffset: expression?.brows ?? 0, bodyY: bodyY, headX: headX, headY: headY,
             arms: arms, intent: intent, card: card, cardMode: card == nil ? .none : mode, priceFlash: flash, countdown: countdown,
             linkBanner: banner, subtitle: subtitle, bubble: line?.bubble, language: performance.language)
+        if let line, line.bubble != nil { state.bubbleIn = min(1, Double(t - line.start) / Self.rate / 0.25) }
+        return state
     }
 
     /// The line being spoken at `t` (binary search; lines are in order and do not overlap).

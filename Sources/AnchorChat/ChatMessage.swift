@@ -16,14 +16,14 @@ public struct ChatMessage: Sendable, Hashable, Codable {
     }
 }
 
-/// Where messages come from. Platform connectors implement this later; today: a JSON-lines
-/// file and stdin.
+/// Where messages come from: a JSON-lines file and stdin (viewer events: `EventLogFile`).
 public protocol ChatSource: Sendable {
     /// Messages in arrival order.
     func messages() -> AsyncThrowingStream<ChatMessage, Error>
 }
 
-/// `{"t": seconds, "user": "...", "text": "..."}` per line, as chat logs are exported.
+/// `{"t": seconds, "user": "...", "text": "..."}` per line, as chat logs are exported (an
+/// event log: see `ViewerEvent.parse`).
 public struct ChatLogFile: ChatSource {
     public let path: String
 
@@ -36,25 +36,10 @@ public struct ChatLogFile: ChatSource {
 
     public init(path: String) { self.path = path }
 
-    /// Every message of the file; a bad line is an error naming file:line.
+    /// Every message of the file; a bad line is an error naming file:line. Other events in
+    /// the log (gifts, likes…) are left for `EventLogFile`.
     public func readAll() throws -> [ChatMessage] {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw LineError(path: path, line: 0, reason: "cannot read the file")
-        }
-        var out: [ChatMessage] = []
-        for (i, raw) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            let line = raw.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
-            if line.isEmpty { continue }
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
-                throw LineError(path: path, line: i + 1, reason: "not a JSON object")
-            }
-            guard let text = object["text"] as? String else { throw LineError(path: path, line: i + 1, reason: "no \"text\"") }
-            let t = (object["t"] as? Double) ?? (object["t"] as? Int).map(Double.init) ?? Double(out.count)
-            let user = object["user"] as? String ?? "viewer"
-            out.append(ChatMessage(platform: object["platform"] as? String ?? "file", user: user, text: text, time: t))
-        }
-        return out
+        try EventLogFile(path: path).readAll().compactMap(\.message)
     }
 
     public func messages() -> AsyncThrowingStream<ChatMessage, Error> {

@@ -45,24 +45,12 @@ public struct FloodMerger: Sendable {
     public static func named(_ d: Decision, _ askers: [(id: String, name: String?)]) -> Decision {
         guard askers.count > 1, let reply = d.reply else { return d }
         var out = d
-        let zh = d.language == "zh"
         // Only names that may be spoken are said; the others are counted.
-        let speakable = askers.compactMap(\.name)
-        let shown = Array(speakable.prefix(3))
-        let more = askers.count - shown.count
-        let names: String
-        if zh {
-            names = shown.isEmpty ? "\(askers.count)位朋友" : shown.joined(separator: "、") + (more > 0 ? "等\(askers.count)位" : "")
-        } else if shown.isEmpty {
-            names = "\(askers.count) of you"
-        } else {
-            let parts = shown + (more > 0 ? ["\(more) more"] : [])
-            names = parts.count == 1 ? parts[0] : parts.dropLast().joined(separator: ", ") + " and " + parts[parts.count - 1]
-        }
+        let names = NameList.spoken(askers.compactMap(\.name), total: askers.count, zh: d.language == "zh")
         if let template = d.mergedReply {
             out.reply = template.replacingOccurrences(of: "{users}", with: names)
         } else if d.source == .facts {
-            out.reply = names + (zh ? "问到了：" : " asked: ") + reply
+            out.reply = names + (d.language == "zh" ? "问到了：" : " asked: ") + reply
         }
         out.user = askers.map(\.id).joined(separator: ",")
         return out

@@ -3,7 +3,11 @@ import Foundation
 
 /// What to do with one message, and why.
 public struct Decision: Sendable, Codable {
-    public enum Source: String, Sendable, Codable { case rule, facts, fallback, silence, blocked }
+    public enum Source: String, Sendable, Codable {
+        case rule, facts, fallback, silence, blocked
+        /// Thanks for gifts, follows, shares, joins or likes; a paid message read out.
+        case thanks, paid
+    }
     /// Script text to speak (may start with an `[intent]` tag); nil: say nothing.
     public var reply: String?
     public var intent: Intent
@@ -45,6 +49,10 @@ public struct Responder: Sendable {
     private var variant = 0
     /// Questions answered by the fallback (for `anchor chat unanswered`).
     public private(set) var unanswered: [ChatMessage] = []
+    /// Gifts, follows and likes waiting to be thanked.
+    public var thanks: ThanksDesk
+    /// Each chatting viewer's language, so their gifts are thanked in it.
+    var languages: [String: ChatText.ChatLanguage] = [:]
 
     /// Hands over the unanswered questions logged so far (a long-running channel stores them).
     public mutating func takeUnanswered() -> [ChatMessage] {
@@ -56,6 +64,7 @@ public struct Responder: Sendable {
         self.index = index
         self.rules = rules
         self.moderator = moderator
+        thanks = ThanksDesk(policy: rules.thanks ?? ThanksPolicy())
     }
 
     enum Topic: String { case price, stock, link, size, general }
@@ -64,6 +73,8 @@ public struct Responder: Sendable {
     public mutating func decide(_ m: ChatMessage, onScreen: String?) -> Decision {
         let start = ContinuousClock.now
         let text = ChatText(m.text)
+        if languages.count > 20_000 { languages = [:] }
+        languages[m.user] = text.language
         var d = decideUntimed(m, text: text, onScreen: onScreen)
         let e = ContinuousClock.now - start
         d.seconds = e.inSeconds

@@ -32,16 +32,22 @@ public struct RuleBook: Sendable {
     /// The host's own wordings, per language, from the rules files' `templates:` map
     /// (`fallback`, `fallback_merged`, `merged`, `which_one`, `friend`); see `template(_:_:)`.
     public var templates: [String: [ChatText.ChatLanguage: [String]]]
+    /// When gifts, follows and likes are thanked (`thanks:`; nil: not set in these files).
+    public var thanks: ThanksPolicy?
     private let compiled: [[NSRegularExpressionBox]]
 
     /// The templates the responder uses, with the placeholders each may hold.
     public static let templateKeys = ["fallback": "{user}", "fallback_merged": "{users}", "merged": "{users} {answer}",
-                                      "which_one": "{user} {products}", "friend": ""]
+                                      "which_one": "{user} {products}", "friend": "",
+                                      "thanks_gift": "{users} {gifts}", "thanks_follow": "{users}", "thanks_share": "{users}",
+                                      "thanks_join": "{users}", "thanks_likes": "{count}", "paid_message": "{user} {amount} {text}"]
 
-    public init(rules: [Rule], synonyms: [String: [String]] = [:], templates: [String: [ChatText.ChatLanguage: [String]]] = [:]) throws(LoadError) {
+    public init(rules: [Rule], synonyms: [String: [String]] = [:], templates: [String: [ChatText.ChatLanguage: [String]]] = [:],
+                thanks: ThanksPolicy? = nil) throws(LoadError) {
         self.rules = rules
         self.synonyms = synonyms
         self.templates = templates
+        self.thanks = thanks
         var c: [[NSRegularExpressionBox]] = []
         for r in rules {
             var list: [NSRegularExpressionBox] = []
@@ -66,13 +72,15 @@ public struct RuleBook: Sendable {
         var rules: [Rule] = []
         var synonyms: [String: [String]] = [:]
         var templates: [String: [ChatText.ChatLanguage: [String]]] = [:]
+        var thanks: ThanksPolicy?
         for f in files {
-            let (r, s, t) = try parse(file: f)
+            let (r, s, t, th) = try parse(file: f)
             rules += r
             synonyms.merge(s) { $0 + $1 }
             templates.merge(t) { $1 }
+            thanks = th ?? thanks
         }
-        return try RuleBook(rules: rules, synonyms: synonyms, templates: templates)
+        return try RuleBook(rules: rules, synonyms: synonyms, templates: templates, thanks: thanks)
     }
 
     /// A wording in a language (the first variant; English when the language has none), or nil.
@@ -81,13 +89,25 @@ public struct RuleBook: Sendable {
         return (byLanguage[language] ?? byLanguage[.en])?.first
     }
 
-    /// This book with the templates it lacks taken from `base` (anchor's own rules file), so a
-    /// seller's rules need only say what they change.
+    /// This book with the templates (and thanks settings) it lacks taken from `base` (anchor's
+    /// own rules file), so a seller's rules need only say what they change.
     public func filling(templatesFrom base: RuleBook) throws(LoadError) -> RuleBook {
-        try RuleBook(rules: rules, synonyms: synonyms, templates: base.templates.merging(templates) { $1 })
+        try RuleBook(rules: rules, synonyms: synonyms, templates: base.templates.merging(templates) { $1 }, thanks: thanks ?? base.thanks)
     }
 
-    static func parse(file: String) throws(LoadError) -> ([Rule], [String: [String]], [String: [ChatText.ChatLanguage: [String]]]) {
+    /// Seconds from `10`, `"10s"`, `"2m"` or `"1h"`; nil when it is none of those.
+    static func seconds(_ value: Any) -> Double? {
+        if let n = numericValue(value) { return n }
+        guard let s = value as? String else { return nil }
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3_600)]
+        for (suffix, scale) in units where s.hasSuffix(suffix) {
+            guard let n = Double(s.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), n.isFinite else { return nil }
+            return n * scale
+        }
+        return Double(s.trimmingCharacters(in: .whitespaces)).flatMap { $0.isFinite ? $0 : nil }
+    }
+
+    static func parse(file: String) throws(LoadError) -> ([Rule], [String: [String]], [String: [ChatText.ChatLanguage: [String]]], ThanksPolicy?) {
         let text: String
         do { text = try String(contentsOfFile: file, encoding: .utf8) } catch { throw LoadError(description: "\(file): cannot read") }
         let root: Any?
@@ -117,6 +137,11 @@ public struct RuleBook: Sendable {
                 }
             }
         }
+        var thanks: ThanksPolicy?
+        if let map = dict["thanks"] {
+            guard let map = map as? [String: Any] else { throw LoadError(description: "\(file): 'thanks' must map settings to values (window: 6s, every: 10s, …)") }
+            thanks = try ThanksPolicy(yaml: map, file: file)
+        }
         let rules = try list.enumerated().map { (i, r) throws(LoadError) -> Rule in
             let id = r["id"] as? String ?? "rule-\(i + 1)"
             func strings(_ key: String) -> [String] {
@@ -137,15 +162,14 @@ public struct RuleBook: Sendable {
             guard !any.isEmpty || !regex.isEmpty else { throw LoadError(description: "\(file): rule '\(id)' needs 'any' keywords or a 'regex'") }
             var cooldown = 0.0
             if let c = r["cooldown"] {
-                let s = "\(c)"
-                cooldown = Double(s.trimmingCharacters(in: CharacterSet.letters)) ?? 0
-                if s.hasSuffix("m") { cooldown *= 60 }
+                guard let s = seconds(c), s >= 0 else { throw LoadError(description: "\(file): rule '\(id)': cooldown '\(c)' (use 10s, 2m or a number of seconds)") }
+                cooldown = s
             }
             return Rule(id: id, any: any.map { ChatText($0).normalized }, all: strings("all").map { ChatText($0).normalized }, regex: regex,
                         language: (r["lang"] as? String).flatMap(ChatText.ChatLanguage.init), maxWords: r["max_words"] as? Int,
                         replies: replies, cooldown: cooldown, yieldsToProductQuestions: r["yields_to_products"] as? Bool ?? true)
         }
-        return (rules, synonyms, templates)
+        return (rules, synonyms, templates, thanks)
     }
 
     /// Text left for the seller to fill in: "(SELLER: …)", "TODO", "<…>", "（商家…）".

@@ -1,11 +1,14 @@
 import AnchorChat
+import AnchorCore
 import Foundation
+import NIOCore
 import Synchronization
 
-/// Chat for a live channel. Messages are posted from any thread (stdin, a file replayed in
-/// real time, the control port) into a bounded inbox; the live loop decides on them between
-/// frames within a time budget, so a flood can never hold up a frame. What the inbox cannot
-/// hold is shed, oldest first, and counted.
+/// Chat and viewer events for a live channel. Messages, gifts, likes… are posted from any
+/// thread (stdin, a file replayed in real time, the control port) into a bounded inbox; the
+/// live loop decides on them between frames within a time budget, so a flood can never hold up
+/// a frame. What the inbox cannot hold is shed, oldest first, and counted; every event is
+/// counted by kind as it arrives.
 public final class LiveChat: Sendable {
     public struct Stats: Sendable, Codable {
         public var received = 0
@@ -17,6 +20,17 @@ public final class LiveChat: Sendable {
         public var shed = 0
         /// Seconds from a question's arrival to its answer starting in the stream.
         public var latencies: [Double] = []
+        /// Viewer events by kind ("gift", "like"…; messages count in `received`).
+        public var events: [String: Int] = [:]
+        /// Likes (an event may carry many) and gifts' value in the platforms' units.
+        public var likes = 0
+        public var giftValue = 0.0
+        /// Thanks lines and paid messages decided, and spoken in the stream.
+        public var thanks = 0
+        public var paid = 0
+        public var thanksSpoken = 0
+        /// Seconds from the first event a thanks covers (or a paid message) to it starting in the stream.
+        public var thanksLatencies: [Double] = []
         public var recent: [Entry] = []
     }
 
@@ -30,7 +44,7 @@ public final class LiveChat: Sendable {
     }
 
     struct Inbox {
-        var messages: [(ChatMessage, ContinuousClock.Instant)] = []
+        var messages = CircularBuffer<(ViewerEvent, ContinuousClock.Instant)>(initialCapacity: 256)
         var stats = Stats()
     }
 
@@ -53,12 +67,21 @@ public final class LiveChat: Sendable {
     }
 
     /// Posts a message (any thread).
-    public func post(_ m: ChatMessage) {
+    public func post(_ m: ChatMessage) { post(ViewerEvent(m)) }
+
+    /// Posts a viewer event (any thread).
+    public func post(_ m: ViewerEvent) {
         let now = ContinuousClock.now
         inbox.withLock { box in
-            box.stats.received += 1
+            if m.kind == .message {
+                box.stats.received += 1
+            } else {
+                box.stats.events[m.kind.rawValue, default: 0] += 1
+                if m.kind == .like { box.stats.likes += m.count }
+                if m.kind == .gift { box.stats.giftValue += m.value }
+            }
             if box.messages.count >= capacity {
-                box.messages.removeFirst(box.messages.count - capacity + 1)
+                box.messages.removeFirst()
                 box.stats.shed += 1
             }
             box.messages.append((m, now))
@@ -67,42 +90,59 @@ public final class LiveChat: Sendable {
 
     public var stats: Stats { inbox.withLock { $0.stats } }
 
-    /// Decides on waiting messages until the budget is spent; returns the answers with arrival times.
-    func decide(onScreen: String?) -> [(Decision, ContinuousClock.Instant)] {
+    /// Decides on waiting messages and events until the budget is spent, then asks for thanks
+    /// due; returns the answers with arrival times. `language` is the show's (for viewers who
+    /// never wrote).
+    func decide(onScreen: String?, language: Language, now: Double = Date().timeIntervalSince1970) -> [(Decision, ContinuousClock.Instant)] {
         let started = ContinuousClock.now
+        let chatLanguage: ChatText.ChatLanguage = language == .zh ? .zh : .en
         var out: [(Decision, ContinuousClock.Instant)] = []
         var entries: [Entry] = []
-        var counts = (decided: 0, blocked: 0, silent: 0)
+        var counts = (decided: 0, blocked: 0, silent: 0, thanks: 0, paid: 0)
+        func note(_ d: Decision, _ at: ContinuousClock.Instant) {
+            onDecision(d)
+            switch d.source {
+            case .blocked: counts.blocked += 1
+            case .silence: counts.silent += 1
+            default: if d.reply != nil { out.append((d, at)) } else { counts.silent += 1 }
+            }
+            if d.source == .thanks { counts.thanks += 1 }
+            if d.source == .paid { counts.paid += 1 }
+            entries.append(Entry(user: d.displayName ?? d.user, question: String(d.question.prefix(200)), reply: d.reply, source: d.source.rawValue, detail: d.detail))
+        }
         responder.withLock { r in
             while ContinuousClock.now - started < budget {
                 guard let (m, at) = inbox.withLock({ box in box.messages.isEmpty ? nil : box.messages.removeFirst() }) else { break }
-                let d = r.decide(m, onScreen: onScreen)
-                onDecision(d)
-                counts.decided += 1
-                switch d.source {
-                case .blocked: counts.blocked += 1
-                case .silence: counts.silent += 1
-                default: if d.reply != nil { out.append((d, at)) } else { counts.silent += 1 }
-                }
-                entries.append(Entry(user: d.user, question: String(d.question.prefix(200)), reply: d.reply, source: d.source.rawValue, detail: d.detail))
+                if m.kind == .message { counts.decided += 1 }
+                if let d = r.take(m, onScreen: onScreen, language: chatLanguage) { note(d, at) }
             }
+            if let (d, first) = r.dueThanks(at: now) { note(d, .now - .milliseconds(Int64(max(0, min(now - first, 3_600)) * 1000))) }
         }
-        guard counts.decided > 0 else { return out }
+        guard !entries.isEmpty || counts.decided > 0 else { return out }
         inbox.withLock { box in
             box.stats.decided += counts.decided
             box.stats.blocked += counts.blocked
             box.stats.silent += counts.silent
+            box.stats.thanks += counts.thanks
+            box.stats.paid += counts.paid
             box.stats.recent = Array((box.stats.recent + entries).suffix(20))
         }
         return out
     }
 
-    /// Records that an answer started in the stream `seconds` after its question arrived.
-    func heard(after seconds: Double) {
+    /// Records that an answer (or thanks) started in the stream `seconds` after its question
+    /// (or the first event it thanks) arrived.
+    func heard(_ source: Decision.Source, after seconds: Double) {
         inbox.withLock { box in
-            box.stats.answered += 1
-            box.stats.latencies.append(seconds)
-            if box.stats.latencies.count > 10_000 { box.stats.latencies.removeFirst(5_000) }
+            if source == .thanks || source == .paid {
+                box.stats.thanksSpoken += 1
+                box.stats.thanksLatencies.append(seconds)
+                if box.stats.thanksLatencies.count > 10_000 { box.stats.thanksLatencies.removeFirst(5_000) }
+            } else {
+                box.stats.answered += 1
+                box.stats.latencies.append(seconds)
+                if box.stats.latencies.count > 10_000 { box.stats.latencies.removeFirst(5_000) }
+            }
         }
     }
 
@@ -112,8 +152,20 @@ public final class LiveChat: Sendable {
     /// Replays a chat source into the inbox: a file in real time from `start` (by each line's
     /// `t`), stdin as typed.
     public func feed(_ source: ChatSource, realTime: Bool) async throws {
+        let messages = source.messages()
+        try await feed(AsyncThrowingStream { c in
+            let task = Task {
+                do { for try await m in messages { c.yield(ViewerEvent(m)) }; c.finish() } catch { c.finish(throwing: error) }
+            }
+            c.onTermination = { _ in task.cancel() }
+        }, realTime: realTime)
+    }
+
+    /// Replays viewer events into the inbox: a log in real time (by each line's `t`), a live
+    /// feed as it comes.
+    public func feed(_ events: AsyncThrowingStream<ViewerEvent, Error>, realTime: Bool) async throws {
         let start = ContinuousClock.now
-        for try await m in source.messages() {
+        for try await m in events {
             if realTime {
                 let due = start + .milliseconds(Int64(m.time * 1000))
                 if due > .now { try await Task.sleep(until: due, clock: .continuous) }

@@ -147,7 +147,9 @@ public struct LiveRenderer {
 
                 if stopAt == nil { hooks.control?.apply(to: director) }
                 if let chat = hooks.chat {
-                    for (d, at) in chat.decide(onScreen: director.productOnScreen(at: director.audioPosition)) { director.offer(d, arrivedAt: at) }
+                    for (d, at) in chat.decide(onScreen: director.productOnScreen(at: director.audioPosition), language: director.program.rundown.language) {
+                        director.offer(d, arrivedAt: at)
+                    }
                 }
                 try await director.plan()
                 if limit == nil, director.isFinished { break }
@@ -170,9 +172,9 @@ public struct LiveRenderer {
                 push(audio.encode(pcm))
                 for m in director.passed(upTo: director.audioPosition) {
                     let at = Double(m.at) / Double(rate)
-                    if case .answer(_, let arrived) = m.kind {
+                    if case .answer(let d, let arrived) = m.kind {
                         // The answer's start in stream time, minus the question's arrival in stream time.
-                        hooks.chat?.heard(after: at - (arrived - clockStart).inSeconds)
+                        hooks.chat?.heard(d.source, after: at - (arrived - clockStart).inSeconds)
                     }
                     switch m.kind {
                     case .segment(let title, let sku): status.segment = title; status.productSKU = sku

@@ -44,7 +44,8 @@ public struct PerformanceBuilder: Sendable {
                 case .say(let u):
                     // Viewers' questions that arrived by now are answered first, in the show's voice.
                     if let chat {
-                        while let d = chat.nextAnswer(at: t, onScreen: u.productSKU ?? segment.productSKU, rate: SpeechClip.sampleRate) {
+                        while let d = chat.nextAnswer(at: t, onScreen: u.productSKU ?? segment.productSKU, rate: SpeechClip.sampleRate,
+                                                         language: rundown.language) {
                             guard let answer = ChatAnswer(d, rundown: rundown) else { continue }
                             let clip = try await engine.speak(answer.utterance, voice: answer.voice)
                             try onClip(t, clip)

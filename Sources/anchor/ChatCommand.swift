@@ -256,7 +256,7 @@ struct ChatEval: AsyncParsableCommand {
             let reply = d.reply ?? ""
             let got: String
             switch d.source {
-            case .rule, .facts: got = "answer"
+            case .rule, .facts, .thanks, .paid: got = "answer"
             case .fallback: got = d.detail == "no rule or fact matched" ? "fallback" : "answer"
             case .blocked: got = "blocked"
             case .silence: got = "silent"

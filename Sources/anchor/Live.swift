@@ -59,7 +59,7 @@ struct Live: AsyncParsableCommand {
         options.background = bg
 
         var hooks = LiveRenderer.Hooks()
-        if stream.chat != nil {
+        if stream.hasChatInput {
             let live = LiveChat(responder: try ChatOptions.responder(catalog: loaded.catalog ?? Catalog(), rules: stream.rules, blocklist: stream.blocklist))
             try stream.feedChat(into: live)
             hooks.chat = live
@@ -85,6 +85,13 @@ struct Live: AsyncParsableCommand {
             let p50 = l.isEmpty ? "–" : String(format: "%.2f s", l[l.count / 2]), worst = l.last.map { String(format: "%.2f s", $0) } ?? "–"
             print("chat: \(c.received) messages, \(c.answered) answers on air (question to answer in the stream: median \(p50), worst \(worst)), "
                   + "\(c.blocked) blocked, \(c.silent) silent, \(c.shed) shed, \(final.answersMerged) merged into another answer")
+            if !c.events.isEmpty {
+                let t = c.thanksLatencies.sorted()
+                let p50 = t.isEmpty ? "–" : String(format: "%.2f s", t[t.count / 2]), p95 = t.isEmpty ? "–" : String(format: "%.2f s", t[min(t.count - 1, t.count * 95 / 100)])
+                print("events: " + c.events.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                      + String(format: " (%d likes, gifts worth %.0f); %d thanks and paid messages on air (event to thanks in the stream: median %@, p95 %@)",
+                               c.likes, c.giftValue, c.thanksSpoken, p50, p95))
+            }
         }
         var allPublished = true
         for d in final.destinations {

@@ -44,6 +44,9 @@ struct Preview: AsyncParsableCommand {
     @Option(help: "Replay a chat log (JSON lines {\"t\", \"user\", \"text\"}, t in seconds from the start) into the preview: answers are spoken at the next line, with the question in a bubble.")
     var chat: String?
 
+    @Option(help: ArgumentHelp("Replay viewer events (JSON lines: {\"t\", \"type\": \"gift\"|\"like\"|\"follow\"|\"share\"|\"join\"|\"paid_message\"|\"message\", \"user\", …}) into the preview: thanks and paid messages are spoken as on air.", valueName: "log"))
+    var events: String?
+
     @Option(help: "Chat rules: a *.rules.yaml file or a folder (default: Scripts/).")
     var rules: String?
 
@@ -75,9 +78,12 @@ struct Preview: AsyncParsableCommand {
 
     func run() async throws {
         let (w, h, samples) = try RenderOptions.validate(size: size, fps: fps, duration: duration)
-        var chatMessages: [ChatMessage]?
-        if let chat {
-            do { chatMessages = try ChatLogFile(path: chat).readAll() } catch {
+        var viewerEvents: [ViewerEvent]?
+        for path in [chat, events].compactMap({ $0 }) {
+            do {
+                let read = path == chat ? try ChatLogFile(path: path).readAll().map(ViewerEvent.init) : try EventLogFile(path: path).readAll()
+                viewerEvents = (viewerEvents ?? []) + read
+            } catch {
                 Terminal.error("error: \(error)")
                 throw ExitCode(1)
             }
@@ -108,8 +114,8 @@ struct Preview: AsyncParsableCommand {
         video.tune = nil
         options.video = video
 
-        let feed = try chatMessages.map { messages in
-            ChatFeed(messages: messages, responder: try ChatOptions.responder(catalog: loaded.catalog ?? Catalog(), rules: rules, blocklist: nil))
+        let feed = try viewerEvents.map { events in
+            ChatFeed(events: events, responder: try ChatOptions.responder(catalog: loaded.catalog ?? Catalog(), rules: rules, blocklist: nil))
         }
         let stop = Interrupt.install()
         let bar = ProgressBar(isTerminal: Terminal.isTTY(STDERR_FILENO))
@@ -144,12 +150,23 @@ struct Preview: AsyncParsableCommand {
         }
         if let audioOut { print("wrote \(audioOut) (master audio)") }
         if let feed {
-            let spoken = feed.log.filter { $0.spokenAt != nil }
+            let chatLog = feed.log.filter { $0.decision.source != .thanks && $0.decision.source != .paid }
+            let spoken = chatLog.filter { $0.spokenAt != nil }
             let delays = spoken.map { Double($0.spokenAt!) / Double(MediaTime.sampleRate) - $0.arrivedAt }.sorted()
-            let blocked = feed.log.filter { $0.decision.source == .blocked }.count
-            print(String(format: "chat: %d messages, %d answered on air (waited %.1f s at the median for the line to end), %d blocked, %d not answered (reactions, chatter, cooldowns, %d shed as on air), %d after the end",
-                         feed.log.count + feed.pending, spoken.count, delays.isEmpty ? 0 : delays[delays.count / 2], blocked,
-                         feed.log.count - spoken.count - blocked, feed.shed, feed.pending))
+            let blocked = chatLog.filter { $0.decision.source == .blocked }.count
+            let messages = feed.counts[.message, default: 0]
+            if chat != nil || messages > 0 {
+                print(String(format: "chat: %d messages, %d answered on air (waited %.1f s at the median for the line to end), %d blocked, %d not answered (reactions, chatter, cooldowns, %d shed as on air)",
+                             messages, spoken.count, delays.isEmpty ? 0 : delays[delays.count / 2], blocked,
+                             chatLog.count - spoken.count - blocked, feed.shed))
+            }
+            let others = feed.counts.filter { $0.key != .message }.sorted { $0.key.rawValue < $1.key.rawValue }
+            if !others.isEmpty {
+                let thanked = feed.log.filter { ($0.decision.source == .thanks || $0.decision.source == .paid) && $0.spokenAt != nil }
+                print("events: " + others.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", ")
+                      + "; \(thanked.filter { $0.decision.source == .thanks }.count) thanks and \(thanked.filter { $0.decision.source == .paid }.count) paid messages spoken")
+            }
+            if feed.pending > 0 { print("\(feed.pending) chat messages or events came after the end of the show") }
         }
     }
 }

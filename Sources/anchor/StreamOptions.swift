@@ -47,6 +47,9 @@ struct StreamOptions: ParsableArguments {
     @Option(help: "Answer chat on air: a JSON-lines log ({\"t\", \"user\", \"text\"}) replayed in real time, or - for lines typed on stdin. Answers cut in at the next word boundary.")
     var chat: String?
 
+    @Option(help: ArgumentHelp("Viewer events on air: a JSON-lines log ({\"t\", \"type\": \"gift\"|\"like\"|\"follow\"|\"share\"|\"join\"|\"paid_message\"|\"message\", \"user\", …}) replayed in real time, or - for JSON lines on stdin. Gifts and follows are thanked, paid messages read out.", valueName: "file"))
+    var events: String?
+
     @Option(help: "Chat rules: a *.rules.yaml file or a folder (default: Scripts/).")
     var rules: String?
 
@@ -79,16 +82,32 @@ struct StreamOptions: ParsableArguments {
         return options
     }
 
-    /// Starts feeding `--chat` into `live` (a file is checked first: a bad line is exit 1).
+    /// Starts feeding `--chat` and `--events` into `live` (a file is checked first: a bad line is exit 1).
     func feedChat(into live: LiveChat) throws {
-        guard let chat else { return }
-        if chat != "-" {
-            do { _ = try ChatLogFile(path: chat).readAll() } catch {
-                Terminal.error("error: \(error)")
-                throw ExitCode(1)
+        if chat == "-", events == "-" { throw ValidationError("--chat and --events cannot both read stdin") }
+        if let chat {
+            if chat != "-" {
+                do { _ = try ChatLogFile(path: chat).readAll() } catch {
+                    Terminal.error("error: \(error)")
+                    throw ExitCode(1)
+                }
+            }
+            let source: ChatSource = chat == "-" ? StdinChat() : ChatLogFile(path: chat)
+            Task { try? await live.feed(source, realTime: chat != "-") }
+        }
+        if let events {
+            if events == "-" {
+                Task { try? await live.feed(EventLogFile.stdin { Terminal.error("warning: \($0)") }, realTime: false) }
+            } else {
+                do { _ = try EventLogFile(path: events).readAll() } catch {
+                    Terminal.error("error: \(error)")
+                    throw ExitCode(1)
+                }
+                Task { try? await live.feed(EventLogFile(path: events).events(), realTime: true) }
             }
         }
-        let source: ChatSource = chat == "-" ? StdinChat() : ChatLogFile(path: chat)
-        Task { try? await live.feed(source, realTime: chat != "-") }
     }
+
+    /// Chat or events come in on the command line.
+    var hasChatInput: Bool { chat != nil || events != nil }
 }

@@ -106,8 +106,15 @@ extension HeavyCLITests {
         // The puller waits for the stream, as a viewer would.
         // nginx keeps a player waiting for the next publisher: it ends 3 s after the stream does.
         let puller = try TestSupport.launchTool("ffmpeg", ["-v", "error", "-rw_timeout", "3000000", "-i", url, "-c", "copy", "-f", "flv", pulled])
-        let run = try TestSupport.anchor(["live", "Scripts/demo.show.md", "--push", url, "--duration", "10s", "--size", "640x360"])
+        // Viewer events on air too: a gift is thanked and a paid message read, within the 10 s.
+        let events = nginx.directory.appendingPathComponent("events.jsonl")
+        try """
+        {"t": 1.0, "type": "gift", "user": "u1", "name": "Ann", "gift": "rose", "count": 2, "value": 20}
+        {"t": 1.5, "type": "paid_message", "user": "u2", "name": "Bo", "text": "hello from the night shift", "amount": 2, "currency": "USD"}
+        """.write(to: events, atomically: true, encoding: .utf8)
+        let run = try TestSupport.anchor(["live", "Scripts/demo.show.md", "--push", url, "--duration", "10s", "--size", "640x360", "--events", events.path])
         let pull = puller.wait(timeout: 20)
+        #expect(run.stdout.contains("events: 1 gift, 1 paid_message (0 likes, gifts worth 20); 2 thanks and paid messages on air"), "\(run.stdout)")
         #expect(run.status == 0, "\(run.stderr)")
         #expect(!(run.stdout + run.stderr).contains(Self.key), "the stream key must never be printed")
         #expect(!(run.stdout + run.stderr).contains("9f8e7d"), "not even part of it")

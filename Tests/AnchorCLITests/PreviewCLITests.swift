@@ -127,6 +127,44 @@ extension HeavyCLITests {
         #expect(try md5(mp4) != md5(plain), "the answer is heard: the soundtrack differs from the show without chat")
     }
 
+    /// Pixels of the thanks bubble's rose (heart and names) in the band above the presenter's
+    /// head where bubbles are drawn, over frames twice a second.
+    static func rosePixels(_ mp4: String) throws -> Int {
+        let raw = mp4 + ".rgb"
+        #expect(try TestSupport.tool("ffmpeg", ["-v", "error", "-y", "-i", mp4, "-vf", "fps=2,crop=iw:ih*0.18:0:0", "-f", "rawvideo", "-pix_fmt", "rgb24", raw]).status == 0)
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: raw)))
+        var n = 0
+        for i in stride(from: 0, to: bytes.count - 2, by: 3) where abs(Int(bytes[i]) - 214) < 24 && abs(Int(bytes[i + 1]) - 51) < 24 && abs(Int(bytes[i + 2]) - 108) < 24 { n += 1 }
+        return n
+    }
+
+    @Test func giftsAreThankedAndPaidMessagesReadInThePreview() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let log = dir.appendingPathComponent("events.jsonl")
+        try """
+        {"t": 0.5, "type": "gift", "user": "u1", "name": "Ann", "gift": "rose", "count": 3, "value": 30}
+        {"t": 0.7, "type": "gift", "user": "u2", "name": "Bo", "gift": "rose", "value": 10}
+        {"t": 0.9, "type": "paid_message", "user": "u3", "name": "Dee", "text": "love it", "amount": 5, "currency": "USD"}
+        {"t": 1.0, "type": "like", "user": "u4", "count": 5}
+        """.write(to: log, atomically: true, encoding: .utf8)
+        let mp4 = dir.appendingPathComponent("events.mp4").path
+        let run = try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", mp4, "--size", "640x360", "--duration", "14s", "--events", log.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("events: 2 gift, 1 like, 1 paid_message; 1 thanks and 1 paid messages spoken"), "\(run.stdout)")
+        #expect(!run.stdout.contains("chat:"), "no chat line without messages: \(run.stdout)")
+        #expect(try Self.decodeErrors(mp4).isEmpty)
+        let plain = dir.appendingPathComponent("plain.mp4").path
+        #expect(try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", plain, "--size", "640x360", "--duration", "14s"]).status == 0)
+        // The thanks bubble is drawn: its rose heart and names, which the show alone never shows.
+        let (with, without) = (try Self.rosePixels(mp4), try Self.rosePixels(plain))
+        #expect(with > 30 && without == 0, "rose pixels: \(with) with events, \(without) without")
+        // A bad line is a clear error naming file:line.
+        try "{\"type\": \"gift\", \"count\": 0}\n".write(to: log, atomically: true, encoding: .utf8)
+        let bad = try TestSupport.anchor(["preview", "Scripts/demo.show.md", "-o", mp4, "--size", "320x180", "--duration", "2s", "--events", log.path])
+        #expect(bad.status == 1 && bad.stderr.contains("events.jsonl:1: \"count\""), "\(bad.stderr)")
+    }
+
     @Test func ctrlCLeavesAPlayableFile() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { TestSupport.cleanUp(dir) }

@@ -94,6 +94,33 @@ import Testing
         _ = await task.result
     }
 
+    /// Viewer events: POST /events (an object, an array or JSON lines) and /events/ws, with the
+    /// token like chat; a bad event is a 400 naming it, and nothing of that body is queued.
+    @Test func viewerEventsArriveByPostAndWebSocket() async throws {
+        let (server, chat, port, task) = try await serve(token: "s3cret")
+        let base = "http://127.0.0.1:\(port)"
+        let auth = "Authorization: Bearer s3cret"
+        func post(_ body: String, _ headers: [String]) async throws -> String {
+            let args = ["-s", "-m", "5", "-w", "\n%{http_code}", "-X", "POST", "--data-binary", body] + headers.flatMap { ["-H", $0] } + [base + "/events"]
+            return try await withCheckedThrowingContinuation { done in
+                DispatchQueue.global().async { done.resume(with: Result { try TestSupport.tool("curl", args).stdout }) }
+            }
+        }
+        #expect(try await post(#"{"type": "follow", "user": "a"}"#, []).hasSuffix("401"))
+        let ok = try await post(#"[{"type": "gift", "user": "a", "gift": "rose", "value": 10}, {"type": "like", "count": 30}]"#, [auth])
+        #expect(ok.hasSuffix("202") && ok.contains(#""queued" : 2"#), "\(ok)")
+        let bad = try await post("{\"type\": \"follow\"}\n{\"type\": \"rocket\"}", [auth])
+        #expect(bad.hasSuffix("400") && bad.contains("line 2") && bad.contains("rocket"), "\(bad)")
+        let ws = try await send(#"{"type": "share", "user": "b"}"#, to: "ws://127.0.0.1:\(port)/events/ws?token=s3cret")
+        #expect(ws == #"{"queued":1}"#)
+        let wsBad = try await send(#"{"type": "gift", "count": -1}"#, to: "ws://127.0.0.1:\(port)/events/ws?token=s3cret")
+        #expect(wsBad?.contains("count") == true, "\(wsBad ?? "")")
+        let s = chat.stats
+        #expect(s.events == ["gift": 1, "like": 1, "share": 1] && s.likes == 30 && s.giftValue == 10, "\(s.events)")
+        await server.shutdown()
+        _ = await task.result
+    }
+
     /// A TCP connection from `source` (any 127.x address) that sends `bytes` and is left open.
     func openConnection(from source: String, to port: Int, sending bytes: String) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -67,7 +67,11 @@ public final class Board: Sendable {
     public var current: Snapshot {
         var s = snapshot.withLock { $0 }
         s.uptimeSeconds = Date().timeIntervalSince(s.startedAt)
-        if let chat { s.chat = chat.stats; s.chat.latencies = Array(s.chat.latencies.suffix(50)) }
+        if let chat {
+            s.chat = chat.stats
+            s.chat.latencies = Array(s.chat.latencies.suffix(50))
+            s.chat.thanksLatencies = Array(s.chat.thanksLatencies.suffix(50))
+        }
         s.recording = recorder?.status
         s.database = writerBox.withLock { $0?.status }
         s.problems = station?.problems ?? [:]
@@ -140,6 +144,9 @@ final class Counters: Sendable {
     let blocked = Counter(label: "anchor_chat_blocked_total")
     let shed = Counter(label: "anchor_chat_shed_total")
     let latency = Timer(label: "anchor_chat_answer_latency_seconds")
+    let thanksSpoken = Counter(label: "anchor_thanks_spoken_total")
+    /// Viewer events by kind, and what was last counted of each.
+    private let events = Mutex<(counters: [String: Counter], last: [String: Int], thanks: Int)>(([:], [:], 0))
 
     func record(_ s: LiveRenderer.Status, chat: LiveChat.Stats?) {
         bitrate.record(s.videoKbps)
@@ -159,6 +166,17 @@ final class Counters: Sendable {
                 for x in chat.latencies.suffix(chat.latencies.count - l.latencies) { latency.recordSeconds(x) }
             }
             (l.received, l.answered, l.blocked, l.shed, l.latencies) = (chat.received, chat.answered, chat.blocked, chat.shed, chat.latencies.count)
+        }
+        guard let chat else { return }
+        events.withLock { e in
+            for (kind, n) in chat.events {
+                let counter = e.counters[kind] ?? Counter(label: "anchor_viewer_events_total", dimensions: [("kind", kind)])
+                e.counters[kind] = counter
+                counter.increment(by: max(0, n - e.last[kind, default: 0]))
+                e.last[kind] = n
+            }
+            thanksSpoken.increment(by: max(0, chat.thanksSpoken - e.thanks))
+            e.thanks = chat.thanksSpoken
         }
     }
 }

@@ -104,6 +104,17 @@ public final class ControlServer: Sendable {
             chat.post(m)
             return try Self.json(["queued": true], status: .accepted)
         }
+        router.post("/events") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            guard let chat = board.chat else { return try Self.json(["error": "chat is off"], status: .serviceUnavailable) }
+            switch Self.events(from: body) {
+            case .success(let events):
+                for e in events { chat.post(e) }
+                return try Self.json(["queued": events.count], status: .accepted)
+            case .failure(let e):
+                return try Self.json(["error": e.description], status: .badRequest)
+            }
+        }
         router.post("/skip") { _, _ in control.send(.skipSegment); return try Self.json(["ok": "skipping to the next segment"]) }
         router.post("/pause") { _, _ in control.send(.pause); return try Self.json(["ok": "pausing at the next word"]) }
         router.post("/resume") { _, _ in control.send(.resume); return try Self.json(["ok": "resuming"]) }
@@ -119,7 +130,8 @@ public final class ControlServer: Sendable {
             }
         }
 
-        // WebSocket at /chat/ws: each text message is one chat message ({"user", "text"} or plain text).
+        // WebSockets: at /chat/ws each text message is one chat message ({"user", "text"} or plain
+        // text); at /events/ws one viewer event (or a JSON array of them).
         let token = endpoint.token, loopback = endpoint.isLoopback
         let limit = connections
         // Idle connections (and requests sent half-way) are closed after `idleTimeout`; one peer holds at
@@ -127,7 +139,9 @@ public final class ControlServer: Sendable {
         // wait in the kernel's backlog, using no descriptor of ours).
         let idle = idleTimeout
         let shouldUpgrade: @Sendable (HTTPRequest, any Channel, Logger) throws -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> = { request, _, _ in
-            guard request.path?.split(separator: "?").first == "/chat/ws", let chat = board.chat else { return .dontUpgrade }
+            let path = request.path?.split(separator: "?").first
+            guard path == "/chat/ws" || path == "/events/ws", let chat = board.chat else { return .dontUpgrade }
+            let isEvents = path == "/events/ws"
             if let token, !Self.authorized(request, token: token) { return .dontUpgrade }
             // A browser sends its page's Origin on a WebSocket; a page of another site is refused.
             guard CrossSite.allows(authority: request.authority, origin: request.headerFields[.origin], loopback: loopback, isCommand: true) else {
@@ -135,6 +149,18 @@ public final class ControlServer: Sendable {
             }
             return .upgrade([:]) { inbound, outbound, _ in
                 for try await message in inbound.messages(maxSize: 64 * 1024) {
+                    if isEvents {
+                        guard case .text(let text) = message else { continue }
+                        switch Self.events(from: ByteBuffer(string: text)) {
+                        case .success(let events):
+                            for e in events { chat.post(e) }
+                            try await outbound.write(.text(#"{"queued":\#(events.count)}"#))
+                        case .failure(let e):
+                            let quoted = String(data: (try? JSONEncoder().encode(e.description)) ?? Data(), encoding: .utf8) ?? "\"\""
+                            try await outbound.write(.text(#"{"error":\#(quoted)}"#))
+                        }
+                        continue
+                    }
                     guard case .text(let text) = message, let m = Self.message(from: ByteBuffer(string: text)) else {
                         try await outbound.write(.text(#"{"error":"send {\"user\": \"…\", \"text\": \"…\"} as text"}"#))
                         continue
@@ -181,6 +207,19 @@ public final class ControlServer: Sendable {
         }
         guard let text = String(data: data, encoding: .utf8), !text.isEmpty else { return nil }
         return ChatMessage(platform: "http", user: "web", text: text, time: Date().timeIntervalSince1970)
+    }
+
+    /// Viewer events from JSON: one object, an array, or one object a line (at most 10 000).
+    static func events(from body: ByteBuffer) -> Result<[ViewerEvent], ViewerEvent.FormatError> {
+        do {
+            let events = try ViewerEvent.parse(json: Data(buffer: body), time: Date().timeIntervalSince1970, platform: "http")
+            guard !events.isEmpty else { return .failure(.init(description: "no events: send {\"type\": \"gift\", \"user\": \"…\", …}")) }
+            guard events.count <= 10_000 else { return .failure(.init(description: "at most 10000 events a request")) }
+            // A live event happens now, whatever time the sender put on it.
+            return .success(events.map { var e = $0; e.time = Date().timeIntervalSince1970; return e })
+        } catch {
+            return .failure(error)
+        }
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {

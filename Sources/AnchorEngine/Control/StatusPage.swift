@@ -14,6 +14,11 @@ enum StatusPage {
             row("chat", String(format: "%.0f/min; %d received, %d answered, %d blocked, %d shed, %d waiting", s.chatPerMinute, s.chat.received,
                                s.chat.answered, s.chat.blocked, s.chat.shed, s.answersWaiting)),
         ]
+        if !s.chat.events.isEmpty {
+            let kinds = s.chat.events.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            rows.append(row("viewer events", kinds + String(format: "; %d likes, gifts worth %.0f; %d thanks and paid messages spoken",
+                                                            s.chat.likes, s.chat.giftValue, s.chat.thanksSpoken)))
+        }
         for d in s.destinations {
             rows.append(row(d.url, "\(d.state); \(d.reconnects) reconnects, dropped \(d.droppedVideo) video frames" + (d.lastError.map { "; last error: \($0)" } ?? "")))
         }
@@ -36,7 +41,7 @@ enum StatusPage {
         <table>\(rows.joined())</table>
         <h2>Chat</h2><ul>\(chat.isEmpty ? "<li>no messages yet</li>" : chat)</ul>
         <p>JSON: <a href="/status">/status</a> · metrics: <a href="/metrics">/metrics</a> · replay index: <a href="/replay">/replay</a> ·
-        POST /chat, /skip, /pause, /resume, /reload</p>
+        POST /chat, /events, /skip, /pause, /resume, /reload</p>
         </body></html>
         """
     }

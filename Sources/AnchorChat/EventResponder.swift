@@ -1,0 +1,123 @@
+import AnchorCore
+import Foundation
+
+/// What the responder does with viewer events besides messages: paid messages are read out
+/// (after the same moderation as chat), gifts, follows, shares, joins and likes are gathered
+/// into thanks (`ThanksDesk`), in each viewer's language.
+extension Responder {
+    /// Takes one event: a message is decided as chat, a paid message gets its reading (or is
+    /// blocked), the rest wait in the thanks desk (nil). `language` is the show's, for viewers
+    /// who never wrote.
+    public mutating func take(_ e: ViewerEvent, onScreen: String?, language: ChatText.ChatLanguage) -> Decision? {
+        switch e.kind {
+        case .message:
+            return e.message.map { decide($0, onScreen: onScreen) }
+        case .paidMessage:
+            return paid(e, language: language)
+        case .gift, .like, .follow, .share, .join:
+            let name = moderator.speakableName(e.name ?? e.user)
+            thanks.add(e, name: name, language: Self.language(of: e, known: languages[e.name ?? e.user], show: language))
+            return nil
+        }
+    }
+
+    /// The thanks due at `time` (at most one line, as the desk's policy allows), with the time
+    /// of the first event it thanks.
+    public mutating func dueThanks(at time: Double) -> (Decision, first: Double)? {
+        guard let line = thanks.due(at: time) else { return nil }
+        let zh = line.language == .zh
+        let users = line.named.isEmpty && line.viewers == 1 ? (rules.template("friend", line.language) ?? (zh ? "朋友" : "friend")) : line.users
+        let key: String, what: String
+        switch line.kind {
+        case .gift:
+            key = "thanks_gift"
+            what = Self.gifts(line.gift, count: line.count, zh: zh, moderator: moderator)
+        case .follow: (key, what) = ("thanks_follow", zh ? "关注了直播间" : "followed")
+        case .share: (key, what) = ("thanks_share", zh ? "分享了直播间" : "shared the room")
+        case .join: (key, what) = ("thanks_join", zh ? "来了" : "joined")
+        default: (key, what) = ("thanks_likes", zh ? "\(line.count)个赞" : "\(line.count) likes")
+        }
+        let template = rules.template(key, line.language) ?? Self.lastResortThanks[key, default: "Thank you, {users}!"]
+        let reply = RuleBook.speakable(template.replacingOccurrences(of: "{users}", with: users)
+            .replacingOccurrences(of: "{gifts}", with: what).replacingOccurrences(of: "{count}", with: String(line.count)))
+        var d = Decision(reply: reply, intent: .thanks, source: .thanks, detail: "\(line.kind.rawValue): \(line.viewers) viewers, \(line.count) in all",
+                         productSKU: nil, language: line.language.rawValue, user: line.ids.prefix(20).joined(separator: ","),
+                         question: what, seconds: 0, topic: "thanks:\(line.kind.rawValue)", displayName: line.kind == .like ? (zh ? "谢谢大家" : "Thank you all") : users,
+                         showsQuestion: true)
+        d.mergedReply = nil
+        return (d, line.first)
+    }
+
+    /// A paid message read out: "Ann sent $5: love this!"; blocked like chat when its words or
+    /// its name's are not for air (the money is still thanked without them).
+    mutating func paid(_ e: ViewerEvent, language: ChatText.ChatLanguage) -> Decision {
+        let text = ChatText(e.text ?? "")
+        let lang = text.squeezed.isEmpty ? Self.language(of: e, known: languages[e.name ?? e.user], show: language) : text.language
+        let name = moderator.speakableName(e.name ?? e.user)
+        let zh = lang == .zh
+        let amount = Self.amount(e.amount ?? 0, currency: e.currency, zh: zh)
+        let who = name ?? rules.template("friend", lang) ?? (zh ? "朋友" : "friend")
+        func decision(_ reply: String?, _ source: Decision.Source, _ detail: String, shown: String) -> Decision {
+            Decision(reply: reply, intent: .thanks, source: source, detail: detail, productSKU: nil, language: lang.rawValue, user: e.user,
+                     question: shown, seconds: 0, topic: "paid", displayName: "\(who) · \(amount)", showsQuestion: reply != nil)
+        }
+        let message: String
+        if let problem = text.squeezed.isEmpty ? nil : moderator.problem(in: text) {
+            // The words are not read; the support is still thanked.
+            let template = rules.template("thanks_gift", lang) ?? Self.lastResortThanks["thanks_gift", default: ""]
+            let reply = RuleBook.speakable(template.replacingOccurrences(of: "{users}", with: who).replacingOccurrences(of: "{gifts}", with: amount))
+            return decision(reply, .paid, "message blocked (\(problem)); thanked without it", shown: amount)
+        } else {
+            message = String((e.text ?? "").prefix(200))
+        }
+        let template = rules.template("paid_message", lang) ?? Self.lastResortThanks["paid_message", default: ""]
+        let reply = RuleBook.speakable(template.replacingOccurrences(of: "{user}", with: who).replacingOccurrences(of: "{amount}", with: amount)
+            .replacingOccurrences(of: "{text}", with: message))
+        return decision(reply, .paid, "paid message", shown: message.isEmpty ? amount : message)
+    }
+
+    /// The platform's word, the viewer's last message, or the show's language.
+    static func language(of e: ViewerEvent, known: ChatText.ChatLanguage?, show: ChatText.ChatLanguage) -> ChatText.ChatLanguage {
+        e.language.flatMap(ChatText.ChatLanguage.init(rawValue:)) ?? known ?? show
+    }
+
+    /// "the rose", "3 roses", "the gifts"; "玫瑰", "3个玫瑰", "礼物". A gift name moderation
+    /// blocks is said as "gift".
+    static func gifts(_ gift: String?, count: Int, zh: Bool, moderator: Moderator) -> String {
+        guard let gift, moderator.problem(in: ChatText(gift)) == nil, moderator.speakableName(gift) != nil else {
+            return zh ? (count > 1 ? "\(count)份礼物" : "礼物") : (count > 1 ? "\(count) gifts" : "the gift")
+        }
+        if zh { return count > 1 ? "\(count)个\(gift)" : gift }
+        return count > 1 ? "\(count) \(plural(gift))" : "the \(gift)"
+    }
+
+    /// English plurals for gift names ("rose" → "roses", "lolly" → "lollies"); names in other
+    /// scripts, or already plural, are kept.
+    static func plural(_ word: String) -> String {
+        guard let last = word.last, last.isASCII, last.isLetter else { return word }
+        let lower = word.lowercased()
+        if lower.hasSuffix("s") || lower.hasSuffix("x") || lower.hasSuffix("ch") || lower.hasSuffix("sh") {
+            return lower.hasSuffix("s") ? word : word + "es"
+        }
+        if lower.hasSuffix("y"), let before = lower.dropLast().last, !"aeiou".contains(before) { return word.dropLast() + "ies" }
+        return word + "s"
+    }
+
+    /// "$5", "€2.50", "30元", "12 GBP".
+    static func amount(_ value: Double, currency: String?, zh: Bool) -> String {
+        let number = value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
+        switch currency ?? "" {
+        case "USD": return zh ? "\(number)美元" : "$" + number
+        case "EUR": return zh ? "\(number)欧元" : "€" + number
+        case "GBP": return zh ? "\(number)英镑" : "£" + number
+        case "CNY", "RMB": return zh ? "\(number)元" : "¥" + number
+        case "": return number
+        default: return number + " " + (currency ?? "")
+        }
+    }
+
+    /// Only for a rules book without templates (anchor's own rules file has them).
+    static let lastResortThanks = ["thanks_gift": "Thank you {users} for {gifts}!", "thanks_follow": "Thanks for the follow, {users}!",
+                                   "thanks_share": "Thanks for sharing the room, {users}!", "thanks_join": "Welcome in, {users}!",
+                                   "thanks_likes": "Thank you for the {count} likes!", "paid_message": "{user} sent {amount}: {text}"]
+}
