@@ -98,6 +98,7 @@ public final class FrameRenderer: @unchecked Sendable {
         out.append(cardLayer(s))
         out.append(countdownLayer(s))
         out.append(bannerLayer(s))
+        out.append(drawLayer(s))
         out.append(bubbleLayer(s))
         out.append(subtitleLayer(s))
         return out
@@ -110,6 +111,7 @@ public final class FrameRenderer: @unchecked Sendable {
         case .card(let plan): drawCard(cr, plan)
         case .countdown(let plan): drawCountdown(cr, plan)
         case .banner(let plan): drawBanner(cr, plan)
+        case .draw(let plan): drawBanner(cr, plan, color: 0xD6336C)
         case .bubble(let plan): drawBubble(cr, plan)
         case .subtitle(let plan): drawSubtitle(cr, plan)
         }

@@ -12,6 +12,7 @@ struct Layer: Equatable {
         case card(ProductCard, CardMode, Language)
         case countdown(Int)
         case banner(visibility: Double, text: String)
+        case draw(SceneState.DrawPanel, Language)
         case bubble(ChatBubble, appear: Double)
         /// The text, and the first of the two lines that show.
         case subtitle(String, top: Double)
@@ -30,6 +31,7 @@ struct Layer: Equatable {
         case card(CardPlan)
         case countdown(CountdownPlan)
         case banner(BannerPlan)
+        case draw(BannerPlan)
         case bubble(BubblePlan)
         case subtitle(SubtitlePlan)
     }

@@ -56,7 +56,8 @@ extension FrameRenderer {
     }
 
     func bannerLayer(_ s: SceneState) -> Layer {
-        guard s.linkBanner > 0.01 else { return .absent }
+        // A lucky draw's panel takes the banner's place while it runs.
+        guard s.linkBanner > 0.01, s.draw == nil else { return .absent }
         let box = layout.banner, u = layout.u
         let slot = s.card?.slot
         let text = s.language == .zh ? "链接已上架" + (slot.map { " · 拍\($0)号链接" } ?? "") : "Link is up" + (slot.map { " · tap item #\($0)" } ?? "")
@@ -67,10 +68,23 @@ extension FrameRenderer {
                      paint: .banner(plan))
     }
 
-    func drawBanner(_ cr: OpaquePointer, _ p: BannerPlan) {
+    /// A lucky draw taking entries: the keyword to type, the time left and how many entered.
+    func drawLayer(_ s: SceneState) -> Layer {
+        guard let d = s.draw else { return .absent }
+        let box = layout.banner, u = layout.u
+        let clock = String(format: "%d:%02d", d.secondsLeft / 60, d.secondsLeft % 60)
+        let text = s.language == .zh ? "抽奖 · 发送“\(d.keyword)” · \(clock) · \(d.entrants)人参与"
+                                     : "Lucky draw · type “\(d.keyword)” · \(clock) · \(d.entrants) entered"
+        let label = texts.image(text, .init(size: 28 * u, bold: true, color: 0xFFFFFF, maxWidth: box.w * 1.4 - 40 * u))
+        let w = Double(label.width) + 48 * u, h = Double(label.height) + 18 * u
+        let plan = BannerPlan(label: label, x: box.x + (box.w - w) / 2, y: box.y, w: w, h: h, u: u, alpha: 1)
+        return Layer(look: .draw(d, s.language), bounds: PixelRect(covering: plan.x, plan.y, w, h, pad: 1), paint: .draw(plan))
+    }
+
+    func drawBanner(_ cr: OpaquePointer, _ p: BannerPlan, color: UInt32 = FrameRenderer.teal) {
         cairo_push_group(cr)
         roundedRect(cr, p.x, p.y, p.w, p.h, p.h / 2)
-        setColor(cr, Self.teal)
+        setColor(cr, color)
         cairo_fill(cr)
         cairo_set_source_surface(cr, p.label.surface, (p.x + 24 * p.u).rounded(), (p.y + 9 * p.u).rounded())
         cairo_paint(cr)
@@ -89,7 +103,7 @@ extension FrameRenderer {
         let text = texts.image(bubble.text, .init(size: 24 * u, color: 0x1D1D24, maxWidth: box.w - 32 * u, maxLines: 2))
         let plan = BubblePlan(name: name, text: text, x: box.x, y: box.y, w: max(Double(name.width) + heart, Double(text.width)) + 32 * u,
                               h: Double(name.height + text.height) + 28 * u, u: u, style: bubble.style, appear: s.bubbleIn)
-        return Layer(look: .bubble(bubble, appear: s.bubbleIn), bounds: PixelRect(covering: plan.x, plan.y, plan.w, plan.h + plan.tail, pad: 1),
+        return Layer(look: .bubble(bubble, appear: s.bubbleIn), bounds: PixelRect(covering: plan.x, plan.y, plan.w, plan.h + plan.tail + Self.bubbleRise * u, pad: 1),
                      paint: .bubble(plan))
     }
 
@@ -97,11 +111,9 @@ extension FrameRenderer {
         let u = p.u
         cairo_save(cr)
         if p.appear < 1 {
-            // Pops in from its tail: grows from 80 % while it fades in.
-            let scale = 0.8 + 0.2 * p.appear, ax = p.x + 52 * u, ay = p.y + p.h + p.tail
-            cairo_translate(cr, ax, ay)
-            cairo_scale(cr, scale, scale)
-            cairo_translate(cr, -ax, -ay)
+            // Rises into place by whole pixels while it fades in (scaling would resample the
+            // text differently in a partial redraw than in a full one).
+            cairo_translate(cr, 0, (Self.bubbleRise * u * (1 - p.appear)).rounded())
             cairo_push_group(cr)
         }
         roundedRect(cr, p.x, p.y, p.w, p.h, 18 * u)
@@ -129,6 +141,9 @@ extension FrameRenderer {
         }
         cairo_restore(cr)
     }
+
+    /// How far (in font units) a bubble rises as it pops in.
+    static let bubbleRise = 12.0
 
     /// A filled heart centred at (cx, cy), `size` wide.
     func drawHeart(_ cr: OpaquePointer, cx: Double, cy: Double, size: Double) {

@@ -37,6 +37,8 @@ public struct Performance: Sendable {
     public var length: Int
     public var seed: UInt64
     public var language: Language
+    /// When viewers entered lucky draws (samples, in order): the entrant count on screen.
+    public var drawEntries: [Int] = []
 
     public init(lines: [Line], events: [Event], segments: [Segment], cards: [String: ProductCard], length: Int, seed: UInt64, language: Language) {
         self.lines = lines; self.events = events; self.segments = segments; self.cards = cards

@@ -27,6 +27,8 @@ public struct SceneSampler: Sendable {
     let showTimes: [Int]
     let links: [Int]
     let segmentStarts: [Int]
+    let draws: [(start: Int, end: Int, keyword: String)]
+    let drawStarts: [Int]
 
     static let rate = Double(MediaTime.sampleRate)
     static func samples(_ seconds: Double) -> Int { Int(seconds * rate) }
@@ -52,6 +54,22 @@ public struct SceneSampler: Sendable {
         showTimes = shows.map(\.at)
         links = performance.events.compactMap { if case .link = $0.cue { return $0.at } else { return nil } }
         segmentStarts = performance.segments.map(\.start)
+        draws = performance.events.compactMap { e in
+            if case .draw(let keyword, let seconds) = e.cue { return (e.at, e.at + seconds * Int(MediaTime.sampleRate), keyword) } else { return nil }
+        }
+        drawStarts = draws.map(\.start)
+    }
+
+    /// The lucky draw taking entries at `t`: its keyword, the seconds left and who entered so far.
+    func drawPanel(at t: Int) -> SceneState.DrawPanel? {
+        guard let i = Self.lastIndex(drawStarts, atOrBefore: t), t < draws[i].end else { return nil }
+        let d = draws[i]
+        let entries = performance.drawEntries
+        let before = Self.lastIndex(entries, atOrBefore: d.start - 1).map { $0 + 1 } ?? 0
+        let upTo = Self.lastIndex(entries, atOrBefore: t).map { $0 + 1 } ?? 0
+        let rate = Int(MediaTime.sampleRate)
+        let left = (d.end - t + rate - 1) / rate
+        return .init(keyword: d.keyword, secondsLeft: left, entrants: max(0, upTo - before))
     }
 
     /// The index of the last element ≤ t in a sorted array (binary search), if any.
@@ -171,6 +189,7 @@ public struct SceneSampler: Sendable {
             arms: arms, intent: intent, card: card, cardMode: card == nil ? .none : mode, priceFlash: flash, countdown: countdown,
             linkBanner: banner, subtitle: subtitle, bubble: line?.bubble, language: performance.language)
         if let line, line.bubble != nil { state.bubbleIn = min(1, Double(t - line.start) / Self.rate / 0.25) }
+        state.draw = drawPanel(at: t)
         return state
     }
 

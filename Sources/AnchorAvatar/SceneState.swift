@@ -26,6 +26,8 @@ public struct SceneState: Sendable, Equatable {
     public var bubble: ChatBubble?
     /// 0…1: how far the bubble has popped in (it grows in over a quarter second).
     public var bubbleIn = 1.0
+    /// A lucky draw taking entries.
+    public var draw: DrawPanel?
     /// The show's language: the words the overlays add ("Link is up", "#2") follow it, so a
     /// schedule that switches to a show in another language switches them too.
     public var language: Language
@@ -34,6 +36,12 @@ public struct SceneState: Sendable, Equatable {
         public var pose: String
         public var weight: Double
         public var swing: Double
+    }
+
+    public struct DrawPanel: Sendable, Equatable {
+        public var keyword: String
+        public var secondsLeft: Int
+        public var entrants: Int
     }
 
     public struct Subtitle: Sendable, Equatable {
@@ -46,7 +54,7 @@ public struct SceneState: Sendable, Equatable {
         a.mouth.map(\.0) == b.mouth.map(\.0) && a.mouth.map(\.1) == b.mouth.map(\.1) && a.jaw == b.jaw && a.eyes == b.eyes
             && a.browOffset == b.browOffset && a.bodyY == b.bodyY && a.headX == b.headX && a.headY == b.headY && a.arms == b.arms
             && a.intent == b.intent && a.card == b.card && a.cardMode == b.cardMode && a.priceFlash == b.priceFlash
-            && a.countdown == b.countdown && a.linkBanner == b.linkBanner && a.subtitle == b.subtitle && a.bubble == b.bubble && a.bubbleIn == b.bubbleIn
+            && a.countdown == b.countdown && a.linkBanner == b.linkBanner && a.subtitle == b.subtitle && a.bubble == b.bubble && a.bubbleIn == b.bubbleIn && a.draw == b.draw
             && a.language == b.language
     }
 }

@@ -40,7 +40,8 @@ public struct RuleBook: Sendable {
     public static let templateKeys = ["fallback": "{user}", "fallback_merged": "{users}", "merged": "{users} {answer}",
                                       "which_one": "{user} {products}", "friend": "",
                                       "thanks_gift": "{users} {gifts}", "thanks_follow": "{users}", "thanks_share": "{users}",
-                                      "thanks_join": "{users}", "thanks_likes": "{count}", "paid_message": "{user} {amount} {text}"]
+                                      "thanks_join": "{users}", "thanks_likes": "{count}", "paid_message": "{user} {amount} {text}",
+                                      "draw_open": "{keyword} {seconds}", "draw_winner": "{user} {count} {keyword}", "draw_nobody": "{keyword}"]
 
     public init(rules: [Rule], synonyms: [String: [String]] = [:], templates: [String: [ChatText.ChatLanguage: [String]]] = [:],
                 thanks: ThanksPolicy? = nil) throws(LoadError) {

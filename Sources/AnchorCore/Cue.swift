@@ -15,6 +15,8 @@ public enum Cue: Sendable, Hashable {
     case show(CardMode)
     /// `@link`: the product link is pinned (event to chat and webhooks).
     case link(sku: String?)
+    /// `@draw "keyword" 60s`: a lucky draw among viewers who type the keyword while it runs.
+    case draw(keyword: String, seconds: Int)
 
     public var kind: String {
         switch self {
@@ -23,12 +25,13 @@ public enum Cue: Sendable, Hashable {
         case .gesture: return "gesture"
         case .show: return "show"
         case .link: return "link"
+        case .draw: return "draw"
         }
     }
 }
 
 extension Cue: Codable {
-    private enum Key: String, CodingKey { case type, ms, seconds, name, mode, sku }
+    private enum Key: String, CodingKey { case type, ms, seconds, name, mode, sku, keyword }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
@@ -39,6 +42,7 @@ extension Cue: Codable {
         case .gesture(let name): try c.encode(name, forKey: .name)
         case .show(let mode): try c.encode(mode, forKey: .mode)
         case .link(let sku): try c.encodeIfPresent(sku, forKey: .sku)
+        case .draw(let keyword, let seconds): try c.encode(keyword, forKey: .keyword); try c.encode(seconds, forKey: .seconds)
         }
     }
 
@@ -50,6 +54,7 @@ extension Cue: Codable {
         case "gesture": self = .gesture(try c.decode(String.self, forKey: .name))
         case "show": self = .show(try c.decode(CardMode.self, forKey: .mode))
         case "link": self = .link(sku: try c.decodeIfPresent(String.self, forKey: .sku))
+        case "draw": self = .draw(keyword: try c.decode(String.self, forKey: .keyword), seconds: try c.decode(Int.self, forKey: .seconds))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown cue type '\(other)'")
         }

@@ -29,9 +29,21 @@ public final class ChatFeed {
         self.responder = responder
     }
 
+    /// The lucky draw taking entries, and when each entry came (seconds into the show).
+    private var draw: LuckyDraw?
+    private(set) var drawEntryTimes: [Double] = []
+    /// How the preview's draws ended, in order.
+    public internal(set) var drawOutcomes: [DrawOutcome] = []
+
     /// The next answer (or thanks) to speak at sample `t`, deciding every event that arrived by
     /// then; `language` is the show's, for viewers who never wrote.
     func nextAnswer(at t: Int, onScreen: String?, rate: Int, language: Language) -> Decision? {
+        advance(to: t, onScreen: onScreen, rate: rate, language: language)
+        return queue.pop()?.0
+    }
+
+    /// Decides every event that arrived by sample `t` (answers wait in the queue).
+    func advance(to t: Int, onScreen: String?, rate: Int, language: Language) {
         let now = Double(t) / Double(rate)
         let chatLanguage: ChatText.ChatLanguage = language == .zh ? .zh : .en
         while next < messages.count, messages[next].time <= now {
@@ -39,6 +51,7 @@ public final class ChatFeed {
             next += 1
             counts[m.kind, default: 0] += 1
             guard let d = responder.take(m, onScreen: onScreen, language: chatLanguage) else { continue }
+            if draw?.consider(m, decision: d) == true { drawEntryTimes.append(m.time) }
             log.append((d, m.time, nil))
             queue.add(d, arrivedAt: .now)
         }
@@ -46,7 +59,6 @@ public final class ChatFeed {
             log.append((d, first, nil))
             queue.add(d, arrivedAt: .now)
         }
-        return queue.pop()?.0
     }
 
     /// Questions that joined an answer already waiting, and answers shed (as on air).
@@ -64,4 +76,14 @@ public final class ChatFeed {
 
     /// Events still waiting when the show ended.
     public var pending: Int { messages.count - next }
+}
+
+extension ChatFeed: DrawHost {
+    public func openDraw(keyword: String) {
+        draw = LuckyDraw(keyword: keyword)
+        drawEntryTimes = []
+    }
+    public var drawEntrants: Int { draw?.entrants.count ?? 0 }
+    public func closeDraw() -> LuckyDraw? { defer { draw = nil }; return draw }
+    public var drawRules: RuleBook? { responder.rules }
 }

@@ -54,6 +54,8 @@ public final class LiveChat: Sendable {
     private let inbox = Mutex(Inbox())
     /// Only the live loop touches the responder.
     private let responder: Mutex<Responder>
+    /// The lucky draw taking entries, if any (opened and closed by the Director).
+    private let draw = Mutex<LuckyDraw?>(nil)
 
     /// Told every decision (on the live loop), for the log.
     private let onDecision: @Sendable (Decision) -> Void
@@ -114,7 +116,10 @@ public final class LiveChat: Sendable {
             while ContinuousClock.now - started < budget {
                 guard let (m, at) = inbox.withLock({ box in box.messages.isEmpty ? nil : box.messages.removeFirst() }) else { break }
                 if m.kind == .message { counts.decided += 1 }
-                if let d = r.take(m, onScreen: onScreen, language: chatLanguage) { note(d, at) }
+                if let d = r.take(m, onScreen: onScreen, language: chatLanguage) {
+                    note(d, at)
+                    if m.kind == .message { draw.withLock { $0?.consider(m, decision: d) } }
+                }
             }
             if let (d, first) = r.dueThanks(at: now) { note(d, .now - .milliseconds(Int64(max(0, min(now - first, 3_600)) * 1000))) }
         }
@@ -175,4 +180,11 @@ public final class LiveChat: Sendable {
             post(live)
         }
     }
+}
+
+extension LiveChat: DrawHost {
+    public func openDraw(keyword: String) { draw.withLock { $0 = LuckyDraw(keyword: keyword) } }
+    public var drawEntrants: Int { draw.withLock { $0?.entrants.count ?? 0 } }
+    public func closeDraw() -> LuckyDraw? { draw.withLock { d in defer { d = nil }; return d } }
+    public var drawRules: RuleBook? { responder.withLock { $0.rules } }
 }

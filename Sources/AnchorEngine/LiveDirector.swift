@@ -39,6 +39,8 @@ public final class LiveDirector {
             case line(Utterance)
             /// A viewer's answer, with when its (first) question arrived.
             case answer(Decision, arrivedAt: ContinuousClock.Instant)
+            /// A lucky draw's winner (or nobody) being announced.
+            case draw(DrawOutcome)
         }
         public var at: Int
         public var program: String
@@ -53,6 +55,8 @@ public final class LiveDirector {
     /// The answer queue, by arrival; floods on one topic merge while they wait.
     public private(set) var answers = AnswerQueue()
     public var paused = false
+    /// Where lucky draws take their entries (the channel's chat); without one, nobody can enter.
+    public var drawHost: (any DrawHost)?
     /// How far ahead of the audio the show is planned, and how much past is kept for the picture.
     public static let horizon = SpeechClip.sampleRate * 2
     static let keptPast = SpeechClip.sampleRate * 8
@@ -76,6 +80,21 @@ public final class LiveDirector {
     private var exhausted = false
     private var cachedSampler: SceneSampler?
     private let rig: Rig
+    /// The lucky draw planned or running: entries are taken while the audio is inside it.
+    private var openDraw: OpenDraw?
+    /// When entries came (samples), for the count on screen.
+    private var drawEntries: [Int] = []
+
+    struct OpenDraw {
+        var keyword: String
+        var seconds: Int
+        var start: Int
+        var end: Int
+        var productSKU: String?
+        var position: ShowPosition
+        var opened = false
+        var counted = 0
+    }
 
     struct Cursor {
         var position: ShowPosition
@@ -112,13 +131,14 @@ public final class LiveDirector {
     public var audioPosition: Int { track.position }
 
     /// True when the show ran out, nothing else takes over and everything planned was played.
-    public var isFinished: Bool { exhausted && answers.isEmpty && track.position >= head }
+    public var isFinished: Bool { exhausted && answers.isEmpty && openDraw == nil && track.position >= head }
 
     /// The scene sampler for the planned window (rebuilt only after the plan changed).
     public var sampler: SceneSampler {
         if let cachedSampler { return cachedSampler }
-        let p = Performance(lines: lines, events: events.sorted { $0.at < $1.at }, segments: segments, cards: cards,
+        var p = Performance(lines: lines, events: events.sorted { $0.at < $1.at }, segments: segments, cards: cards,
                             length: head, seed: program.rundown.seed, language: program.rundown.language)
+        p.drawEntries = drawEntries
         let s = SceneSampler(performance: p, rig: rig)
         cachedSampler = s
         return s
@@ -144,8 +164,11 @@ public final class LiveDirector {
     /// cutting into the line being spoken.
     public func plan() async throws {
         if !answers.isEmpty { interrupt() }
+        try await followDraw()
         let target = track.position + Self.horizon
         while head < target {
+            // A draw's winner is picked when the audio reaches its end: nothing is planned past it before.
+            if let d = openDraw, head >= d.end { break }
             if !answers.isEmpty {
                 try await placeAnswer()
             } else if paused || exhausted {
@@ -246,6 +269,9 @@ public final class LiveDirector {
         before.entering = wasEntering
         let start = head
         switch segment.events[p.event] {
+        case .cue(.draw(let keyword, let seconds), _):
+            try await planDraw(keyword: keyword, seconds: seconds, productSKU: segment.productSKU, before: before)
+            return
         case .cue(let cue, _):
             events.append(.init(at: head, cue: cue))
             switch cue {
@@ -304,6 +330,58 @@ public final class LiveDirector {
         cachedSampler = nil
     }
 
+    // MARK: Lucky draws
+
+    /// Says the draw's announcement and holds for its countdown; entries open when the audio
+    /// reaches the countdown (see `followDraw`).
+    private func planDraw(keyword: String, seconds: Int, productSKU: String?, before: Cursor) async throws {
+        let u = DrawLines.announcement(keyword: keyword, seconds: seconds, rundown: program.rundown, rules: drawHost?.drawRules, productSKU: productSKU)
+        let clip = try await engine.speak(u, voice: program.rundown.voice)
+        let start = head
+        place(clip, productSKU: productSKU, bubble: nil)
+        markers.append(Marker(at: start, program: program.id, position: before.position, kind: .line(u)))
+        items.append(Item(start: start, end: start + clip.samples.count, cursor: before, kind: .line(u, clip)))
+        head += clip.samples.count + PerformanceBuilder.gap
+        let drawStart = head
+        events.append(.init(at: drawStart, cue: .draw(keyword: keyword, seconds: seconds)))
+        head += seconds * SpeechClip.sampleRate
+        items.append(Item(start: drawStart, end: head, cursor: before, kind: .hold))
+        var after = before.position
+        after.event += 1
+        openDraw = OpenDraw(keyword: keyword, seconds: seconds, start: drawStart, end: head, productSKU: productSKU, position: after)
+        cursor = Cursor(position: after, remainder: nil, entering: false)
+        cachedSampler = nil
+    }
+
+    /// Opens the draw when the audio reaches its countdown, counts entries on screen, and at its
+    /// end picks the winner and says who it is.
+    private func followDraw() async throws {
+        guard var d = openDraw else { return }
+        let now = track.position
+        if !d.opened, now >= d.start {
+            drawHost?.openDraw(keyword: d.keyword)
+            d.opened = true
+        }
+        if d.opened, let n = drawHost?.drawEntrants, n > d.counted {
+            drawEntries += repeatElement(now, count: n - d.counted)
+            d.counted = n
+            cachedSampler = nil
+        }
+        openDraw = d
+        guard now >= d.end else { return }
+        openDraw = nil
+        let outcome = DrawOutcome(draw: drawHost?.closeDraw() ?? LuckyDraw(keyword: d.keyword), seconds: d.seconds, show: program.id)
+        let (u, bubble) = DrawLines.result(outcome, rundown: program.rundown, rules: drawHost?.drawRules, productSKU: d.productSKU)
+        let clip = try await engine.speak(u, voice: program.rundown.voice)
+        head = max(head, now)
+        let start = head
+        place(clip, productSKU: d.productSKU, bubble: bubble)
+        markers.append(Marker(at: start, program: program.id, position: d.position, kind: .draw(outcome)))
+        items.append(Item(start: start, end: start + clip.samples.count, cursor: cursor, kind: .answer(u, clip)))
+        head += clip.samples.count + PerformanceBuilder.gap
+        cachedSampler = nil
+    }
+
     // MARK: Barge-in
 
     /// Cuts the plan at the first boundary at or after the audio clock: a word's end in a line,
@@ -336,6 +414,8 @@ public final class LiveDirector {
             (cut, resume) = (items[removeFrom].start, items[removeFrom].cursor)
         }
         items.removeSubrange(removeFrom...)
+        // A draw whose countdown was cut before it began is announced again from the cursor.
+        if let d = openDraw, d.start >= cut, !d.opened { openDraw = nil }
         lines.removeAll { $0.start >= cut }
         events.removeAll { $0.at >= cut }
         segments.removeAll { $0.start >= cut }
@@ -374,8 +454,14 @@ public final class LiveDirector {
         lines.removeAll { $0.end < cutoff }
         let lastShow = events.lastIndex { e in if case .show = e.cue { return e.at < cutoff } else { return false } }
         let keptShow = lastShow.map { events[$0] }
-        events.removeAll { $0.at < cutoff }
+        // A running draw keeps its countdown and the entries counted on screen.
+        let drawStart = openDraw?.start
+        events.removeAll { e in
+            if case .draw = e.cue, e.at == drawStart { return false }
+            return e.at < cutoff
+        }
         if let keptShow { events.insert(keptShow, at: 0) }
+        drawEntries.removeAll { $0 < min(cutoff, drawStart ?? cutoff) }
         if let s = segments.lastIndex(where: { $0.start <= cutoff }), s > 0 { segments.removeFirst(s) }
         items.removeAll { $0.end < track.position }
         track.compact()

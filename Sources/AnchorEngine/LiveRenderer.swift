@@ -105,6 +105,7 @@ public struct LiveRenderer {
             let renderer = try FrameRenderer(avatarFolder: avatarFolder, width: s.width, height: s.height, background: o.background)
             let director = LiveDirector(program: program, rig: renderer.model.rig)
             director.willEnterSegment = hooks.willEnterSegment
+            director.drawHost = hooks.chat
             try await director.plan()
             let converter = ColorConverter(width: s.width, height: s.height)
             let picture = I420Frame(width: s.width, height: s.height)
@@ -178,7 +179,7 @@ public struct LiveRenderer {
                     }
                     switch m.kind {
                     case .segment(let title, let sku): status.segment = title; status.productSKU = sku
-                    case .line, .answer: break
+                    case .line, .answer, .draw: break
                     }
                     status.program = m.program
                     status.position = m.position

@@ -1,4 +1,5 @@
 import AnchorAvatar
+import AnchorChat
 import AnchorCore
 import AnchorVoice
 import Foundation
@@ -23,6 +24,7 @@ public struct PerformanceBuilder: Sendable {
     public func build(until: Int? = nil, engine: SpeechEngine = .shared, chat: ChatFeed? = nil,
                       onClip: (Int, SpeechClip) throws -> Void = { _, _ in }) async throws -> Performance {
         var lines: [Performance.Line] = [], events: [Performance.Event] = [], segments: [Performance.Segment] = []
+        var drawEntries: [Int] = []
         var t = Self.leadIn
         // A looping show plays again until `until`; lines already spoken are reused, not re-synthesized.
         var clips: [Utterance: SpeechClip] = [:]
@@ -34,6 +36,33 @@ public struct PerformanceBuilder: Sendable {
             for event in segment.events {
                 if let until, t > until + SpeechClip.sampleRate { break outer }
                 switch event {
+                case .cue(.draw(let keyword, let seconds), _):
+                    // The draw is announced, takes entries while its countdown runs, and the
+                    // winner (picked with a seed from the show's) is said at its end.
+                    let sku = segment.productSKU
+                    let open = DrawLines.announcement(keyword: keyword, seconds: seconds, rundown: rundown, rules: chat?.drawRules, productSKU: sku)
+                    let openClip = try await engine.speak(open, voice: rundown.voice)
+                    try onClip(t, openClip)
+                    lines.append(.init(start: t, timeline: openClip.timeline, productSKU: sku))
+                    events += Self.events(of: openClip, at: t)
+                    t += openClip.samples.count + Self.gap
+                    events.append(.init(at: t, cue: .draw(keyword: keyword, seconds: seconds)))
+                    let end = t + seconds * SpeechClip.sampleRate
+                    // What came before the countdown is decided first: it does not enter.
+                    chat?.advance(to: t, onScreen: sku, rate: SpeechClip.sampleRate, language: rundown.language)
+                    chat?.openDraw(keyword: keyword)
+                    chat?.advance(to: end, onScreen: sku, rate: SpeechClip.sampleRate, language: rundown.language)
+                    drawEntries += (chat?.drawEntryTimes ?? []).map { Int($0 * Double(SpeechClip.sampleRate)) }
+                    var random = SeededRandom(seed: rundown.seed, text: "draw", t)
+                    let outcome = DrawOutcome(draw: chat?.closeDraw() ?? LuckyDraw(keyword: keyword), seconds: seconds, show: rundown.title, seed: random.next())
+                    chat?.drawOutcomes.append(outcome)
+                    t = end
+                    let (result, bubble) = DrawLines.result(outcome, rundown: rundown, rules: chat?.drawRules, productSKU: sku)
+                    let clip = try await engine.speak(result, voice: rundown.voice)
+                    try onClip(t, clip)
+                    lines.append(.init(start: t, timeline: clip.timeline, productSKU: sku, bubble: bubble))
+                    events += Self.events(of: clip, at: t)
+                    t += clip.samples.count + Self.gap
                 case .cue(let cue, _):
                     events.append(.init(at: t, cue: cue))
                     switch cue {
@@ -70,8 +99,10 @@ public struct PerformanceBuilder: Sendable {
           }
           if rundown.segments.allSatisfy({ $0.events.isEmpty }) { break }
         }
-        return Performance(lines: lines, events: events.sorted { $0.at < $1.at }, segments: segments, cards: cards(),
-                           length: t, seed: rundown.seed, language: rundown.language)
+        var performance = Performance(lines: lines, events: events.sorted { $0.at < $1.at }, segments: segments, cards: cards(),
+                                      length: t, seed: rundown.seed, language: rundown.language)
+        performance.drawEntries = drawEntries
+        return performance
     }
 
     func cards() -> [String: ProductCard] {

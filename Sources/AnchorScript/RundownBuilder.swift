@@ -118,6 +118,7 @@ struct RundownBuilder {
                     diagnostics.append(.warning(at: at, "'@link' outside an '@each product' segment pins no product", length: 5))
                 }
                 events.append(.cue(.link(sku: product?.sku), source: at))
+            case .draw(let keyword, let seconds, let at): events.append(.cue(.draw(keyword: keyword, seconds: seconds), source: at))
             case .speech(let speech):
                 events.append(contentsOf: say(speech, binding: binding, product: product, productIndex: productIndex, resolver: resolver))
             }

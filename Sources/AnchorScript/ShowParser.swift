@@ -8,7 +8,10 @@ struct ShowParser {
 
     init(source: SourceText) { self.source = source }
 
-    static let commands = ["each", "show", "link"]
+    static let commands = ["each", "show", "link", "draw"]
+    /// A lucky draw runs 10 s to 10 min; its keyword is short enough to type.
+    static let drawSeconds = 10...600
+    static let maxKeyword = 20
     /// Longer lines are refused: nobody says 2 000 characters in one breath, and a line's cost
     /// (variants, diagnostics that quote it) grows with its length.
     static let maxLineLength = 2_000
@@ -151,12 +154,59 @@ struct ShowParser {
                 return
             }
             segment.lines.append(.link(at))
+        case "draw":
+            let rest = String(String.UnicodeScalarView(cursor.rest)).trimmingCharacters(in: .whitespaces)
+            if let (keyword, seconds) = parseDraw(rest, at: argAt, command: at) { segment.lines.append(.draw(keyword: keyword, seconds: seconds, at)) }
         default:
             let suggestion = Spelling.suggestion(for: name, among: Self.commands)
             diagnostics.append(.error(at: at, name.isEmpty ? "'@' must be followed by a command" : "unknown command '@\(name)'",
                                       length: name.unicodeScalars.count + 1,
-                                      hint: suggestion.map { "did you mean '@\($0)'?" } ?? "commands are @each product, @show card|price|none, @link"))
+                                      hint: suggestion.map { "did you mean '@\($0)'?" } ?? "commands are @each product, @show card|price|none, @link, @draw \"keyword\" 60s"))
         }
+    }
+
+    /// `"keyword" 60s` (or `keyword 2m`): what viewers type to enter, and how long entries are taken.
+    private mutating func parseDraw(_ rest: String, at: SourceLocation, command: SourceLocation) -> (String, Int)? {
+        let usage = "write '@draw \"lucky\" 60s': viewers who type the keyword within the time enter, and one of them wins"
+        var keyword: String
+        var tail: Substring
+        if rest.hasPrefix("\"") || rest.hasPrefix("“") {
+            let body = rest.dropFirst()
+            guard let close = body.firstIndex(where: { $0 == "\"" || $0 == "”" }) else {
+                diagnostics.append(.error(at: at, "unterminated keyword; expected a closing '\"'", length: rest.unicodeScalars.count, hint: usage))
+                return nil
+            }
+            keyword = String(body[..<close])
+            tail = body[body.index(after: close)...]
+        } else {
+            let word = rest.prefix { $0 != " " && $0 != "\t" }
+            keyword = String(word)
+            tail = rest[word.endIndex...]
+        }
+        keyword = keyword.trimmingCharacters(in: .whitespaces)
+        let time = tail.trimmingCharacters(in: .whitespaces)
+        guard !keyword.isEmpty else {
+            diagnostics.append(.error(at: rest.isEmpty ? command : at, "'@draw' needs the keyword viewers type to enter", length: max(1, rest.unicodeScalars.count), hint: usage))
+            return nil
+        }
+        guard keyword.count <= Self.maxKeyword, keyword.unicodeScalars.allSatisfy({ !$0.properties.isWhitespace || $0 == " " }),
+              !keyword.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }) else {
+            diagnostics.append(.error(at: at, "the keyword must be 1 to \(Self.maxKeyword) characters a viewer can type", length: max(1, rest.unicodeScalars.count), hint: usage))
+            return nil
+        }
+        let timeAt = source.location(line: at.line, column: at.column + rest.unicodeScalars.count - time.unicodeScalars.count)
+        guard !time.isEmpty else {
+            diagnostics.append(.error(at: command, "'@draw' needs how long it runs, e.g. 60s or 2m", length: 5, hint: usage))
+            return nil
+        }
+        let seconds: Double? = time.hasSuffix("m") ? Double(time.dropLast()).map { $0 * 60 } : time.hasSuffix("s") ? Double(time.dropLast()) : nil
+        // Compared as a Double: 1e30s does not fit an Int.
+        guard let seconds, seconds >= Double(Self.drawSeconds.lowerBound), seconds <= Double(Self.drawSeconds.upperBound), seconds == seconds.rounded() else {
+            diagnostics.append(.error(at: timeAt, "a draw runs \(Self.drawSeconds.lowerBound)s to \(Self.drawSeconds.upperBound / 60)m in whole seconds, not '\(time.prefix(40))'",
+                                      length: max(1, time.unicodeScalars.count), hint: usage))
+            return nil
+        }
+        return (keyword, Int(seconds))
     }
 
     private mutating func parseSpeech(_ cursor: inout Cursor, lineNumber: Int, at: SourceLocation) -> SpeechLine? {

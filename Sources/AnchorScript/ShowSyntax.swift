@@ -20,6 +20,8 @@ public enum LineSyntax: Sendable {
     case speech(SpeechLine)
     case show(CardMode, SourceLocation)
     case link(SourceLocation)
+    /// `@draw "keyword" 60s`
+    case draw(keyword: String, seconds: Int, SourceLocation)
 }
 
 public struct SpeechLine: Sendable {

@@ -131,6 +131,21 @@ public final class AnchorDatabase: Sendable {
                 t.column("offsetSeconds", .double)
             }
         }
+        m.registerMigration("v4-draws") { db in
+            try db.create(table: "luckyDraw") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("channel", .text).notNull()
+                t.column("show", .text).notNull()
+                t.column("keyword", .text).notNull()
+                t.column("seconds", .integer).notNull()
+                t.column("seed", .text).notNull()
+                t.column("entrants", .text).notNull()
+                t.column("entrantCount", .integer).notNull()
+                t.column("winnerId", .text)
+                t.column("winnerName", .text)
+                t.column("drawnAt", .datetime).notNull().indexed()
+            }
+        }
         return m
     }
 }

@@ -20,11 +20,12 @@ struct Anchor: AsyncParsableCommand {
           anchor preview SHOW -o demo.mp4       the show as MP4, fast
           anchor live SHOW --push rtmp://…      on air, to one or more ingests
           anchor catalog import products.json   load the catalog into ./anchor.db
+          anchor draws --since 12h              the lucky draws that aired, checked
 
         Exit codes: 0 success, 1 the input has errors (the diagnostics say where), \
         64 a bad command line.
         """,
         version: version,
-        subcommands: [Check.self, Narrate.self, Say.self, Frame.self, Preview.self, Live.self, Run.self, Soak.self, ChatCommand.self, ScheduleCommand.self, Voices.self, Init.self, CatalogCommand.self, Bench.self]
+        subcommands: [Check.self, Narrate.self, Say.self, Frame.self, Preview.self, Live.self, Run.self, Soak.self, ChatCommand.self, DrawsCommand.self, ScheduleCommand.self, Voices.self, Init.self, CatalogCommand.self, Bench.self]
     )
 }

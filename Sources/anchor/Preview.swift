@@ -81,8 +81,8 @@ struct Preview: AsyncParsableCommand {
         var viewerEvents: [ViewerEvent]?
         for path in [chat, events].compactMap({ $0 }) {
             do {
-                let read = path == chat ? try ChatLogFile(path: path).readAll().map(ViewerEvent.init) : try EventLogFile(path: path).readAll()
-                viewerEvents = (viewerEvents ?? []) + read
+                // A chat log is an event log: both keep each viewer's platform id.
+                viewerEvents = (viewerEvents ?? []) + (try EventLogFile(path: path).readAll())
             } catch {
                 Terminal.error("error: \(error)")
                 throw ExitCode(1)
@@ -153,11 +153,13 @@ struct Preview: AsyncParsableCommand {
             let chatLog = feed.log.filter { $0.decision.source != .thanks && $0.decision.source != .paid }
             let spoken = chatLog.filter { $0.spokenAt != nil }
             let delays = spoken.map { Double($0.spokenAt!) / Double(MediaTime.sampleRate) - $0.arrivedAt }.sorted()
+            // Typed: inside String(format:) a bare `0` would be passed as an Int and shift every number after it.
+            let medianDelay: Double = delays.isEmpty ? 0 : delays[delays.count / 2]
             let blocked = chatLog.filter { $0.decision.source == .blocked }.count
             let messages = feed.counts[.message, default: 0]
             if chat != nil || messages > 0 {
                 print(String(format: "chat: %d messages, %d answered on air (waited %.1f s at the median for the line to end), %d blocked, %d not answered (reactions, chatter, cooldowns, %d shed as on air)",
-                             messages, spoken.count, delays.isEmpty ? 0 : delays[delays.count / 2], blocked,
+                             messages, spoken.count, medianDelay, blocked,
                              chatLog.count - spoken.count - blocked, feed.shed))
             }
             let others = feed.counts.filter { $0.key != .message }.sorted { $0.key.rawValue < $1.key.rawValue }
@@ -165,6 +167,10 @@ struct Preview: AsyncParsableCommand {
                 let thanked = feed.log.filter { ($0.decision.source == .thanks || $0.decision.source == .paid) && $0.spokenAt != nil }
                 print("events: " + others.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", ")
                       + "; \(thanked.filter { $0.decision.source == .thanks }.count) thanks and \(thanked.filter { $0.decision.source == .paid }.count) paid messages spoken")
+            }
+            for o in feed.drawOutcomes {
+                print("lucky draw “\(o.keyword)”: \(o.entrants.count) entered, " + (o.winner.map { "winner \($0.name ?? "(name not shown)") [\($0.id)]" } ?? "nobody entered")
+                      + " (seed \(o.seed), from the show's seed)")
             }
             if feed.pending > 0 { print("\(feed.pending) chat messages or events came after the end of the show") }
         }

@@ -175,6 +175,15 @@ struct Run: AsyncParsableCommand {
                 save(marker)
             case .answer(let d, _):
                 log.info("answered", metadata: ["user": "\(d.user)", "source": "\(d.source.rawValue)", "product": "\(d.productSKU ?? "-")"])
+            case .draw(let o):
+                // Decided: a restart goes on after the draw, never draws again.
+                save(marker)
+                log.info("lucky draw", metadata: ["keyword": "\(o.keyword)", "entrants": "\(o.entrants.count)", "winner": "\(o.winner?.id ?? "-")",
+                                                  "seed": "\(o.seed)"])
+                let record = DrawLog.Record(channel: channel, show: o.show, keyword: o.keyword, seconds: o.seconds, seed: o.seed,
+                                            entrants: o.entrants.map { DrawLog.Entrant(id: $0.id, name: $0.name) },
+                                            winner: o.winner.map { DrawLog.Entrant(id: $0.id, name: $0.name) }, drawnAt: Date())
+                writer.perform("record the lucky draw") { try DrawLog(database: $0.database, channel: $0.channel).record(record) }
             }
             board.marker(marker)
         }

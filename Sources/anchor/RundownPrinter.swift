@@ -57,6 +57,7 @@ struct RundownPrinter {
         case .gesture(let g): return "gesture \(g)"
         case .show(let mode): return "show \(mode.rawValue)"
         case .link(let sku): return "link" + (sku.map { " \($0)" } ?? "")
+        case .draw(let keyword, let seconds): return "draw \"\(keyword)\" \(seconds)s"
         }
     }
 

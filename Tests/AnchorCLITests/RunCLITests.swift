@@ -170,6 +170,33 @@ extension HeavyCLITests {
         #expect(out.stderr.contains("show reloaded"), "\(out.stderr)")
     }
 
+    /// A show's lucky draw on air: viewers' messages with the keyword enter while the countdown
+    /// runs, the winner is recorded with the seed and every entrant, and `anchor draws` picks
+    /// the same winner again from them.
+    @Test func aLuckyDrawIsRecordedAndCanBeCheckedAfterwards() throws {
+        let nginx = try NginxRTMP()
+        defer { nginx.stop() }
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let show = dir.appendingPathComponent("draw.show.md").path
+        try "---\ntitle: Draw night\n---\n# Welcome\nHi everyone!\n@draw \"lucky\" 12s\nOn with the show.\n".write(toFile: show, atomically: true, encoding: .utf8)
+        let events = dir.appendingPathComponent("chat.jsonl")
+        // Entries from 7 s to 11 s after start land inside the countdown (it opens after the greeting and the announcement).
+        try (7...11).map { #"{"t": \#($0).5, "platform": "twitch", "user": "id\#($0)", "name": "viewer\#($0)", "text": "lucky!"}"# }
+            .joined(separator: "\n").write(to: events, atomically: true, encoding: .utf8)
+        let db = dir.appendingPathComponent("state.db").path
+        let run = try TestSupport.anchor(["run", "--schedule", try schedule(in: dir, filler: show), "--push", "rtmp://127.0.0.1:\(nginx.port)/live/k",
+                                          "--size", "160x90", "--control", "off", "--state-db", db, "--duration", "24s", "--events", events.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("lucky draw"), "\(run.stderr)")
+        let draws = try TestSupport.anchor(["draws", "--state-db", db])
+        #expect(draws.status == 0, "\(draws.stdout)\(draws.stderr)")
+        #expect(draws.stdout.contains("draw.show.md  “lucky” 12 s  5 entrants  winner viewer") && draws.stdout.contains("re-drawn: same winner"), "\(draws.stdout)")
+        let json = try TestSupport.anchor(["draws", "--state-db", db, "--json", "--since", "1h"])
+        #expect(json.stdout.contains("\"twitch:id7\"") && json.stdout.contains("\"seed\""), "\(json.stdout)")
+        #expect(try TestSupport.anchor(["draws", "--state-db", db, "--since", "soon"]).status != 0)
+    }
+
     @Test func theControlPortWantsATokenOffLoopback() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { TestSupport.cleanUp(dir) }

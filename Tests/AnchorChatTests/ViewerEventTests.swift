@@ -187,3 +187,50 @@ import Testing
         }
     }
 }
+
+@Suite struct LuckyDrawTests {
+    func said(_ user: String, _ text: String, platform: String = "twitch", name: String? = nil) -> ViewerEvent {
+        ViewerEvent(kind: .message, platform: platform, user: user, name: name, text: text, time: 0)
+    }
+
+    @Test func oneEntryPerViewerByIdAfterModerationAndAReproduciblePick() throws {
+        var policy = Moderator.Policy()
+        policy.blockList = ["fuck"]
+        var r = Responder(index: try FactIndex(catalog: Catalog()), rules: try RuleBook.load(TestSupport.path("Scripts/default.rules.yaml")),
+                          moderator: Moderator(policy: policy))
+        var draw = LuckyDraw(keyword: "Lucky Star")
+        func enter(_ e: ViewerEvent) -> Bool {
+            let d = r.take(e, onScreen: nil, language: .en)!
+            return draw.consider(e, decision: d)
+        }
+        #expect(enter(said("u1", "lucky star!!", name: "Ann")))
+        #expect(!enter(said("u1", "LUCKY STAR again", name: "Ann")), "one entry per viewer")
+        #expect(enter(said("u1", "l u c k y  s t a r", platform: "youtube", name: "Ann")), "another platform's u1 is another viewer")
+        #expect(!enter(said("u2", "lucky")), "the whole keyword")
+        #expect(!enter(said("u3", "lucky star at cheapdeals.shop/x")), "a blocked message never enters")
+        #expect(enter(said("u4", "luckystar", name: "fuck_u_host")))
+        let anyDecision = r.take(said("u5", "x"), onScreen: nil, language: .en)!
+        let giftEntered = draw.consider(ViewerEvent(kind: .gift, user: "u5", gift: "lucky star", time: 0), decision: anyDecision)
+        #expect(!giftEntered, "only messages enter")
+        #expect(draw.entrants.map(\.id) == ["twitch:u1", "youtube:u1", "twitch:u4"])
+        #expect(draw.entrants.last?.name == nil, "a blocked name is never kept to be said")
+        // The same seed and entrants give the same winner; seeds spread over all entrants.
+        let winners = Set((0..<200).compactMap { draw.pick(seed: UInt64($0))?.id })
+        #expect(winners.count == 3)
+        #expect(draw.pick(seed: 42) == draw.pick(seed: 42))
+        var again = LuckyDraw(keyword: "Lucky Star")
+        again.restore(draw.entrants)
+        #expect(again.pick(seed: 42) == draw.pick(seed: 42))
+        #expect(LuckyDraw(keyword: "x").pick(seed: 1) == nil)
+    }
+
+    @Test func theWordsComeFromTheRulesInTheShowsLanguage() throws {
+        let rules = try RuleBook.load(TestSupport.path("Scripts/default.rules.yaml"))
+        let open = LuckyDraw.announcement(keyword: "lucky", seconds: 60, language: .en, rules: rules)
+        #expect(LuckyDraw.tagged(open).intent == .urgency && LuckyDraw.tagged(open).text.contains("Type lucky in the chat in the next 60 seconds"))
+        let winner = LuckyDraw.result(.init(id: "t:1", name: "Ann"), entrants: 12, keyword: "lucky", language: .en, rules: rules)
+        #expect(LuckyDraw.tagged(winner).text == "And the winner is Ann! Congratulations! 12 of you entered.")
+        #expect(LuckyDraw.result(.init(id: "t:1", name: nil), entrants: 1, keyword: "好运", language: .zh, rules: rules).contains("恭喜朋友中奖"))
+        #expect(LuckyDraw.result(nil, entrants: 0, keyword: "lucky", language: .en, rules: nil).contains("Nobody entered"))
+    }
+}

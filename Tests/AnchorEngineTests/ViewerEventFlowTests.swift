@@ -72,3 +72,57 @@ import Testing
         #expect(answer.utterance.intent == .thanks)
     }
 }
+
+/// A lucky draw on air: announced, entries counted on screen while the countdown runs, the
+/// winner picked when the audio reaches its end (never earlier), and the show goes on.
+@Suite struct LiveDrawTests {
+    final class Host: DrawHost {
+        var draw: LuckyDraw?
+        var opens = 0
+        func openDraw(keyword: String) { draw = LuckyDraw(keyword: keyword); opens += 1 }
+        var drawEntrants: Int { draw?.entrants.count ?? 0 }
+        func closeDraw() -> LuckyDraw? { defer { draw = nil }; return draw }
+        var drawRules: RuleBook? { nil }
+        func enter(_ user: String) {
+            let e = ViewerEvent(kind: .message, platform: "t", user: user, name: user, text: "lucky", time: 0)
+            let d = Decision(reply: nil, intent: .chat, source: .silence, detail: "", productSKU: nil, language: "en", user: user,
+                             question: "lucky", seconds: 0, topic: "chatter", displayName: user)
+            draw?.consider(e, decision: d)
+        }
+    }
+
+    @Test func entriesCountWhileTheCountdownRunsAndTheWinnerIsSaidAtItsEnd() async throws {
+        let rundown = try #require(ScriptCompiler.parse("---\ntitle: D\n---\n# One\nHello there.\n@draw lucky 10s\nAnd we go on.\n", path: "d.show.md")
+            .compile(catalog: nil, seed: 3).rundown)
+        let rig = try Rig.load(from: TestSupport.path("Models/juno/rig.json"))
+        let director = LiveDirector(program: Program(id: "d", rundown: rundown, catalog: nil), rig: rig)
+        let host = Host()
+        director.drawHost = host
+        var markers: [LiveDirector.Marker] = []
+        var panels: [(Int, SceneState.DrawPanel)] = []
+        var entered = 0
+        for _ in 0..<(30 * 30) {
+            try await director.plan()
+            let t = director.audioPosition
+            if host.draw != nil, entered < 3, t % 48_000 < 1_600 { host.enter("viewer\(entered)"); entered += 1 }
+            if let p = director.sampler.state(at: t).draw { panels.append((t, p)) }
+            _ = director.read(1_600)
+            markers += director.passed(upTo: director.audioPosition)
+            if director.isFinished { break }
+        }
+        #expect(host.opens == 1)
+        let outcome = try #require(markers.compactMap { if case .draw(let o) = $0.kind { return o } else { return nil } }.first)
+        #expect(outcome.entrants.map(\.id) == ["t:viewer0", "t:viewer1", "t:viewer2"] && outcome.winner != nil && outcome.keyword == "lucky")
+        var again = LuckyDraw(keyword: "lucky")
+        again.restore(outcome.entrants)
+        #expect(again.pick(seed: outcome.seed) == outcome.winner)
+        // The panel ran for the draw's ten seconds, counting down, the count growing to 3.
+        let first = try #require(panels.first), last = try #require(panels.last)
+        #expect(first.1.secondsLeft == 10 && last.1.secondsLeft == 1 && Double(last.0 - first.0) / 48_000 > 9.8)
+        #expect(panels.map(\.1.entrants) == panels.map(\.1.entrants).sorted() && last.1.entrants == 3)
+        let resultAt = try #require(markers.first { if case .draw = $0.kind { true } else { false } }?.at)
+        #expect(resultAt >= last.0, "the winner is said after the countdown, not before")
+        let lines = markers.compactMap { if case .line(let u) = $0.kind { return u.text } else { return nil } }
+        #expect(lines.first { $0.contains("Lucky draw") } != nil && lines.last == "And we go on.", "\(lines)")
+    }
+}

@@ -120,6 +120,14 @@ import Testing
         #expect(compile("# A\n@each product\n{product.nmae}", catalog: nil).diagnostics.hasErrors)
     }
 
+    @Test func aDrawIsACueWithItsKeywordAndTime() throws {
+        let r = try #require(compile("# A\nHi.\n@draw \"好运 来\" 2m\n@draw lucky 45s\nBye.").rundown)
+        let cues = r.segments[0].events.compactMap { e -> Cue? in if case .cue(let c, _) = e { return c } else { return nil } }
+        #expect(cues == [.draw(keyword: "好运 来", seconds: 120), .draw(keyword: "lucky", seconds: 45)])
+        let json = try JSONEncoder().encode(cues[0])
+        #expect(try JSONDecoder().decode(Cue.self, from: json) == cues[0])
+    }
+
     @Test func linkCuesNameTheProduct() throws {
         let r = try #require(compile("---\nproducts: [NIGHT-103]\n---\n# A\n@each product\n@show price\n@link\nTap it.").rundown)
         let cues: [Cue] = r.segments[0].events.compactMap { if case .cue(let c, _) = $0 { return c } else { return nil } }
