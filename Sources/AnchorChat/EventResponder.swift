@@ -26,7 +26,8 @@ extension Responder {
     public mutating func dueThanks(at time: Double) -> (Decision, first: Double)? {
         guard let line = thanks.due(at: time) else { return nil }
         let zh = line.language == .zh
-        let users = line.named.isEmpty && line.viewers == 1 ? (rules.template("friend", line.language) ?? (zh ? "朋友" : "friend")) : line.users
+        let friend = rules.template("friend", line.language) ?? (zh ? "朋友" : "friend")
+        let users = line.named.compactMap(SpokenName.of).isEmpty && line.viewers == 1 ? friend : line.users
         let key: String, what: String
         switch line.kind {
         case .gift:
@@ -42,7 +43,7 @@ extension Responder {
             .replacingOccurrences(of: "{gifts}", with: what).replacingOccurrences(of: "{count}", with: String(line.count)))
         var d = Decision(reply: reply, intent: .thanks, source: .thanks, detail: "\(line.kind.rawValue): \(line.viewers) viewers, \(line.count) in all",
                          productSKU: nil, language: line.language.rawValue, user: line.ids.prefix(20).joined(separator: ","),
-                         question: what, seconds: 0, topic: "thanks:\(line.kind.rawValue)", displayName: line.kind == .like ? (zh ? "谢谢大家" : "Thank you all") : users,
+                         question: what, seconds: 0, topic: "thanks:\(line.kind.rawValue)", displayName: line.kind == .like ? (zh ? "谢谢大家" : "Thank you all") : (line.shown.isEmpty ? friend : line.shown),
                          showsQuestion: true)
         d.mergedReply = nil
         return (d, line.first)
@@ -56,10 +57,11 @@ extension Responder {
         let name = moderator.speakableName(e.name ?? e.user)
         let zh = lang == .zh
         let amount = Self.amount(e.amount ?? 0, currency: e.currency, zh: zh)
-        let who = name ?? rules.template("friend", lang) ?? (zh ? "朋友" : "friend")
+        let friend = rules.template("friend", lang) ?? (zh ? "朋友" : "friend")
+        let who = name.flatMap(SpokenName.of) ?? friend
         func decision(_ reply: String?, _ source: Decision.Source, _ detail: String, shown: String) -> Decision {
             Decision(reply: reply, intent: .thanks, source: source, detail: detail, productSKU: nil, language: lang.rawValue, user: e.user,
-                     question: shown, seconds: 0, topic: "paid", displayName: "\(who) · \(amount)", showsQuestion: reply != nil)
+                     question: shown, seconds: 0, topic: "paid", displayName: "\(name ?? friend) · \(amount)", showsQuestion: reply != nil)
         }
         let message: String
         if let problem = text.squeezed.isEmpty ? nil : moderator.problem(in: text) {

@@ -60,7 +60,7 @@ public struct LuckyDraw: Sendable {
     public static func result(_ winner: Entrant?, entrants: Int, keyword: String, language: Language, rules: RuleBook?) -> String {
         guard let winner else { return words("draw_nobody", language, rules).replacingOccurrences(of: "{keyword}", with: keyword) }
         let friend = rules?.template("friend", language == .zh ? .zh : .en) ?? (language == .zh ? "朋友" : "friend")
-        return words("draw_winner", language, rules).replacingOccurrences(of: "{user}", with: winner.name ?? friend)
+        return words("draw_winner", language, rules).replacingOccurrences(of: "{user}", with: winner.name.flatMap(SpokenName.of) ?? friend)
             .replacingOccurrences(of: "{count}", with: String(entrants)).replacingOccurrences(of: "{keyword}", with: keyword)
     }
 

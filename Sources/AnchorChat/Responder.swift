@@ -86,7 +86,7 @@ public struct Responder: Sendable {
         // A name that may not be spoken or drawn is never used: the asker is "friend".
         let name = moderator.speakableName(m.user)
         let book = rules // a copy the closures below read while `self` changes
-        let address = name ?? book.template("friend", lang) ?? (lang == .zh ? "朋友" : "friend")
+        let address = name.flatMap(SpokenName.of) ?? book.template("friend", lang) ?? (lang == .zh ? "朋友" : "friend")
         func decision(_ reply: String?, _ source: Decision.Source, _ detail: String, sku: String?, topic: String, intent: Intent = .answer) -> Decision {
             var r = reply
             var i = intent

@@ -27,6 +27,29 @@ public struct ThanksDesk: Sendable {
         var others = 0
         var value = 0.0
         var count = 0
+
+        /// Takes another group's givers in (gifts of several kinds become "gifts").
+        mutating func absorb(_ other: Group) {
+            if gift != other.gift { gift = nil }
+            first = min(first, other.first)
+            value += other.value
+            count += other.count
+            others += other.others
+            for (id, giver) in other.givers {
+                if var mine = givers[id] {
+                    mine.value += giver.value
+                    mine.count += giver.count
+                    givers[id] = mine
+                } else {
+                    givers[id] = giver
+                }
+            }
+            // Kept bounded as in `add`: the least valuable beyond the limit are only counted.
+            while givers.count > ThanksDesk.keptGivers, let least = givers.min(by: { $0.value.value < $1.value.value })?.key {
+                givers[least] = nil
+                self.others += 1
+            }
+        }
     }
 
     private var groups: [String: Group] = [:]
@@ -94,6 +117,8 @@ public struct ThanksDesk: Sendable {
         public var gift: String?
         /// "Ann, Bo and 3 more" (only names that may be said, each at most once per `perViewer`).
         public var users: String
+        /// The same on screen, names as written: "Ann, Bo +3".
+        public var shown: String
         /// The names said, most valuable first.
         public var named: [String]
         /// How many viewers; how many gifts or likes; their value.
@@ -112,9 +137,18 @@ public struct ThanksDesk: Sendable {
         if lastNamed.count > 10_000 { lastNamed = lastNamed.filter { time - $0.value < policy.perViewer } }
         // The most valuable group whose window has closed; follows, shares and joins after gifts.
         let ready = groups.filter { time - $0.value.first >= policy.window }
-        if let (key, g) = ready.max(by: { Self.weight($0.value) < Self.weight($1.value) }) {
+        if let (key, best) = ready.max(by: { Self.weight($0.value) < Self.weight($1.value) }) {
             groups[key] = nil
             lastLine = time
+            var g = best
+            if g.kind == .gift {
+                // Every gift waiting in that language joins the line ("for 1 204 gifts"): one
+                // line every `every` seconds must not leave other gifts waiting a minute.
+                for (k, other) in groups where other.kind == .gift && other.language == g.language {
+                    groups[k] = nil
+                    g.absorb(other)
+                }
+            }
             return line(for: g, at: time)
         }
         // Likes: as a group, at most every `likesEvery`.
@@ -123,7 +157,7 @@ public struct ThanksDesk: Sendable {
             likes[language] = nil
             lastLikes = time
             lastLine = time
-            return Line(kind: .like, language: language, gift: nil, users: "", named: [], viewers: 0, count: l.count, value: 0, ids: [], first: l.first)
+            return Line(kind: .like, language: language, gift: nil, users: "", shown: "", named: [], viewers: 0, count: l.count, value: 0, ids: [], first: l.first)
         }
         return nil
     }
@@ -143,7 +177,8 @@ public struct ThanksDesk: Sendable {
         }
         let viewers = g.givers.count + g.others
         let users = NameList.spoken(named, total: viewers, zh: g.language == .zh, limit: policy.names)
-        return Line(kind: g.kind, language: g.language, gift: g.gift, users: users, named: named, viewers: viewers,
+        return Line(kind: g.kind, language: g.language, gift: g.gift, users: users, shown: NameList.shown(named, total: viewers, limit: policy.names),
+                    named: named, viewers: viewers,
                     count: g.count, value: g.value, ids: byValue.map(\.key), first: g.first)
     }
 }

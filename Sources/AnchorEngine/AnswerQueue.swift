@@ -32,15 +32,16 @@ public struct AnswerQueue: Sendable {
             return
         }
         let w = Waiting(decision: d, askers: [(d.user, d.displayName)], arrivedAt: arrivedAt)
-        // A paid message goes first (after those paid before it).
-        if d.source == .paid, let k = waiting.firstIndex(where: { $0.decision.source != .paid }) {
+        // Paid messages go first, then thanks (at most one every 10 s: see ThanksDesk), then
+        // answers in arrival order.
+        if let k = waiting.firstIndex(where: { Self.priority($0.decision) < Self.priority(d) }) {
             waiting.insert(w, at: k)
         } else {
             waiting.append(w)
         }
         if waiting.count > capacity {
-            // Shed what matters least: a fallback before a greeting or thanks before a catalog
-            // answer (a paid message last), then the one fewest people asked, then the oldest.
+            // Shed what matters least: a fallback before a greeting before a catalog answer
+            // (thanks and paid messages last), then the one fewest people asked, then the oldest.
             let least = waiting.indices.min { a, b in
                 (Self.rank(waiting[a].decision), waiting[a].askers.count, a) < (Self.rank(waiting[b].decision), waiting[b].askers.count, b)
             } ?? 0
@@ -52,8 +53,17 @@ public struct AnswerQueue: Sendable {
     static func rank(_ d: Decision) -> Int {
         switch d.source {
         case .paid: 4
+        case .thanks: 3
         case .facts: 2
-        case .rule, .thanks: 1
+        case .rule: 1
+        default: 0
+        }
+    }
+
+    static func priority(_ d: Decision) -> Int {
+        switch d.source {
+        case .paid: 2
+        case .thanks: 1
         default: 0
         }
     }

@@ -43,7 +43,7 @@ import Testing
         #expect(live.stats.thanks == thanks.count)
     }
 
-    @Test func aPaidMessageJumpsTheQueue() {
+    @Test func paidMessagesThenThanksJumpTheQueue() {
         var q = AnswerQueue()
         func d(_ source: Decision.Source, _ user: String) -> Decision {
             Decision(reply: "r \(user)", intent: .answer, source: source, detail: "", productSKU: nil, language: "en", user: user,
@@ -55,7 +55,7 @@ import Testing
         q.add(d(.paid, "e"), arrivedAt: .now)
         var order: [String] = []
         while let (x, _) = q.pop() { order.append(x.user) }
-        #expect(order == ["c", "e", "a", "b"])
+        #expect(order == ["c", "e", "b", "a"])
         // When too many wait, a paid message is the last to be shed.
         var full = AnswerQueue()
         full.add(d(.paid, "p"), arrivedAt: .now)
