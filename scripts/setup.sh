@@ -15,6 +15,8 @@ PACKAGES=(
   libcairo2-dev libpango1.0-dev librsvg2-dev fonts-noto-cjk fonts-dejavu-core
   # real tools the tests check our output with
   ffmpeg sox nginx libnginx-mod-rtmp libnginx-mod-stream openssl curl
+  # a real IRC server for the chat connector (Twitch chat is IRC); python3 for test clients
+  ngircd python3
   # a fault the tests inject: a database another process keeps locked
   sqlite3
 )

@@ -36,6 +36,11 @@ public struct ViewerEvent: Sendable, Hashable, Codable {
         self.count = count; self.value = value; self.amount = amount; self.currency = currency; self.language = language; self.time = time
     }
 
+    /// Written as events logs are read (`type`, `t`, `lang`): what `anchor connect` prints can be replayed.
+    enum CodingKeys: String, CodingKey {
+        case kind = "type", platform, user, name, text, gift, count, value, amount, currency, language = "lang", time = "t"
+    }
+
     public init(_ m: ChatMessage) {
         self.init(kind: .message, platform: m.platform, user: m.user, text: m.text, time: m.time)
     }

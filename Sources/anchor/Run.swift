@@ -59,6 +59,9 @@ struct Run: AsyncParsableCommand {
     @Option(name: .customLong("token-file"), help: ArgumentHelp("Where a token made at start is written, readable by you only (default: anchor-control.token beside --state-db).", valueName: "path"))
     var tokenFile: String?
 
+    @Option(name: .customLong("events-secret-file"), help: ArgumentHelp("A shared secret for event webhooks (default: $ANCHOR_EVENTS_SECRET): POST /events then also takes requests signed with X-Anchor-Signature: sha256=HMAC-SHA256(secret, body), without the token.", valueName: "path"))
+    var eventsSecretFile: String?
+
     @Option(name: .customLong("state-db"), help: ArgumentHelp("Where the position, replay index and unanswered questions are kept (default: $ANCHOR_DB, else ./anchor.db).", valueName: "path"))
     var stateDB: String?
 
@@ -83,6 +86,10 @@ struct Run: AsyncParsableCommand {
         let given = token ?? ProcessInfo.processInfo.environment["ANCHOR_TOKEN"]
         do { endpoint = try ControlEndpoint(control, token: given == "none" ? nil : given) } catch {
             throw ValidationError(error.description)
+        }
+        if let secret = try Self.eventsSecret(file: eventsSecretFile) {
+            guard endpoint != nil else { throw ValidationError("--events-secret-file needs the control port (not --control off)") }
+            endpoint?.eventsSecret = secret
         }
         var madeTokenFile: String?
         if endpoint != nil, endpoint?.token == nil, given != "none" {
@@ -137,6 +144,7 @@ struct Run: AsyncParsableCommand {
         let controls = LiveControl()
         let metrics = MetricsExport.bootstrap() // before any instrument is made
         let board = Board(channel: channel, station: station, chat: liveChat)
+        try stream.connect(into: liveChat, board: board) { log.info("\($0)") }
 
         var hooks = LiveRenderer.Hooks()
         hooks.chat = liveChat
@@ -256,5 +264,21 @@ struct Run: AsyncParsableCommand {
     /// One log line for a diagnostic: where, what, and what to do about it.
     private static func problem(_ d: Diagnostic) -> String {
         "\(d.location): \(d.message)" + (d.hint.map { " (\($0))" } ?? "")
+    }
+}
+
+extension Run {
+    /// The webhook secret: a file (first line), else $ANCHOR_EVENTS_SECRET; at least 16 characters.
+    static func eventsSecret(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String? {
+        var secret: String?
+        if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("--events-secret-file: cannot read '\(file)'") }
+            secret = text.split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) }
+        } else {
+            secret = environment["ANCHOR_EVENTS_SECRET"]
+        }
+        guard let secret, !secret.isEmpty else { return nil }
+        guard secret.count >= 16 else { throw ValidationError("the events secret must be at least 16 characters") }
+        return secret
     }
 }

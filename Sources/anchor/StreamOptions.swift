@@ -1,4 +1,5 @@
 import AnchorChat
+import AnchorConnect
 import AnchorEngine
 import AnchorMedia
 import AnchorStream
@@ -49,6 +50,9 @@ struct StreamOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Viewer events on air: a JSON-lines log ({\"t\", \"type\": \"gift\"|\"like\"|\"follow\"|\"share\"|\"join\"|\"paid_message\"|\"message\", \"user\", …}) replayed in real time, or - for JSON lines on stdin. Gifts and follows are thanked, paid messages read out.", valueName: "file"))
     var events: String?
+
+    @Option(help: ArgumentHelp("Read a platform's chat on air: irc://HOST[:PORT]/#CHANNEL or ircs://… (Twitch: ircs://irc.chat.twitch.tv/#channel; a token from $ANCHOR_IRC_TOKEN). Reconnects on its own; check it first with 'anchor connect'.", valueName: "url"))
+    var irc: String?
 
     @Option(help: "Chat rules: a *.rules.yaml file or a folder (default: Scripts/).")
     var rules: String?
@@ -109,5 +113,15 @@ struct StreamOptions: ParsableArguments {
     }
 
     /// Chat or events come in on the command line.
-    var hasChatInput: Bool { chat != nil || events != nil }
+    var hasChatInput: Bool { chat != nil || events != nil || irc != nil }
+
+    /// Starts the `--irc` connector into `live`; its state goes to `report` and the status board.
+    func connect(into live: LiveChat, board: Board? = nil, report: @escaping @Sendable (String) -> Void) throws {
+        guard let irc else { return }
+        let endpoint: IRCEndpoint
+        do { endpoint = try IRCEndpoint(irc) } catch { throw ValidationError("--irc: \(error)") }
+        let connector = try IRCConnector(endpoint: endpoint, token: try IRCOptions.token(file: nil))
+        board?.attachConnector(endpoint.description) { "\(connector.state), \(connector.events) events, \(connector.sessions) sessions" }
+        Task { await connector.run(onEvent: { live.post($0) }, onState: { report("chat from \(endpoint): \($0)") }) }
+    }
 }

@@ -83,6 +83,22 @@ extension HeavyCLITests {
 
     /// Issue 17: an ingest reading 1 KB/s was reported only after ~45 s (Linux's send buffer
     /// grew to megabytes) while the status said nothing was dropped. Now it shows in seconds.
+    /// Chat from a real IRC server (Twitch chat is IRC): a viewer's question in the channel is
+    /// answered on air, and the status line names the connector.
+    @Test func aQuestionInAnIRCChannelIsAnsweredOnAir() throws {
+        let nginx = try NginxRTMP()
+        defer { nginx.stop() }
+        let irc = try IRCServer()
+        let live = try TestSupport.launchAnchor(["live", "Scripts/demo.show.md", "--push", "rtmp://127.0.0.1:\(nginx.port)/live/\(Self.key)",
+                                                 "--duration", "14s", "--size", "160x90", "--irc", "irc://127.0.0.1:\(irc.port)/#night"])
+        Thread.sleep(forTimeInterval: 3)
+        try irc.say(["how much is the serum?"], as: "mia")
+        let run = live.wait(timeout: 40)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("chat from irc://127.0.0.1:\(irc.port)/#night: joined"), "\(run.stderr)")
+        #expect(run.stdout.contains("chat: 1 messages, 1 answers on air"), "\(run.stdout)")
+    }
+
     @Test func aSlowReadingIngestIsReportedWithinSeconds() throws {
         let nginx = try NginxRTMP()
         defer { nginx.stop() }

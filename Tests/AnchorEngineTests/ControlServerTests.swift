@@ -13,12 +13,13 @@ import Testing
 /// The control port in process: chat over a WebSocket, and the token it wants off loopback.
 /// Serialized: the flood test counts the connections the server holds.
 @Suite(.serialized) struct ControlServerTests {
-    func serve(token: String?, idleTimeout: Duration = .seconds(15)) async throws -> (ControlServer, LiveChat, Int, Task<Void, Error>) {
+    func serve(token: String?, eventsSecret: String? = nil, idleTimeout: Duration = .seconds(15)) async throws -> (ControlServer, LiveChat, Int, Task<Void, Error>) {
         let responder = Responder(index: try FactIndex(catalog: Catalog()), rules: try RuleBook.load(TestSupport.path("Scripts/default.rules.yaml")))
         let chat = LiveChat(responder: responder)
         let board = Board(channel: "test", station: nil, chat: chat)
         let port = try TestSupport.freePort()
-        let endpoint = try #require(try ControlEndpoint("127.0.0.1:\(port)", token: token))
+        var endpoint = try #require(try ControlEndpoint("127.0.0.1:\(port)", token: token))
+        endpoint.eventsSecret = eventsSecret
         let server = ControlServer(endpoint: endpoint, board: board, control: LiveControl(), air: nil, idleTimeout: idleTimeout, metrics: { "" })
         let (stream, ready) = AsyncStream.makeStream(of: Int.self)
         let task = Task { try await server.run { ready.yield($0) } }
@@ -117,6 +118,34 @@ import Testing
         #expect(wsBad?.contains("count") == true, "\(wsBad ?? "")")
         let s = chat.stats
         #expect(s.events == ["gift": 1, "like": 1, "share": 1] && s.likes == 30 && s.giftValue == 10, "\(s.events)")
+        await server.shutdown()
+        _ = await task.result
+    }
+
+    /// A platform's webhook cannot send the token: with a shared secret it signs the body
+    /// (HMAC-SHA256), and only a right signature over the exact body is taken.
+    @Test func signedWebhooksNeedNoTokenButTheRightSignature() async throws {
+        let secret = "a-long-shared-secret-123"
+        let (server, chat, port, task) = try await serve(token: "s3cret", eventsSecret: secret)
+        func post(_ body: String, _ headers: [String]) async throws -> String {
+            let args = ["-s", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "--data-binary", body] + headers.flatMap { ["-H", $0] }
+                + ["http://127.0.0.1:\(port)/events"]
+            return try await withCheckedThrowingContinuation { done in
+                DispatchQueue.global().async { done.resume(with: Result { try TestSupport.tool("curl", args).stdout }) }
+            }
+        }
+        let body = #"{"type": "gift", "user": "dy_1", "name": "Ann", "gift": "rocket", "value": 100}"#
+        let signature = WebhookSignature(secret: secret).sign(Data(body.utf8))
+        #expect(signature.hasPrefix("sha256=") && signature.count == 71)
+        #expect(try await post(body, ["X-Anchor-Signature: \(signature)"]) == "202")
+        #expect(try await post(body + " ", ["X-Anchor-Signature: \(signature)"]) == "401", "another body")
+        #expect(try await post(body, ["X-Anchor-Signature: " + WebhookSignature(secret: "another-secret-0000").sign(Data(body.utf8))]) == "401")
+        #expect(try await post(body, ["X-Anchor-Signature: sha256=zz"]) == "401")
+        #expect(try await post(body, []) == "401", "neither token nor signature")
+        #expect(try await post(body, ["Authorization: Bearer s3cret"]) == "202", "the token still works")
+        // A signature opens only /events.
+        #expect(try await status("POST", "http://127.0.0.1:\(port)/pause", ["X-Anchor-Signature: \(signature)"]) == "401")
+        #expect(chat.stats.events["gift"] == 2)
         await server.shutdown()
         _ = await task.result
     }

@@ -30,6 +30,8 @@ public final class Board: Sendable {
         public var database: AirLogWriter.Status?
         /// Shows that cannot air, with why.
         public var problems: [String: String] = [:]
+        /// Chat connectors (e.g. `ircs://irc.chat.twitch.tv:6697/#shop`) and their state.
+        public var connectors: [String: String] = [:]
     }
 
     public struct DestinationSnapshot: Sendable, Codable {
@@ -53,6 +55,7 @@ public final class Board: Sendable {
     public var recorder: Recorder? { recorderBox.withLock { $0 } }
     private let recorderBox = Mutex<Recorder?>(nil)
     private let writerBox = Mutex<AirLogWriter?>(nil)
+    private let connectorBox = Mutex<[String: @Sendable () -> String]>([:])
     private let counters = Counters()
 
     public init(channel: String, station: Station?, chat: LiveChat?) {
@@ -63,6 +66,8 @@ public final class Board: Sendable {
 
     public func attach(_ recorder: Recorder) { recorderBox.withLock { $0 = recorder } }
     public func attach(_ writer: AirLogWriter) { writerBox.withLock { $0 = writer } }
+    /// A chat connector's state, read at each status.
+    public func attachConnector(_ name: String, state: @escaping @Sendable () -> String) { connectorBox.withLock { $0[name] = state } }
 
     public var current: Snapshot {
         var s = snapshot.withLock { $0 }
@@ -75,6 +80,7 @@ public final class Board: Sendable {
         s.recording = recorder?.status
         s.database = writerBox.withLock { $0?.status }
         s.problems = station?.problems ?? [:]
+        s.connectors = connectorBox.withLock { $0 }.mapValues { $0() }
         return s
     }
 

@@ -19,6 +19,8 @@ public struct ControlEndpoint: Sendable {
     public var port: Int
     /// nil: commands need no token (only on loopback, when the operator said so).
     public var token: String?
+    /// With it, `POST /events` also takes requests signed with it instead of the token (webhooks).
+    public var eventsSecret: String?
 
     public enum Problem: Error, CustomStringConvertible {
         case badAddress(String)
@@ -81,7 +83,10 @@ public final class ControlServer: Sendable {
     public func run(ready: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         let router = Router()
         router.add(middleware: OriginCheck(loopback: endpoint.isLoopback))
-        if let token = endpoint.token { router.add(middleware: TokenCheck(token: token, openReads: endpoint.isLoopback)) }
+        let signature = endpoint.eventsSecret.map(WebhookSignature.init(secret:))
+        if let token = endpoint.token {
+            router.add(middleware: TokenCheck(token: token, openReads: endpoint.isLoopback, signedPath: signature == nil ? nil : "/events"))
+        }
         let board = self.board, control = self.control, air = self.air, metrics = self.metrics
 
         router.get("/") { _, _ in Self.html(StatusPage.render(board.current)) }
@@ -106,6 +111,12 @@ public final class ControlServer: Sendable {
         }
         router.post("/events") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 1 << 20)
+            // A signed webhook: the signature must be right (the token check let it through for that).
+            if let signed = request.headers[.init(WebhookSignature.header)!] {
+                guard let signature, signature.verify(signed, body: Data(buffer: body)) else {
+                    return try Self.json(["error": "bad signature: send X-Anchor-Signature: sha256=HMAC-SHA256(secret, body) in hex"], status: .unauthorized)
+                }
+            }
             guard let chat = board.chat else { return try Self.json(["error": "chat is off"], status: .serviceUnavailable) }
             switch Self.events(from: body) {
             case .success(let events):
@@ -248,9 +259,14 @@ extension ControlServer {
 struct TokenCheck<Context: RequestContext>: RouterMiddleware {
     let token: String
     let openReads: Bool
+    /// A route that checks a webhook signature itself when the request carries one.
+    var signedPath: String? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if openReads, request.method == .get || request.method == .head { return try await next(request, context) }
+        if let signedPath, request.method == .post, request.uri.path == signedPath, request.headers[.init(WebhookSignature.header)!] != nil {
+            return try await next(request, context)
+        }
         let bearer = request.headers[.authorization].map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 }
         guard bearer == token || request.uri.queryParameters.get("token") == token else {
             return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"], body: .init(byteBuffer: ByteBuffer(string: "token required\n")))
