@@ -20,6 +20,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case chat
     /// Bytes from an RTMP server: the handshake, then chunks.
     case rtmp
+    /// Viewer events as JSON (what `POST /events` and event logs take), through the responder's
+    /// thanks, paid messages and a lucky draw.
+    case events
 
     public func run(_ data: Data) {
         switch self {
@@ -27,6 +30,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .catalog: Self.catalog(data)
         case .chat: Self.chat(data)
         case .rtmp: Self.rtmp(data)
+        case .events: Self.events(data)
         }
     }
 
@@ -77,6 +81,47 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             let aired = [reply, name] + (d.showsQuestion ? [d.question] : [])
             for s in aired where !s.isEmpty {
                 if let why = moderator.problem(in: ChatText(s)) { fatalError("aired something blocked (\(why)): \(s)") }
+            }
+        }
+    }
+
+    static func events(_ data: Data) {
+        guard let events = try? ViewerEvent.parse(json: data, time: 0, platform: "fuzz") else { return }
+        let start = time.withLock { $0 += 1_000; return $0 }
+        responder.withLock { r in
+            guard var responder = r else { return }
+            defer { r = responder }
+            let moderator = responder.moderator
+            var draw = LuckyDraw(keyword: "lucky")
+            var aired: [Decision] = []
+            for (i, e) in events.prefix(500).enumerated() {
+                var e = e
+                e.time = start + Double(i) / 10
+                if let d = responder.take(e, onScreen: "F-1", language: .en) {
+                    draw.consider(e, decision: d)
+                    aired.append(d)
+                }
+                if let (d, _) = responder.dueThanks(at: e.time) { aired.append(d) }
+            }
+            if let (d, _) = responder.dueThanks(at: start + 900) { aired.append(d) }
+            let winner = draw.pick(seed: UInt64(start))
+            let result = LuckyDraw.result(winner, entrants: draw.entrants.count, keyword: draw.keyword, language: .en, rules: responder.rules)
+            // Names are checked alone (beside our words a squeezed term can span the boundary);
+            // what is left of each line around them must pass moderation too.
+            let names = Set(events.flatMap { e in [e.name ?? e.user, e.user] }.flatMap { n in [n, SpokenName.of(n) ?? ""] }.filter { !$0.isEmpty })
+                .sorted { $0.count > $1.count }
+            func check(_ s: String, _ what: String) {
+                var rest = s
+                for n in names where moderator.speakableName(n) != nil { rest = rest.replacingOccurrences(of: n, with: " | ") }
+                if let why = moderator.problem(in: ChatText(rest)) { fatalError("aired something blocked in a \(what) (\(why)): \(s)") }
+            }
+            for d in aired where d.reply != nil {
+                check(d.reply ?? "", d.source.rawValue)
+                if d.showsQuestion { check(d.question, "bubble"); check(d.displayName ?? "", "bubble name") }
+            }
+            check(result, "draw result")
+            for name in events.compactMap({ $0.name ?? $0.user }) where moderator.speakableName(name) != nil {
+                if let why = moderator.problem(in: ChatText(name)) { fatalError("a name that may be said is blocked (\(why)): \(name)") }
             }
         }
     }

@@ -313,13 +313,7 @@ struct ChatUnanswered: AsyncParsableCommand {
             return
         }
         let entries = try UnansweredLog(database: AnchorDatabase(path: path)).entries()
-        if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            enc.dateEncodingStrategy = .iso8601
-            print(String(decoding: try enc.encode(entries), as: UTF8.self))
-            return
-        }
+        if json { try Terminal.printJSON(entries); return }
         if entries.isEmpty { print("no unanswered questions"); return }
         for e in entries {
             print(String(format: "%4d×  %@", e.count, e.text) + (e.productSku.map { "  (on \($0))" } ?? "") + "  — last: \(e.lastUser)")

@@ -44,13 +44,7 @@ struct DrawsCommand: AsyncParsableCommand {
         }
         let log = DrawLog(database: try AnchorDatabase(path: path, readOnly: true), channel: channel ?? "main")
         let draws = try log.draws(from: from, allChannels: channel == nil)
-        if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            enc.dateEncodingStrategy = .iso8601
-            print(String(decoding: try enc.encode(draws), as: UTF8.self))
-            return
-        }
+        if json { try Terminal.printJSON(draws); return }
         if draws.isEmpty { print("no lucky draws" + (since.map { " in the last \($0)" } ?? "")); return }
         let time = DateFormatter()
         time.dateFormat = "yyyy-MM-dd HH:mm:ss"

@@ -10,6 +10,14 @@ enum Terminal {
         return isTTY(fd) && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
     }
 
+    /// Prints a value as pretty JSON on standard output (keys sorted, dates in ISO 8601).
+    static func printJSON(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        Swift.print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
     static func error(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }

@@ -23,7 +23,7 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("spam_bot: cheap followers at www dot spam dot example  → blocked: link"))
         // As on air: mia's and kai's questions wait together behind the greeting and are answered once.
-        #expect(run.stdout.contains("mia_23 and kai asked: HydraGlow Night Serum is $29.90 tonight"), "\(run.stdout)")
+        #expect(run.stdout.contains("mia 23 and kai asked: HydraGlow Night Serum is $29.90 tonight"), "\(run.stdout)") // "mia_23" said as "mia 23"
         #expect(run.stdout.contains("virtual host"))
         // Nothing a viewer wrote is ever answered as markup or with an invented price.
         #expect(!run.stdout.contains("$0"))

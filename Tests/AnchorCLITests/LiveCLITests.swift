@@ -103,7 +103,9 @@ extension HeavyCLITests {
         let nginx = try NginxRTMP()
         defer { nginx.stop() }
         let port = try TestSupport.freePort()
-        let relay = try TestSupport.launchTool("python3", [TestSupport.path("Tests/Fixtures/slow-relay.py"), "\(port)", "\(nginx.port)", "1024", "40"])
+        // The handshake and publish pass at once (8 KB), then 1 KB/s: the media has the whole run to
+        // back up (at 1 KB/s from the start, the handshake alone took 5 s and drops came at the edge).
+        let relay = try TestSupport.launchTool("python3", [TestSupport.path("Tests/Fixtures/slow-relay.py"), "\(port)", "\(nginx.port)", "1024", "40", "8192"])
         defer { relay.signal(SIGTERM) }
         Thread.sleep(forTimeInterval: 1)
         let run = try TestSupport.anchor(["live", "Scripts/overnight.show.md", "--push", "rtmp://127.0.0.1:\(port)/live/\(Self.key)",
