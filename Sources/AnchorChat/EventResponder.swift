@@ -36,11 +36,11 @@ extension Responder {
         case .follow: (key, what) = ("thanks_follow", zh ? "关注了直播间" : "followed")
         case .share: (key, what) = ("thanks_share", zh ? "分享了直播间" : "shared the room")
         case .join: (key, what) = ("thanks_join", zh ? "来了" : "joined")
-        default: (key, what) = ("thanks_likes", zh ? "\(line.count)个赞" : "\(line.count) likes")
+        default: (key, what) = ("thanks_likes", zh ? "\(SpokenNumber.grouped(line.count))个赞" : "\(SpokenNumber.grouped(line.count)) likes")
         }
         let template = rules.template(key, line.language) ?? Self.lastResortThanks[key, default: "Thank you, {users}!"]
         let reply = RuleBook.speakable(template.replacingOccurrences(of: "{users}", with: users)
-            .replacingOccurrences(of: "{gifts}", with: what).replacingOccurrences(of: "{count}", with: String(line.count)))
+            .replacingOccurrences(of: "{gifts}", with: what).replacingOccurrences(of: "{count}", with: SpokenNumber.grouped(line.count)))
         var d = Decision(reply: reply, intent: .thanks, source: .thanks, detail: "\(line.kind.rawValue): \(line.viewers) viewers, \(line.count) in all",
                          productSKU: nil, language: line.language.rawValue, user: line.ids.prefix(20).joined(separator: ","),
                          question: what, seconds: 0, topic: "thanks:\(line.kind.rawValue)", displayName: line.kind == .like ? (zh ? "谢谢大家" : "Thank you all") : (line.shown.isEmpty ? friend : line.shown),
@@ -56,7 +56,9 @@ extension Responder {
         let lang = text.squeezed.isEmpty ? Self.language(of: e, known: languages[e.name ?? e.user], show: language) : text.language
         let name = moderator.speakableName(e.name ?? e.user)
         let zh = lang == .zh
-        let amount = Self.amount(e.amount ?? 0, currency: e.currency, zh: zh)
+        // A code that is not one we know is said only when moderation lets it ("CNM" is not).
+        let code = e.currency.flatMap { moderator.problem(in: ChatText($0)) == nil ? $0 : nil }
+        let amount = Self.amount(e.amount ?? 0, currency: code, zh: zh)
         let friend = rules.template("friend", lang) ?? (zh ? "朋友" : "friend")
         let who = name.flatMap(SpokenName.of) ?? friend
         func decision(_ reply: String?, _ source: Decision.Source, _ detail: String, shown: String) -> Decision {
@@ -87,10 +89,10 @@ extension Responder {
     /// blocks is said as "gift".
     static func gifts(_ gift: String?, count: Int, zh: Bool, moderator: Moderator) -> String {
         guard let gift, moderator.problem(in: ChatText(gift)) == nil, moderator.speakableName(gift) != nil else {
-            return zh ? (count > 1 ? "\(count)份礼物" : "礼物") : (count > 1 ? "\(count) gifts" : "the gift")
+            return zh ? (count > 1 ? "\(SpokenNumber.grouped(count))份礼物" : "礼物") : (count > 1 ? "\(SpokenNumber.grouped(count)) gifts" : "the gift")
         }
-        if zh { return count > 1 ? "\(count)个\(gift)" : gift }
-        return count > 1 ? "\(count) \(plural(gift))" : "the \(gift)"
+        if zh { return count > 1 ? "\(SpokenNumber.grouped(count))个\(gift)" : gift }
+        return count > 1 ? "\(SpokenNumber.grouped(count)) \(plural(gift))" : "the \(gift)"
     }
 
     /// English plurals for gift names ("rose" → "roses", "lolly" → "lollies"); names in other
@@ -107,7 +109,7 @@ extension Responder {
 
     /// "$5", "€2.50", "30元", "12 GBP".
     static func amount(_ value: Double, currency: String?, zh: Bool) -> String {
-        let number = value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
+        let number = SpokenNumber.amount(value)
         switch currency ?? "" {
         case "USD": return zh ? "\(number)美元" : "$" + number
         case "EUR": return zh ? "\(number)欧元" : "€" + number

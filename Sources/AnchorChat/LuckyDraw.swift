@@ -61,7 +61,7 @@ public struct LuckyDraw: Sendable {
         guard let winner else { return words("draw_nobody", language, rules).replacingOccurrences(of: "{keyword}", with: keyword) }
         let friend = rules?.template("friend", language == .zh ? .zh : .en) ?? (language == .zh ? "朋友" : "friend")
         return words("draw_winner", language, rules).replacingOccurrences(of: "{user}", with: winner.name.flatMap(SpokenName.of) ?? friend)
-            .replacingOccurrences(of: "{count}", with: String(entrants)).replacingOccurrences(of: "{keyword}", with: keyword)
+            .replacingOccurrences(of: "{count}", with: SpokenNumber.grouped(entrants)).replacingOccurrences(of: "{keyword}", with: keyword)
     }
 
     /// A line's `[intent]` tag and its text.

@@ -4,7 +4,7 @@ enum NameList {
     static func shown(_ names: [String], total: Int, limit: Int = 3) -> String {
         let first = Array(names.prefix(limit))
         let more = total - first.count
-        return first.joined(separator: ", ") + (more > 0 ? " +\(more)" : "")
+        return first.joined(separator: ", ") + (more > 0 ? " +" + SpokenNumber.grouped(more) : "")
     }
 
     /// Up to `limit` of the names that may be spoken, and how many others; `total` counts
@@ -19,10 +19,10 @@ enum NameList {
         let shown = said
         let more = total - shown.count
         if zh {
-            return shown.isEmpty ? "\(total)位朋友" : shown.joined(separator: "、") + (more > 0 ? "等\(total)位" : "")
+            return shown.isEmpty ? "\(SpokenNumber.grouped(total))位朋友" : shown.joined(separator: "、") + (more > 0 ? "等\(SpokenNumber.grouped(total))位" : "")
         }
-        if shown.isEmpty { return "\(total) of you" }
-        let parts = shown + (more > 0 ? ["\(more) more"] : [])
+        if shown.isEmpty { return "\(SpokenNumber.grouped(total)) of you" }
+        let parts = shown + (more > 0 ? ["\(SpokenNumber.grouped(more)) more"] : [])
         return parts.count == 1 ? parts[0] : parts.dropLast().joined(separator: ", ") + " and " + parts[parts.count - 1]
     }
 }

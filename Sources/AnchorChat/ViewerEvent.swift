@@ -85,11 +85,16 @@ public struct ViewerEvent: Sendable, Hashable, Codable {
         let text = o["text"] as? String
         if kind == .message || kind == .paidMessage, text == nil { throw FormatError(description: "a \(kind.rawValue) needs \"text\"") }
         if kind == .paidMessage, amount == nil { throw FormatError(description: "a paid_message needs \"amount\" (and \"currency\")") }
+        // A currency is a code (ISO 4217, or BITS), never free text that could be read out.
+        let currency = string("currency", max: 8)?.uppercased()
+        if let currency, !(currency.count == 3 || currency == "BITS") || !currency.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) {
+            throw FormatError(description: "\"currency\" must be a code like USD, CNY or BITS")
+        }
         let language = string("lang", max: 8)
         if let language, language != "en", language != "zh" { throw FormatError(description: "\"lang\" must be en or zh") }
         return ViewerEvent(kind: kind, platform: string("platform", max: 32) ?? platform, user: string("user", max: 64) ?? "viewer",
                            name: string("name", max: 64), text: text, gift: string("gift", max: 40), count: Int(count), value: value,
-                           amount: amount, currency: string("currency", max: 8)?.uppercased(), language: language, time: t)
+                           amount: amount, currency: currency, language: language, time: t)
     }
 
     /// Events from a body of JSON: one object, an array of objects, or one object a line.

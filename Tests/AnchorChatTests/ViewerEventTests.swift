@@ -259,3 +259,16 @@ import Testing
         #expect(NameList.shown(["viewer4979", "viewer1958", "Ann"], total: 47) == "viewer4979, viewer1958, Ann +44")
     }
 }
+
+@Suite struct SpokenNumberTests {
+    /// Found by the fuzzer: "Thank you friend for 99 C3333333!" (a free-text currency) and
+    /// seven bare digits read as a phone number; a currency is a code and numbers are grouped.
+    @Test func numbersAreGroupedAndCurrenciesAreCodes() throws {
+        #expect(SpokenNumber.grouped(1_234_567) == "1,234,567" && SpokenNumber.grouped(999) == "999" && SpokenNumber.grouped(1_000) == "1,000")
+        #expect(SpokenNumber.amount(99_999.99) == "99,999.99" && SpokenNumber.amount(5) == "5" && SpokenNumber.amount(4.5) == "4.50")
+        #expect(Responder.amount(1_234_567, currency: "USD", zh: false) == "$1,234,567")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(#"{"type": "paid_message", "text": "x", "amount": 9, "currency": "C3333333"}"#.utf8)) as? [String: Any])
+        #expect(throws: ViewerEvent.FormatError.self) { try ViewerEvent.parse(o, time: 0, platform: "x") }
+        #expect(NameList.spoken([], total: 1_500_000, zh: false) == "1,500,000 of you")
+    }
+}
