@@ -16,7 +16,7 @@ extension Responder {
             return paid(e, language: language)
         case .gift, .like, .follow, .share, .join:
             let name = moderator.speakableName(e.name ?? e.user)
-            thanks.add(e, name: name, language: Self.language(of: e, known: languages[e.name ?? e.user], show: language))
+            thanks.add(e, name: name, said: moderator.sayableName(e.name ?? e.user), language: Self.language(of: e, known: languages[e.name ?? e.user], show: language))
             return nil
         }
     }
@@ -27,7 +27,7 @@ extension Responder {
         guard let line = thanks.due(at: time) else { return nil }
         let zh = line.language == .zh
         let friend = rules.template("friend", line.language) ?? (zh ? "朋友" : "friend")
-        let users = line.named.compactMap(SpokenName.of).isEmpty && line.viewers == 1 ? friend : line.users
+        let users = line.said == 0 && line.viewers == 1 ? friend : line.users
         let key: String, what: String
         switch line.kind {
         case .gift:
@@ -60,7 +60,7 @@ extension Responder {
         let code = e.currency.flatMap { moderator.problem(in: ChatText($0)) == nil ? $0 : nil }
         let amount = Self.amount(e.amount ?? 0, currency: code, zh: zh)
         let friend = rules.template("friend", lang) ?? (zh ? "朋友" : "friend")
-        let who = name.flatMap(SpokenName.of) ?? friend
+        let who = moderator.sayableName(e.name ?? e.user) ?? friend
         func decision(_ reply: String?, _ source: Decision.Source, _ detail: String, shown: String) -> Decision {
             Decision(reply: reply, intent: .thanks, source: source, detail: detail, productSKU: nil, language: lang.rawValue, user: e.user,
                      question: shown, seconds: 0, topic: "paid", displayName: "\(name ?? friend) · \(amount)", showsQuestion: reply != nil)

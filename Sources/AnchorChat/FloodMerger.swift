@@ -17,10 +17,10 @@ public struct FloodMerger: Sendable {
         // Rules answer a person; facts answer a topic; fallbacks are merged per language.
         guard let key = Self.key(d) else { due.append(d); return due }
         if var p = pending[key] {
-            if !p.askers.contains(where: { $0.id == d.user }) { p.askers.append((d.user, d.displayName)) }
+            if !p.askers.contains(where: { $0.id == d.user }) { p.askers.append((d.user, d.spokenName)) }
             pending[key] = p
         } else {
-            pending[key] = (time, d, [(d.user, d.displayName)])
+            pending[key] = (time, d, [(d.user, d.spokenName)])
         }
         return due
     }

@@ -8,9 +8,11 @@ public struct LuckyDraw: Sendable {
     public struct Entrant: Sendable, Codable, Hashable {
         /// `platform:id`, never the display name.
         public var id: String
-        /// The name that may be said and drawn (nil: "friend").
+        /// The name that may be drawn (nil: "friend").
         public var name: String?
-        public init(id: String, name: String?) { self.id = id; self.name = name }
+        /// As it may be said (nil: "friend").
+        public var said: String?
+        public init(id: String, name: String?, said: String? = nil) { self.id = id; self.name = name; self.said = said }
     }
 
     public let keyword: String
@@ -33,7 +35,7 @@ public struct LuckyDraw: Sendable {
               ChatText(e.text ?? "").squeezed.contains(squeezedKeyword) else { return false }
         let id = e.platform + ":" + e.user
         guard seen.insert(id).inserted else { return false }
-        entrants.append(Entrant(id: id, name: decision.displayName))
+        entrants.append(Entrant(id: id, name: decision.displayName, said: decision.spokenName))
         return true
     }
 
@@ -60,7 +62,7 @@ public struct LuckyDraw: Sendable {
     public static func result(_ winner: Entrant?, entrants: Int, keyword: String, language: Language, rules: RuleBook?) -> String {
         guard let winner else { return words("draw_nobody", language, rules).replacingOccurrences(of: "{keyword}", with: keyword) }
         let friend = rules?.template("friend", language == .zh ? .zh : .en) ?? (language == .zh ? "朋友" : "friend")
-        return words("draw_winner", language, rules).replacingOccurrences(of: "{user}", with: winner.name.flatMap(SpokenName.of) ?? friend)
+        return words("draw_winner", language, rules).replacingOccurrences(of: "{user}", with: winner.said ?? friend)
             .replacingOccurrences(of: "{count}", with: SpokenNumber.grouped(entrants)).replacingOccurrences(of: "{keyword}", with: keyword)
     }
 

@@ -60,6 +60,14 @@ public struct Moderator: Sendable {
         return user
     }
 
+    /// The name as the host says it (`SpokenName`: no long numbers, `_ . -` as spaces), when
+    /// that too passes moderation: leaving digits out can make a word ("fu123ck"), and spaces a
+    /// messaging ID ("th-wx…", found by the fuzzer). nil: say "friend".
+    public func sayableName(_ user: String) -> String? {
+        guard let shown = speakableName(user), let said = SpokenName.of(shown), problem(in: ChatText(said)) == nil else { return nil }
+        return said
+    }
+
     public mutating func check(_ m: ChatMessage, text: ChatText) -> Verdict {
         if text.squeezed.isEmpty { return .block("empty") }
         if m.text.count > policy.maxCharacters { return .block("too long (\(m.text.count) characters)") }

@@ -10,9 +10,9 @@ enum NameList {
     /// Up to `limit` of the names that may be spoken, and how many others; `total` counts
     /// everyone (names that may not be spoken are only counted).
     static func spoken(_ names: [String], total: Int, zh: Bool, limit: Int = 3) -> String {
-        // As said aloud (no long numbers), each once: "viewer4979" and "viewer1958" are one "viewer".
+        // Names as said (`Moderator.sayableName`), each once: "viewer4979" and "viewer1958" are one "viewer".
         var said: [String] = []
-        for n in names.compactMap(SpokenName.of) where !said.contains(n) {
+        for n in names where !said.contains(n) {
             said.append(n)
             if said.count == limit { break }
         }

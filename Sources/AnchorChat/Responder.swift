@@ -23,8 +23,10 @@ public struct Decision: Sendable, Codable {
     public var seconds: Double
     /// The kind of question, for merging floods (price, stock, faq…).
     public var topic: String
-    /// The asker's name as it may be spoken and drawn; nil when the name itself is blocked.
+    /// The asker's name as it may be drawn; nil when the name itself is blocked.
     public var displayName: String?
+    /// The name as it is said (see `Moderator.sayableName`); nil: "friend".
+    public var spokenName: String?
     /// The question may be drawn on screen: it passed moderation and got a real answer.
     public var showsQuestion: Bool
     /// The reply when several asked it, with `{users}` for their names (from the templates).
@@ -86,7 +88,8 @@ public struct Responder: Sendable {
         // A name that may not be spoken or drawn is never used: the asker is "friend".
         let name = moderator.speakableName(m.user)
         let book = rules // a copy the closures below read while `self` changes
-        let address = name.flatMap(SpokenName.of) ?? book.template("friend", lang) ?? (lang == .zh ? "朋友" : "friend")
+        let said = moderator.sayableName(m.user)
+        let address = said ?? book.template("friend", lang) ?? (lang == .zh ? "朋友" : "friend")
         func decision(_ reply: String?, _ source: Decision.Source, _ detail: String, sku: String?, topic: String, intent: Intent = .answer) -> Decision {
             var r = reply
             var i = intent
@@ -96,6 +99,7 @@ public struct Responder: Sendable {
             let shown = r != nil && (source == .rule || source == .facts) && !Self.claimsPrice(text)
             var d = Decision(reply: r, intent: i, source: source, detail: detail, productSKU: sku, language: lang.rawValue, user: m.user,
                              question: m.text, seconds: 0, topic: topic, displayName: name, showsQuestion: shown)
+            d.spokenName = said
             // How this answer reads when several asked it ({users} filled in when merged).
             if let r, source == .facts { d.mergedReply = book.template("merged", lang)?.replacingOccurrences(of: "{answer}", with: r) }
             if source == .fallback, topic == "fallback" { d.mergedReply = book.template("fallback_merged", lang) }

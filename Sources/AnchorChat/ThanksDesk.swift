@@ -12,6 +12,8 @@ public struct ThanksDesk: Sendable {
 
     struct Giver {
         var name: String?
+        /// As said aloud (nil: counted, not named).
+        var said: String?
         var value: Double
         var count: Int
     }
@@ -65,8 +67,8 @@ public struct ThanksDesk: Sendable {
     public init(policy: ThanksPolicy = .init()) { self.policy = policy }
 
     /// Takes one gift, like, follow, share or join (messages and paid messages go elsewhere).
-    /// `name` is the name that may be spoken (nil: counted, never named).
-    public mutating func add(_ e: ViewerEvent, name: String?, language: ChatText.ChatLanguage) {
+    /// `name` is the name that may be drawn, `said` as it may be said (nil: counted, never named).
+    public mutating func add(_ e: ViewerEvent, name: String?, said: String? = nil, language: ChatText.ChatLanguage) {
         switch e.kind {
         case .like:
             guard policy.likesEvery > 0 else { return }
@@ -94,10 +96,10 @@ public struct ThanksDesk: Sendable {
         if var giver = g.givers[e.user] {
             giver.value += e.value
             giver.count += e.count
-            if giver.name == nil { giver.name = name }
+            if giver.name == nil { giver.name = name; giver.said = said }
             g.givers[e.user] = giver
         } else {
-            g.givers[e.user] = Giver(name: name, value: e.value, count: e.count)
+            g.givers[e.user] = Giver(name: name, said: said, value: e.value, count: e.count)
             if g.givers.count > Self.keptGivers, let least = g.givers.min(by: { $0.value.value < $1.value.value })?.key {
                 g.givers[least] = nil
                 g.others += 1
@@ -119,8 +121,10 @@ public struct ThanksDesk: Sendable {
         public var users: String
         /// The same on screen, names as written: "Ann, Bo +3".
         public var shown: String
-        /// The names said, most valuable first.
+        /// The names thanked (as drawn), most valuable first.
         public var named: [String]
+        /// How many of them can be said (the rest are counted).
+        public var said: Int
         /// How many viewers; how many gifts or likes; their value.
         public var viewers: Int
         public var count: Int
@@ -157,7 +161,7 @@ public struct ThanksDesk: Sendable {
             likes[language] = nil
             lastLikes = time
             lastLine = time
-            return Line(kind: .like, language: language, gift: nil, users: "", shown: "", named: [], viewers: 0, count: l.count, value: 0, ids: [], first: l.first)
+            return Line(kind: .like, language: language, gift: nil, users: "", shown: "", named: [], said: 0, viewers: 0, count: l.count, value: 0, ids: [], first: l.first)
         }
         return nil
     }
@@ -169,16 +173,17 @@ public struct ThanksDesk: Sendable {
 
     private mutating func line(for g: Group, at time: Double) -> Line {
         let byValue = g.givers.sorted { ($0.value.value, $0.value.count, $1.key) > ($1.value.value, $1.value.count, $0.key) }
-        var named: [String] = []
+        var named: [String] = [], said: [String] = []
         for (id, giver) in byValue where named.count < policy.names {
             guard let name = giver.name, time - (lastNamed[id] ?? -.infinity) >= policy.perViewer, !named.contains(name) else { continue }
             named.append(name)
+            if let s = giver.said { said.append(s) }
             lastNamed[id] = time
         }
         let viewers = g.givers.count + g.others
-        let users = NameList.spoken(named, total: viewers, zh: g.language == .zh, limit: policy.names)
+        let users = NameList.spoken(said, total: viewers, zh: g.language == .zh, limit: policy.names)
         return Line(kind: g.kind, language: g.language, gift: g.gift, users: users, shown: NameList.shown(named, total: viewers, limit: policy.names),
-                    named: named, viewers: viewers,
+                    named: named, said: said.count, viewers: viewers,
                     count: g.count, value: g.value, ids: byValue.map(\.key), first: g.first)
     }
 }

@@ -27,11 +27,11 @@ public struct AnswerQueue: Sendable {
     public mutating func add(_ d: Decision, arrivedAt: ContinuousClock.Instant) {
         guard d.reply != nil else { return }
         if let key = FloodMerger.key(d), let k = waiting.firstIndex(where: { FloodMerger.key($0.decision) == key }) {
-            if !waiting[k].askers.contains(where: { $0.id == d.user }) { waiting[k].askers.append((d.user, d.displayName)) }
+            if !waiting[k].askers.contains(where: { $0.id == d.user }) { waiting[k].askers.append((d.user, d.spokenName)) }
             merged += 1
             return
         }
-        let w = Waiting(decision: d, askers: [(d.user, d.displayName)], arrivedAt: arrivedAt)
+        let w = Waiting(decision: d, askers: [(d.user, d.spokenName)], arrivedAt: arrivedAt)
         // Paid messages go first, then thanks (at most one every 10 s: see ThanksDesk), then
         // answers in arrival order.
         if let k = waiting.firstIndex(where: { Self.priority($0.decision) < Self.priority(d) }) {

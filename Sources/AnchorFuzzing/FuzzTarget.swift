@@ -76,9 +76,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             // What airs must pass moderation itself: the name (checked alone: beside our own
             // words a squeezed term can span the boundary, "fu cun? Tonight"), the reply around
             // it, and the question when drawn.
-            let name = d.displayName ?? ""
-            let reply = name.isEmpty ? d.reply ?? "" : (d.reply ?? "").replacingOccurrences(of: name, with: " | ")
-            let aired = [reply, name] + (d.showsQuestion ? [d.question] : [])
+            let name = d.displayName ?? "", said = d.spokenName ?? ""
+            var reply = d.reply ?? ""
+            for n in [name, said].filter({ !$0.isEmpty }).sorted(by: { $0.count > $1.count }) { reply = reply.replacingOccurrences(of: n, with: " | ") }
+            let aired = [reply, name, said] + (d.showsQuestion ? [d.question] : [])
             for s in aired where !s.isEmpty {
                 if let why = moderator.problem(in: ChatText(s)) { fatalError("aired something blocked (\(why)): \(s)") }
             }
@@ -108,11 +109,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             let result = LuckyDraw.result(winner, entrants: draw.entrants.count, keyword: draw.keyword, language: .en, rules: responder.rules)
             // Names are checked alone (beside our words a squeezed term can span the boundary);
             // what is left of each line around them must pass moderation too.
-            let names = Set(events.flatMap { e in [e.name ?? e.user, e.user] }.flatMap { n in [n, SpokenName.of(n) ?? ""] }.filter { !$0.isEmpty })
-                .sorted { $0.count > $1.count }
+            // Only names moderation lets be drawn or said are taken out (and checked alone below).
+            let names = Set(events.flatMap { e in [e.name ?? e.user, e.user] }.flatMap { n in [moderator.speakableName(n), moderator.sayableName(n)] }
+                .compactMap { $0 }.filter { !$0.isEmpty }).sorted { $0.count > $1.count }
             func check(_ s: String, _ what: String) {
                 var rest = s
-                for n in names where moderator.speakableName(n) != nil { rest = rest.replacingOccurrences(of: n, with: " | ") }
+                for n in names { rest = rest.replacingOccurrences(of: n, with: " | ") }
                 if let why = moderator.problem(in: ChatText(rest)) { fatalError("aired something blocked in a \(what) (\(why)): \(s)") }
             }
             for d in aired where d.reply != nil {
@@ -120,7 +122,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                 if d.showsQuestion { check(d.question, "bubble"); check(d.displayName ?? "", "bubble name") }
             }
             check(result, "draw result")
-            for name in events.compactMap({ $0.name ?? $0.user }) where moderator.speakableName(name) != nil {
+            for name in names {
                 if let why = moderator.problem(in: ChatText(name)) { fatalError("a name that may be said is blocked (\(why)): \(name)") }
             }
         }

@@ -239,7 +239,7 @@ import Testing
         let rules = try RuleBook.load(TestSupport.path("Scripts/default.rules.yaml"))
         let open = LuckyDraw.announcement(keyword: "lucky", seconds: 60, language: .en, rules: rules)
         #expect(LuckyDraw.tagged(open).intent == .urgency && LuckyDraw.tagged(open).text.contains("Type lucky in the chat in the next 60 seconds"))
-        let winner = LuckyDraw.result(.init(id: "t:1", name: "Ann"), entrants: 12, keyword: "lucky", language: .en, rules: rules)
+        let winner = LuckyDraw.result(.init(id: "t:1", name: "Ann_2024", said: "Ann"), entrants: 12, keyword: "lucky", language: .en, rules: rules)
         #expect(LuckyDraw.tagged(winner).text == "And the winner is Ann! Congratulations! 12 of you entered.")
         #expect(LuckyDraw.result(.init(id: "t:1", name: nil), entrants: 1, keyword: "好运", language: .zh, rules: rules).contains("恭喜朋友中奖"))
         #expect(LuckyDraw.result(nil, entrants: 0, keyword: "lucky", language: .en, rules: nil).contains("Nobody entered"))
@@ -255,7 +255,11 @@ import Testing
         #expect(SpokenName.of("v17368") == nil, "too little is left: 'friend'")
         #expect(SpokenName.of("小美2023") == "小美")
         #expect(SpokenName.of("Bo") == "Bo")
-        #expect(NameList.spoken(["viewer4979", "viewer1958", "Ann"], total: 47, zh: false) == "viewer, Ann and 45 more")
+        let m = Moderator(policy: { var p = Moderator.Policy(); p.blockList = ["fuck"]; return p }())
+        let said = ["viewer4979", "viewer1958", "Ann"].compactMap(m.sayableName)
+        #expect(NameList.spoken(said, total: 47, zh: false) == "viewer, Ann and 45 more")
+        // What is said is moderated again: leaving the digits out must not make a word.
+        #expect(m.speakableName("fu123ck") != nil && m.sayableName("fu123ck") == nil)
         #expect(NameList.shown(["viewer4979", "viewer1958", "Ann"], total: 47) == "viewer4979, viewer1958, Ann +44")
     }
 }

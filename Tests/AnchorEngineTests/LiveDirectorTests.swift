@@ -30,8 +30,10 @@ import Testing
     }
 
     func answer(_ text: String, user: String = "mia") -> Decision {
-        Decision(reply: text, intent: .answer, source: .rule, detail: "test", productSKU: nil, language: "en", user: user,
-                 question: "q?", seconds: 0, topic: "test", displayName: user)
+        var d = Decision(reply: text, intent: .answer, source: .rule, detail: "test", productSKU: nil, language: "en", user: user,
+                         question: "q?", seconds: 0, topic: "test", displayName: user)
+        d.spokenName = user
+        return d
     }
 
     /// Runs the director like the live loop does, one frame's audio at a time, collecting markers.
@@ -99,6 +101,7 @@ import Testing
             d.offer(price, arrivedAt: .now)
             price.user = "ann"
             price.displayName = "ann"
+            price.spokenName = "ann"
             d.offer(price, arrivedAt: .now)
         }
         let answers = ms.compactMap { if case .answer(let a, _) = $0.kind { return a.reply } else { return nil } }
