@@ -65,19 +65,25 @@ extension Responder {
             Decision(reply: reply, intent: .thanks, source: source, detail: detail, productSKU: nil, language: lang.rawValue, user: e.user,
                      question: shown, seconds: 0, topic: "paid", displayName: "\(name ?? friend) · \(amount)", showsQuestion: reply != nil)
         }
-        let message: String
-        if let problem = text.squeezed.isEmpty ? nil : moderator.problem(in: text) {
-            // The words are not read; the support is still thanked.
-            let template = rules.template("thanks_gift", lang) ?? Self.lastResortThanks["thanks_gift", default: ""]
-            let reply = RuleBook.speakable(template.replacingOccurrences(of: "{users}", with: who).replacingOccurrences(of: "{gifts}", with: amount))
-            return decision(reply, .paid, "message blocked (\(problem)); thanked without it", shown: amount)
-        } else {
-            message = String((e.text ?? "").prefix(200))
-        }
+        // The words read are at most 200 characters.
+        let message = String((e.text ?? "").prefix(200))
         let template = rules.template("paid_message", lang) ?? Self.lastResortThanks["paid_message", default: ""]
         let reply = RuleBook.speakable(template.replacingOccurrences(of: "{user}", with: who).replacingOccurrences(of: "{amount}", with: amount)
             .replacingOccurrences(of: "{text}", with: message))
-        return decision(reply, .paid, "paid message", shown: message.isEmpty ? amount : message)
+        // The whole line that is read is moderated, not only the viewer's words: beside ours a
+        // clean message can read as a blocked term (found by the fuzzer).
+        let problem = text.squeezed.isEmpty ? nil : moderator.problem(in: text) ?? problem(in: reply, saying: who)
+        guard let problem else { return decision(reply, .paid, "paid message", shown: message.isEmpty ? amount : message) }
+        // The words are not read; the support is still thanked.
+        let thanks = rules.template("thanks_gift", lang) ?? Self.lastResortThanks["thanks_gift", default: ""]
+        let plain = RuleBook.speakable(thanks.replacingOccurrences(of: "{users}", with: who).replacingOccurrences(of: "{gifts}", with: amount))
+        return decision(plain, .paid, "message blocked (\(problem)); thanked without it", shown: amount)
+    }
+
+    /// What moderation finds in a line the host would say, the names in it aside (they are
+    /// moderated on their own, and beside our words a squeezed term could span the boundary).
+    func problem(in line: String, saying names: String...) -> String? {
+        moderator.problem(in: ChatText(Moderator.removing(names, from: line)))
     }
 
     /// The platform's word, the viewer's last message, or the show's language.

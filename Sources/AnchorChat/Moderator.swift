@@ -68,6 +68,19 @@ public struct Moderator: Sendable {
         return said
     }
 
+    /// `line` with each of `names` taken out where it stands as a whole word ("x" in "xsb" stays):
+    /// names are moderated on their own, and beside our words a squeezed term could span the
+    /// boundary ("fu cun? Tonight").
+    public static func removing(_ names: [String], from line: String) -> String {
+        var out = line
+        for n in names.filter({ !$0.isEmpty }).sorted(by: { $0.count > $1.count }) {
+            let pattern = #"(?<![\p{L}\p{N}])"# + NSRegularExpression.escapedPattern(for: n) + #"(?![\p{L}\p{N}])"#
+            guard let re = try? NSRegularExpression(pattern: pattern) else { continue }
+            out = re.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: " | ")
+        }
+        return out
+    }
+
     public mutating func check(_ m: ChatMessage, text: ChatText) -> Verdict {
         if text.squeezed.isEmpty { return .block("empty") }
         if m.text.count > policy.maxCharacters { return .block("too long (\(m.text.count) characters)") }

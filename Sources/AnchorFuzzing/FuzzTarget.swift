@@ -77,8 +77,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             // words a squeezed term can span the boundary, "fu cun? Tonight"), the reply around
             // it, and the question when drawn.
             let name = d.displayName ?? "", said = d.spokenName ?? ""
-            var reply = d.reply ?? ""
-            for n in [name, said].filter({ !$0.isEmpty }).sorted(by: { $0.count > $1.count }) { reply = reply.replacingOccurrences(of: n, with: " | ") }
+            let reply = Moderator.removing([name, said], from: d.reply ?? "")
             let aired = [reply, name, said] + (d.showsQuestion ? [d.question] : [])
             for s in aired where !s.isEmpty {
                 if let why = moderator.problem(in: ChatText(s)) { fatalError("aired something blocked (\(why)): \(s)") }
@@ -113,8 +112,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             let names = Set(events.flatMap { e in [e.name ?? e.user, e.user] }.flatMap { n in [moderator.speakableName(n), moderator.sayableName(n)] }
                 .compactMap { $0 }.filter { !$0.isEmpty }).sorted { $0.count > $1.count }
             func check(_ s: String, _ what: String) {
-                var rest = s
-                for n in names { rest = rest.replacingOccurrences(of: n, with: " | ") }
+                let rest = Moderator.removing(names, from: s)
                 if let why = moderator.problem(in: ChatText(rest)) { fatalError("aired something blocked in a \(what) (\(why)): \(s)") }
             }
             for d in aired where d.reply != nil {
