@@ -15,8 +15,9 @@ extension Responder {
         case .paidMessage:
             return paid(e, language: language)
         case .gift, .like, .follow, .share, .join:
-            let name = moderator.speakableName(e.name ?? e.user)
-            thanks.add(e, name: name, said: moderator.sayableName(e.name ?? e.user), language: Self.language(of: e, known: languages[e.name ?? e.user], show: language))
+            // Likes are thanked as a group: their names are never needed (and come by thousands).
+            let name = e.kind == .like ? nil : moderator.speakableName(e.name ?? e.user)
+            thanks.add(e, name: name, said: name.flatMap(moderator.saying), language: Self.language(of: e, known: languages[e.name ?? e.user], show: language))
             return nil
         }
     }
@@ -26,7 +27,7 @@ extension Responder {
     public mutating func dueThanks(at time: Double) -> (Decision, first: Double)? {
         guard let line = thanks.due(at: time) else { return nil }
         let zh = line.language == .zh
-        let friend = rules.template("friend", line.language) ?? (zh ? "朋友" : "friend")
+        let friend = rules.friend(line.language)
         let users = line.said == 0 && line.viewers == 1 ? friend : line.users
         let key: String, what: String
         switch line.kind {
@@ -59,8 +60,8 @@ extension Responder {
         // A code that is not one we know is said only when moderation lets it ("CNM" is not).
         let code = e.currency.flatMap { moderator.problem(in: ChatText($0)) == nil ? $0 : nil }
         let amount = Self.amount(e.amount ?? 0, currency: code, zh: zh)
-        let friend = rules.template("friend", lang) ?? (zh ? "朋友" : "friend")
-        let who = moderator.sayableName(e.name ?? e.user) ?? friend
+        let friend = rules.friend(lang)
+        let who = name.flatMap(moderator.saying) ?? friend
         func decision(_ reply: String?, _ source: Decision.Source, _ detail: String, shown: String) -> Decision {
             Decision(reply: reply, intent: .thanks, source: source, detail: detail, productSKU: nil, language: lang.rawValue, user: e.user,
                      question: shown, seconds: 0, topic: "paid", displayName: "\(name ?? friend) · \(amount)", showsQuestion: reply != nil)

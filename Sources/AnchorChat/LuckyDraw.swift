@@ -61,7 +61,8 @@ public struct LuckyDraw: Sendable {
 
     public static func result(_ winner: Entrant?, entrants: Int, keyword: String, language: Language, rules: RuleBook?) -> String {
         guard let winner else { return words("draw_nobody", language, rules).replacingOccurrences(of: "{keyword}", with: keyword) }
-        let friend = rules?.template("friend", language == .zh ? .zh : .en) ?? (language == .zh ? "朋友" : "friend")
+        let lang: ChatText.ChatLanguage = language == .zh ? .zh : .en
+        let friend = rules?.friend(lang) ?? (lang == .zh ? "朋友" : "friend")
         return words("draw_winner", language, rules).replacingOccurrences(of: "{user}", with: winner.said ?? friend)
             .replacingOccurrences(of: "{count}", with: SpokenNumber.grouped(entrants)).replacingOccurrences(of: "{keyword}", with: keyword)
     }

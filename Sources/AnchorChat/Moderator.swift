@@ -64,7 +64,12 @@ public struct Moderator: Sendable {
     /// that too passes moderation: leaving digits out can make a word ("fu123ck"), and spaces a
     /// messaging ID ("th-wx…", found by the fuzzer). nil: say "friend".
     public func sayableName(_ user: String) -> String? {
-        guard let shown = speakableName(user), let said = SpokenName.of(shown), problem(in: ChatText(said)) == nil else { return nil }
+        speakableName(user).flatMap(saying)
+    }
+
+    /// `sayableName` for a name `speakableName` already let through (not checked twice).
+    public func saying(_ shown: String) -> String? {
+        guard let said = SpokenName.of(shown), problem(in: ChatText(said)) == nil else { return nil }
         return said
     }
 

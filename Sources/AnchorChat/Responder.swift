@@ -88,8 +88,8 @@ public struct Responder: Sendable {
         // A name that may not be spoken or drawn is never used: the asker is "friend".
         let name = moderator.speakableName(m.user)
         let book = rules // a copy the closures below read while `self` changes
-        let said = moderator.sayableName(m.user)
-        let address = said ?? book.template("friend", lang) ?? (lang == .zh ? "朋友" : "friend")
+        let said = name.flatMap(moderator.saying)
+        let address = said ?? book.friend(lang)
         func decision(_ reply: String?, _ source: Decision.Source, _ detail: String, sku: String?, topic: String, intent: Intent = .answer) -> Decision {
             var r = reply
             var i = intent

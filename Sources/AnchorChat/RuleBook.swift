@@ -90,22 +90,21 @@ public struct RuleBook: Sendable {
         return (byLanguage[language] ?? byLanguage[.en])?.first
     }
 
+    /// The word for a viewer whose name may not be said ("friend", "朋友"), from the templates.
+    public func friend(_ language: ChatText.ChatLanguage) -> String {
+        template("friend", language) ?? (language == .zh ? "朋友" : "friend")
+    }
+
     /// This book with the templates (and thanks settings) it lacks taken from `base` (anchor's
     /// own rules file), so a seller's rules need only say what they change.
     public func filling(templatesFrom base: RuleBook) throws(LoadError) -> RuleBook {
         try RuleBook(rules: rules, synonyms: synonyms, templates: base.templates.merging(templates) { $1 }, thanks: thanks ?? base.thanks)
     }
 
-    /// Seconds from `10`, `"10s"`, `"2m"` or `"1h"`; nil when it is none of those.
+    /// Seconds from a YAML number or a duration (`"10s"`, `"2m"`, `"1h"`: `Parse.milliseconds`).
     static func seconds(_ value: Any) -> Double? {
         if let n = numericValue(value) { return n }
-        guard let s = value as? String else { return nil }
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3_600)]
-        for (suffix, scale) in units where s.hasSuffix(suffix) {
-            guard let n = Double(s.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), n.isFinite else { return nil }
-            return n * scale
-        }
-        return Double(s.trimmingCharacters(in: .whitespaces)).flatMap { $0.isFinite ? $0 : nil }
+        return (value as? String).flatMap { Parse.milliseconds($0.replacingOccurrences(of: " ", with: "")) }.map { Double($0) / 1000 }
     }
 
     static func parse(file: String) throws(LoadError) -> ([Rule], [String: [String]], [String: [ChatText.ChatLanguage: [String]]], ThanksPolicy?) {

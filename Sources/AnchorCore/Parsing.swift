@@ -1,6 +1,6 @@
 /// Parsers for values users type on the command line.
 public enum Parse {
-    /// `12.5s`, `750ms`, `1m30s`, `2h`, `90` (seconds) → milliseconds.
+    /// `12.5s`, `750ms`, `1m30s`, `2h`, `7d`, `90` (seconds) → milliseconds.
     public static func milliseconds(_ s: String) -> Int? {
         let text = s.trimmingCharacters(in: .whitespaces).lowercased()
         guard !text.isEmpty else { return nil }
@@ -13,6 +13,7 @@ public enum Parse {
             case "s": total += v
             case "m", "min": total += v * 60
             case "h": total += v * 3600
+            case "d": total += v * 86_400
             default: return false
             }
             number = ""; unit = ""

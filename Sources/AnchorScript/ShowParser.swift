@@ -199,14 +199,14 @@ struct ShowParser {
             diagnostics.append(.error(at: command, "'@draw' needs how long it runs, e.g. 60s or 2m", length: 5, hint: usage))
             return nil
         }
-        let seconds: Double? = time.hasSuffix("m") ? Double(time.dropLast()).map { $0 * 60 } : time.hasSuffix("s") ? Double(time.dropLast()) : nil
-        // Compared as a Double: 1e30s does not fit an Int.
-        guard let seconds, seconds >= Double(Self.drawSeconds.lowerBound), seconds <= Double(Self.drawSeconds.upperBound), seconds == seconds.rounded() else {
+        // In seconds or minutes, with the unit (a bare number could be either); `Parse` refuses what does not fit.
+        let ms = time.hasSuffix("s") || time.hasSuffix("m") ? Parse.milliseconds(time) : nil
+        guard let ms, ms % 1000 == 0, Self.drawSeconds.contains(ms / 1000) else {
             diagnostics.append(.error(at: timeAt, "a draw runs \(Self.drawSeconds.lowerBound)s to \(Self.drawSeconds.upperBound / 60)m in whole seconds, not '\(time.prefix(40))'",
                                       length: max(1, time.unicodeScalars.count), hint: usage))
             return nil
         }
-        return (keyword, Int(seconds))
+        return (keyword, ms / 1000)
     }
 
     private mutating func parseSpeech(_ cursor: inout Cursor, lineNumber: Int, at: SourceLocation) -> SpeechLine? {

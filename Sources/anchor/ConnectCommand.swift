@@ -1,4 +1,5 @@
 import AnchorChat
+import AnchorCore
 import AnchorConnect
 import ArgumentParser
 import Foundation
@@ -37,8 +38,8 @@ struct ConnectCommand: AsyncParsableCommand {
             throw ValidationError("--irc: \(error)")
         }
         let seconds = try duration.map { text -> Double in
-            guard let s = DrawsCommand.seconds(text), s > 0 else { throw ValidationError("--duration: '\(text)' is not a duration like 30s or 5m") }
-            return s
+            guard let ms = Parse.milliseconds(text), ms > 0 else { throw ValidationError("--duration: '\(text)' is not a duration like 30s or 5m") }
+            return Double(ms) / 1000
         }
         let connector = try IRCConnector(endpoint: endpoint, token: try IRCOptions.token(file: tokenFile))
         let encoder = JSONEncoder()

@@ -1,4 +1,5 @@
 import AnchorChat
+import AnchorCore
 import AnchorStore
 import ArgumentParser
 import Foundation
@@ -34,8 +35,8 @@ struct DrawsCommand: AsyncParsableCommand {
     func run() async throws {
         var from = Date.distantPast
         if let since {
-            guard let seconds = Self.seconds(since) else { throw ValidationError("--since: '\(since)' is not a duration like 90m, 12h or 7d") }
-            from = Date().addingTimeInterval(-seconds)
+            guard let ms = Parse.milliseconds(since) else { throw ValidationError("--since: '\(since)' is not a duration like 90m, 12h or 7d") }
+            from = Date().addingTimeInterval(-Double(ms) / 1000)
         }
         let path = AnchorDatabase.resolvePath(stateDB)
         guard FileManager.default.fileExists(atPath: path) else {
@@ -66,9 +67,4 @@ struct DrawsCommand: AsyncParsableCommand {
         return draw.pick(seed: d.seed)?.id == d.winner?.id
     }
 
-    static func seconds(_ text: String) -> Double? {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400]
-        guard let unit = text.last.flatMap({ units[$0] }), let n = Double(text.dropLast()), n >= 0, n.isFinite else { return nil }
-        return n * unit
-    }
 }
