@@ -109,12 +109,15 @@ public struct ViewerEvent: Sendable, Hashable, Codable {
         }
         var out: [ViewerEvent] = []
         for (i, line) in Self.lines(of: data).enumerated() where !line.isEmpty {
-            guard let o = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
-                throw FormatError(description: "line \(i + 1): not a JSON object")
-            }
-            do { out.append(try parse(o, time: time, platform: platform)) } catch { throw FormatError(description: "line \(i + 1): \(error)") }
+            do { out.append(try parse(line: line, time: time, platform: platform)) } catch { throw FormatError(description: "line \(i + 1): \(error)") }
         }
         return out
+    }
+
+    /// An event from one line of JSON (an events log, a stdin feed, a line of a body).
+    static func parse(line: some DataProtocol, time: Double, platform: String) throws(FormatError) -> ViewerEvent {
+        guard let o = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { throw FormatError(description: "not a JSON object") }
+        return try parse(o, time: time, platform: platform)
     }
 
     /// The lines of a body, without surrounding blanks (empty lines stay, so numbers match the file).
@@ -141,10 +144,7 @@ public struct EventLogFile: Sendable {
         }
         var out: [ViewerEvent] = []
         for (i, line) in ViewerEvent.lines(of: data).enumerated() where !line.isEmpty {
-            guard let o = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
-                throw ChatLogFile.LineError(path: path, line: i + 1, reason: "not a JSON object")
-            }
-            do { out.append(try ViewerEvent.parse(o, time: Double(out.count), platform: "file")) } catch {
+            do { out.append(try ViewerEvent.parse(line: line, time: Double(out.count), platform: "file")) } catch {
                 throw ChatLogFile.LineError(path: path, line: i + 1, reason: error.description)
             }
         }
@@ -168,8 +168,7 @@ public struct EventLogFile: Sendable {
                     n += 1
                     guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
                     do {
-                        guard let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { throw ViewerEvent.FormatError(description: "not a JSON object") }
-                        c.yield(try ViewerEvent.parse(o, time: Date().timeIntervalSince1970, platform: "stdin"))
+                        c.yield(try ViewerEvent.parse(line: Data(line.utf8), time: Date().timeIntervalSince1970, platform: "stdin"))
                     } catch {
                         onError("stdin line \(n): \(error)")
                     }
