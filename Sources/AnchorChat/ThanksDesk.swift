@@ -37,19 +37,24 @@ public struct ThanksDesk: Sendable {
             value += other.value
             count += other.count
             others += other.others
-            for (id, giver) in other.givers {
-                if var mine = givers[id] {
-                    mine.value += giver.value
-                    mine.count += giver.count
-                    givers[id] = mine
-                } else {
-                    givers[id] = giver
-                }
-            }
-            // Kept bounded as in `add`: the least valuable beyond the limit are only counted.
+            for (id, giver) in other.givers { credit(id, giver) }
+            trim()
+        }
+
+        /// Adds what a viewer gave to what they gave before (their name, when it was missing).
+        mutating func credit(_ id: String, _ giver: Giver) {
+            guard var mine = givers[id] else { givers[id] = giver; return }
+            mine.value += giver.value
+            mine.count += giver.count
+            if mine.name == nil { mine.name = giver.name; mine.said = giver.said }
+            givers[id] = mine
+        }
+
+        /// Keeps memory bounded: beyond `keptGivers`, the least valuable are only counted.
+        mutating func trim() {
             while givers.count > ThanksDesk.keptGivers, let least = givers.min(by: { $0.value.value < $1.value.value })?.key {
                 givers[least] = nil
-                self.others += 1
+                others += 1
             }
         }
     }
@@ -93,18 +98,8 @@ public struct ThanksDesk: Sendable {
         var g = groups[key] ?? Group(kind: e.kind, language: language, gift: gift, first: e.time)
         g.value += e.value
         g.count += e.count
-        if var giver = g.givers[e.user] {
-            giver.value += e.value
-            giver.count += e.count
-            if giver.name == nil { giver.name = name; giver.said = said }
-            g.givers[e.user] = giver
-        } else {
-            g.givers[e.user] = Giver(name: name, said: said, value: e.value, count: e.count)
-            if g.givers.count > Self.keptGivers, let least = g.givers.min(by: { $0.value.value < $1.value.value })?.key {
-                g.givers[least] = nil
-                g.others += 1
-            }
-        }
+        g.credit(e.user, Giver(name: name, said: said, value: e.value, count: e.count))
+        g.trim()
         groups[key] = g
     }
 
