@@ -40,6 +40,7 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .systemLibrary(name: "CRsvg", pkgConfig: "librsvg-2.0", providers: [.apt(["librsvg2-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CCompress", providers: [.apt(["zlib1g-dev", "libbrotli-dev"])]),
         .target(name: "AnchorCore", dependencies: ["CMalloc"]),
         .target(
             name: "AnchorScript",
@@ -66,13 +67,16 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        // Platform chat connectors: IRC (Twitch chat) today.
+        // Platform chat connectors: IRC (Twitch chat), YouTube live chat, Bilibili danmaku.
         .target(
             name: "AnchorConnect",
-            dependencies: ["AnchorChat", "AnchorStream",
+            dependencies: ["AnchorChat", "AnchorStream", "CCompress",
                            .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOPosix", package: "swift-nio"),
-                           .product(name: "NIOSSL", package: "swift-nio-ssl")]
+                           .product(name: "NIOHTTP1", package: "swift-nio"),
+                           .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]
         ),
         .target(
             name: "AnchorEngine",
@@ -104,7 +108,7 @@ let package = Package(
             exclude: ["Golden"]
         ),
         // What scripts/fuzz.sh fuzzes: every parser of outside text, and a replay program.
-        .target(name: "AnchorFuzzing", dependencies: ["AnchorCore", "AnchorScript", "AnchorStore", "AnchorChat", "AnchorStream",
+        .target(name: "AnchorFuzzing", dependencies: ["AnchorCore", "AnchorScript", "AnchorStore", "AnchorChat", "AnchorStream", "AnchorConnect",
                                                       .product(name: "NIOCore", package: "swift-nio"),
                                                       .product(name: "NIOEmbedded", package: "swift-nio")]),
         .target(name: "CLibFuzzer"),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (libFuzzer, built into Swift's clang) of every parser of outside text:
-# show scripts, catalog files, chat messages, RTMP bytes from a server.
-#   scripts/fuzz.sh                 each target for 250 000 runs (1 000 000 in all)
+# show scripts, catalog files, chat messages, viewer events, RTMP bytes from a server, platform chat payloads.
+#   scripts/fuzz.sh                 each target for 250 000 runs (1 500 000 in all)
 #   scripts/fuzz.sh script 2000000  one target, that many runs
 # (lld links it: gold fails on libFuzzer beside SwiftPM's renamed main.)
 # Seeds come from Tests/Fixtures/fuzz/TARGET/; the growing corpus is kept in .build-fuzz/corpus/.
@@ -9,7 +9,7 @@
 # input into Tests/Fixtures/fuzz/TARGET/ so the test suite replays it (FuzzRegressionTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(script catalog chat rtmp)
+targets=(script catalog chat rtmp events platforms)
 runs=250000
 if [ $# -ge 1 ]; then targets=("$1"); fi
 if [ $# -ge 2 ]; then runs="$2"; fi

@@ -17,6 +17,8 @@ PACKAGES=(
   ffmpeg sox nginx libnginx-mod-rtmp libnginx-mod-stream openssl curl
   # a real IRC server for the chat connector (Twitch chat is IRC); python3 for test clients
   ngircd python3
+  # zlib and brotli for Bilibili danmaku bodies; the fake danmaku server the tests run (Debian python3)
+  zlib1g-dev libbrotli-dev python3-websockets python3-brotli
   # a fault the tests inject: a database another process keeps locked
   sqlite3
 )

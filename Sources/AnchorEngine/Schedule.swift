@@ -1,3 +1,4 @@
+import AnchorChat
 import AnchorCore
 import Foundation
 import Yams
@@ -16,6 +17,10 @@ import Yams
 ///     show: demo.show.md        # relative to this file
 ///     loop: true
 ///     products: tag:night       # optional: replaces the show's product selection
+/// chat:                         # optional: platform chats read on air (see ConnectorSpec)
+///   - twitch: yourchannel
+///   - youtube: dQw4w9WgXcQ
+///     every: 10s
 /// ```
 public struct Schedule: Sendable {
     public struct Entry: Sendable {
@@ -37,6 +42,8 @@ public struct Schedule: Sendable {
     public var timeZone: TimeZone
     public var filler: String?
     public var entries: [Entry]
+    /// The platform chats this channel reads on air.
+    public var chat: [ConnectorSpec] = []
 
     /// One stretch of air time in a plan.
     public struct Slot: Sendable, Equatable {
@@ -75,7 +82,7 @@ public struct Schedule: Sendable {
             if let id = z.string, let tz = TimeZone(identifier: id) { zone = tz }
             else { diagnostics.append(.error(at: loc(z), "unknown time zone '\(z.string ?? "")'", hint: "use an IANA name like Asia/Shanghai or America/New_York")) }
         }
-        for (k, _) in map where !["timezone", "filler", "entries"].contains(k.string ?? "") {
+        for (k, _) in map where !["timezone", "filler", "entries", "chat"].contains(k.string ?? "") {
             diagnostics.append(.warning(at: loc(k), "unknown key '\(k.string ?? "")' is ignored"))
         }
         var entries: [Entry] = []
@@ -106,7 +113,8 @@ public struct Schedule: Sendable {
             diagnostics.append(.error(at: at(1, 1), "no 'entries' list"))
         }
         let filler = map["filler"]?.string.map { resolve($0, near: path) }
-        let schedule = Schedule(path: path, timeZone: zone, filler: filler, entries: entries)
+        var schedule = Schedule(path: path, timeZone: zone, filler: filler, entries: entries)
+        if let chat = map["chat"] { schedule.chat = parseChat(chat, at: loc, into: &diagnostics) }
         diagnostics += schedule.overlaps()
         return (schedule, diagnostics)
     }

@@ -1,4 +1,5 @@
 import AnchorChat
+import AnchorConnect
 import AnchorCore
 import AnchorScript
 import AnchorStore
@@ -23,6 +24,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// Viewer events as JSON (what `POST /events` and event logs take), through the responder's
     /// thanks, paid messages and a lucky draw.
     case events
+    /// What platform chat services send: a YouTube live chat page or error body when it starts
+    /// with `{`, else a Bilibili danmaku frame (zlib and brotli bodies expanded).
+    case platforms
 
     public func run(_ data: Data) {
         switch self {
@@ -31,6 +35,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .chat: Self.chat(data)
         case .rtmp: Self.rtmp(data)
         case .events: Self.events(data)
+        case .platforms: Self.platforms(data)
         }
     }
 
@@ -123,6 +128,18 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             for name in names {
                 if let why = moderator.problem(in: ChatText(name)) { fatalError("a name that may be said is blocked (\(why)): \(name)") }
             }
+        }
+    }
+
+    static func platforms(_ data: Data) {
+        if data.first == UInt8(ascii: "{") {
+            _ = YouTubeChat.events(inPage: data, now: 0)
+            _ = YouTubeChat.failure(HTTPFetch.Response(status: 403, headers: [], body: data)).description
+            return
+        }
+        guard let packets = try? BilibiliPacket.decode(Array(data)) else { return }
+        for p in packets where p.operation == BilibiliPacket.Operation.message.rawValue {
+            _ = BilibiliEvents.event(json: p.body, now: 0)
         }
     }
 

@@ -62,7 +62,7 @@ struct Live: AsyncParsableCommand {
         if stream.hasChatInput {
             let live = LiveChat(responder: try ChatOptions.responder(catalog: loaded.catalog ?? Catalog(), rules: stream.rules, blocklist: stream.blocklist))
             try stream.feedChat(into: live)
-            try stream.connect(into: live) { Terminal.error($0) }
+            try Connectors.start(try stream.connectorSpecs(), into: live) { Terminal.error($0) }
             hooks.chat = live
         }
         let stop = Interrupt.install()

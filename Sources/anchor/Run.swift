@@ -144,7 +144,7 @@ struct Run: AsyncParsableCommand {
         let controls = LiveControl()
         let metrics = MetricsExport.bootstrap() // before any instrument is made
         let board = Board(channel: channel, station: station, chat: liveChat)
-        try stream.connect(into: liveChat, board: board) { log.info("\($0)") }
+        try Connectors.start(try stream.connectorSpecs() + sched.chat, into: liveChat, board: board) { log.info("\($0)") }
 
         var hooks = LiveRenderer.Hooks()
         hooks.chat = liveChat

@@ -51,7 +51,10 @@ struct StreamOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Viewer events on air: a JSON-lines log ({\"t\", \"type\": \"gift\"|\"like\"|\"follow\"|\"share\"|\"join\"|\"paid_message\"|\"message\", \"user\", …}) replayed in real time, or - for JSON lines on stdin. Gifts and follows are thanked, paid messages read out.", valueName: "file"))
     var events: String?
 
-    @Option(help: ArgumentHelp("Read a platform's chat on air: irc://HOST[:PORT]/#CHANNEL or ircs://… (Twitch: ircs://irc.chat.twitch.tv/#channel; a token from $ANCHOR_IRC_TOKEN). Reconnects on its own; check it first with 'anchor connect'.", valueName: "url"))
+    @Option(name: .customLong("connect"), help: ArgumentHelp("Read a platform's chat on air (repeat for several): twitch:CHANNEL, youtube:VIDEO_ID, bilibili:ROOM, irc[s]://HOST/#CHANNEL, or the room's web address. Secrets from $ANCHOR_IRC_TOKEN, $ANCHOR_YOUTUBE_KEY / $ANCHOR_YOUTUBE_TOKEN. Each reconnects on its own; check one first with 'anchor connect'.", valueName: "source"))
+    var connects: [String] = []
+
+    @Option(help: .hidden)
     var irc: String?
 
     @Option(help: "Chat rules: a *.rules.yaml file or a folder (default: Scripts/).")
@@ -113,15 +116,33 @@ struct StreamOptions: ParsableArguments {
     }
 
     /// Chat or events come in on the command line.
-    var hasChatInput: Bool { chat != nil || events != nil || irc != nil }
+    var hasChatInput: Bool { chat != nil || events != nil || irc != nil || !connects.isEmpty }
 
-    /// Starts the `--irc` connector into `live`; its state goes to `report` and the status board.
-    func connect(into live: LiveChat, board: Board? = nil, report: @escaping @Sendable (String) -> Void) throws {
-        guard let irc else { return }
-        let endpoint: IRCEndpoint
-        do { endpoint = try IRCEndpoint(irc) } catch { throw ValidationError("--irc: \(error)") }
-        let connector = try IRCConnector(endpoint: endpoint, token: try IRCOptions.token(file: nil))
-        board?.attachConnector(endpoint.description) { "\(connector.state), \(connector.events) events, \(connector.sessions) sessions" }
-        Task { await connector.run(onEvent: { live.post($0) }, onState: { report("chat from \(endpoint): \($0)") }) }
+    /// The `--connect` sources (and the older `--irc URL`); a bad one is a usage error.
+    func connectorSpecs() throws -> [ConnectorSpec] {
+        try (connects + (irc.map { [$0] } ?? [])).map { text in
+            do { return try ConnectorSpec(text) } catch { throw ValidationError("--connect: \(error)") }
+        }
+    }
+}
+
+/// Starts platform chat connectors into a show's chat, each reporting its state to the log
+/// and the status board.
+enum Connectors {
+    static func start(_ specs: [ConnectorSpec], into live: LiveChat, board: Board? = nil,
+                      credentials: ConnectorCredentials = .environment(), report: @escaping @Sendable (String) -> Void) throws {
+        for spec in specs {
+            let connector = try make(spec, credentials: credentials)
+            board?.attachConnector(connector.description) { connector.summary }
+            Task { await connector.run(onEvent: { live.post($0) }, onState: { report("chat from \(connector): \($0)") }) }
+        }
+    }
+
+    /// The connector for `spec`; a platform that cannot work without a secret it lacks is a usage error.
+    static func make(_ spec: ConnectorSpec, credentials: ConnectorCredentials) throws -> Connector {
+        if spec.platform == .youtube, credentials.youtubeKey == nil, credentials.youtubeToken == nil {
+            throw ValidationError("\(spec): YouTube needs an API key in $ANCHOR_YOUTUBE_KEY (or an OAuth token in $ANCHOR_YOUTUBE_TOKEN)")
+        }
+        return try spec.connector(credentials: credentials)
     }
 }

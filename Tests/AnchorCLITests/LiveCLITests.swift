@@ -95,7 +95,7 @@ extension HeavyCLITests {
         try irc.say(["how much is the serum?"], as: "mia")
         let run = live.wait(timeout: 40)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stderr.contains("chat from irc://127.0.0.1:\(irc.port)/#night: joined"), "\(run.stderr)")
+        #expect(run.stderr.contains("chat from irc://127.0.0.1:\(irc.port)/#night: connected"), "\(run.stderr)")
         #expect(run.stdout.contains("chat: 1 messages, 1 answers on air"), "\(run.stdout)")
     }
 

@@ -197,6 +197,46 @@ extension HeavyCLITests {
         #expect(try TestSupport.anchor(["draws", "--state-db", db, "--since", "soon"]).status != 0)
     }
 
+    /// A channel's platform chats written in its schedule (`chat:`): the Bilibili room is read
+    /// on air, its state and events are on /status, and a broken source is refused before air
+    /// with its line and column.
+    @Test func chatSourcesInTheScheduleAreReadOnAir() throws {
+        let nginx = try NginxRTMP()
+        defer { nginx.stop() }
+        let room = try ChatPlatformServer.bilibili()
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let sched = dir.appendingPathComponent("night.schedule.yaml").path
+        try """
+        timezone: UTC
+        filler: \(TestSupport.path("Scripts/demo.show.md"))
+        entries: []
+        chat:
+          - bilibili: 7
+            server: \(room.url)
+        """.write(toFile: sched, atomically: true, encoding: .utf8)
+        let port = try TestSupport.freePort()
+        let run = try TestSupport.launchAnchor(["run", "--schedule", sched, "--push", "rtmp://127.0.0.1:\(nginx.port)/live/k", "--size", "160x90",
+                                                "--control", "127.0.0.1:\(port)", "--token", "none", "--duration", "20s",
+                                                "--state-db", dir.appendingPathComponent("state.db").path])
+        let seen = Self.waitFor(port, timeout: 18) { s in
+            let chat = s["chat"] as? [String: Any]
+            return ((chat?["events"] as? [String: Any])?["gift"] as? Int ?? 0) >= 2 && (chat?["decided"] as? Int ?? 0) >= 3
+        }
+        let out = run.wait(timeout: 40)
+        #expect(out.status == 0, "\(out.stderr)")
+        let events = try #require((seen?["chat"] as? [String: Any])?["events"] as? [String: Any], "\(out.stderr)")
+        #expect(events["paid_message"] as? Int == 1 && events["follow"] as? Int == 1 && events["like"] as? Int == 1, "\(events)")
+        #expect((seen?["connectors"] as? [String: String])?["bilibili:7"]?.contains("events") == true, "\(String(describing: seen?["connectors"]))")
+        #expect(out.stderr.contains("chat from bilibili:7: connected"), "\(out.stderr)")
+
+        try "timezone: UTC\nfiller: \(TestSupport.path("Scripts/demo.show.md"))\nentries: []\nchat:\n  - youtube: nope\n"
+            .write(toFile: sched, atomically: true, encoding: .utf8)
+        let refused = try TestSupport.anchor(["run", "--schedule", sched, "--record", dir.path, "--control", "off", "--duration", "2s",
+                                              "--state-db", dir.appendingPathComponent("state.db").path])
+        #expect(refused.status == 1 && refused.stderr.contains("night.schedule.yaml:5:14: error: chat: 'nope' is not a YouTube video id"), "\(refused.stderr)")
+    }
+
     @Test func theControlPortWantsATokenOffLoopback() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { TestSupport.cleanUp(dir) }

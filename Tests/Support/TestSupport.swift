@@ -41,12 +41,18 @@ public enum TestSupport {
         try run(anchorBinary, arguments, in: directory, environment: environment)
     }
 
-    /// Runs a real tool (ffprobe, ffmpeg…) from the PATH.
+    /// Runs a real tool (ffprobe, ffmpeg…) from the PATH, or at an absolute path.
     public static func tool(_ name: String, _ arguments: [String], in directory: URL? = nil) throws -> Run {
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-            .map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        try run(try locate(name), arguments, in: directory, environment: [:])
+    }
+
+    /// Where a tool is: an absolute path as given, else the first match on the PATH.
+    static func locate(_ name: String) throws -> String {
+        let path = name.hasPrefix("/") ? (FileManager.default.isExecutableFile(atPath: name) ? name : nil)
+            : (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
+                .map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let path else { throw ToolMissing(name: name) }
-        return try run(path, arguments, in: directory, environment: [:])
+        return path
     }
 
     public struct ToolMissing: Error, CustomStringConvertible {
@@ -137,9 +143,6 @@ extension TestSupport {
 
     /// Starts a tool from the PATH in the background.
     public static func launchTool(_ name: String, _ arguments: [String], in directory: URL? = nil) throws -> BackgroundRun {
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-            .map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let path else { throw ToolMissing(name: name) }
-        return try BackgroundRun(path, arguments, in: directory)
+        try BackgroundRun(try TestSupport.locate(name), arguments, in: directory)
     }
 }

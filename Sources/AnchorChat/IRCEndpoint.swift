@@ -10,6 +10,8 @@ public struct IRCEndpoint: Sendable, Equatable, CustomStringConvertible {
     public var tls: Bool
     public var channel: String
     public var nick: String?
+    /// The platform events say they come from: `twitch` for Twitch's servers, else `irc`.
+    public var platform: String
 
     public struct ParseError: Error, CustomStringConvertible, Sendable { public let description: String }
 
@@ -47,11 +49,11 @@ public struct IRCEndpoint: Sendable, Equatable, CustomStringConvertible {
         }
         channel = name.lowercased()
         if let nick, nick.isEmpty || nick.contains(" ") { throw ParseError(description: "bad nick: \(usage)") }
+        platform = host.lowercased().hasSuffix("twitch.tv") ? "twitch" : "irc"
     }
 
     /// Twitch speaks IRC with its own tags: display names, user ids, bits, subscriptions.
     public var isTwitch: Bool { host.lowercased().hasSuffix("twitch.tv") }
-    public var platform: String { isTwitch ? "twitch" : "irc" }
 
     public var description: String { "\(tls ? "ircs" : "irc")://\(host):\(port)/\(channel)" }
 }

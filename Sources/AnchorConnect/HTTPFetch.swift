@@ -1,0 +1,103 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// A GET over HTTP/1.1 or HTTPS on NIO, one request per connection: what a chat connector
+/// polling a REST API once every few seconds needs, without a pooled client in the graph.
+/// Bodies are capped (a server cannot make us hold unbounded memory) and the whole exchange
+/// has a deadline.
+public struct HTTPFetch: Sendable {
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [(String, String)]
+        public var body: Data
+
+        public init(status: Int, headers: [(String, String)], body: Data) {
+            self.status = status; self.headers = headers; self.body = body
+        }
+
+        public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+    }
+
+    public var timeout: Duration = .seconds(15)
+    public var maxBody = 8 << 20
+    private let group: EventLoopGroup
+    private let tls: NIOSSLContext
+
+    public init(group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
+        self.group = group
+        tls = try NIOSSLContext(configuration: .makeClientConfiguration())
+    }
+
+    /// GETs `url` (http or https) with `headers`; any status comes back, only transport
+    /// failures throw.
+    public func get(_ url: URL, headers: [(String, String)] = []) async throws -> Response {
+        guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty else {
+            throw ConnectorFailure("not an http(s) URL: \(Self.redacted(url))")
+        }
+        let secure = scheme == "https"
+        let port = url.port ?? (secure ? 443 : 80)
+        let target = (url.path.isEmpty ? "/" : url.path) + (url.query.map { "?" + $0 } ?? "")
+        return try await withThrowingTaskGroup(of: Response.self) { tasks in
+            tasks.addTask { try await exchange(host: host, port: port, secure: secure, target: target, headers: headers) }
+            tasks.addTask { [timeout] in
+                try await Task.sleep(for: timeout)
+                throw ConnectorFailure("no answer from \(host) in \(timeout.components.seconds) s")
+            }
+            defer { tasks.cancelAll() }
+            return try await tasks.next()!
+        }
+    }
+
+    private func exchange(host: String, port: Int, secure: Bool, target: String, headers: [(String, String)]) async throws -> Response {
+        let tls = secure ? self.tls : nil
+        let channel = try await ClientBootstrap(group: group)
+            .connectTimeout(.seconds(10))
+            .connect(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        let isIP = host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." }
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: isIP ? nil : host))
+                    }
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+                }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: target)
+            let defaultPort = (secure ? 443 : 80) == port
+            head.headers.add(name: "Host", value: defaultPort ? host : "\(host):\(port)")
+            head.headers.add(name: "User-Agent", value: "anchor")
+            head.headers.add(name: "Accept", value: "application/json")
+            head.headers.add(name: "Connection", value: "close")
+            for (name, value) in headers { head.headers.add(name: name, value: value) }
+            try await outbound.write(.head(head))
+            try await outbound.write(.end(nil))
+            var response = Response(status: 0, headers: [], body: Data())
+            for try await part in inbound {
+                switch part {
+                case .head(let h):
+                    response.status = Int(h.status.code)
+                    response.headers = h.headers.map { ($0.name, $0.value) }
+                case .body(var chunk):
+                    guard response.body.count + chunk.readableBytes <= maxBody else {
+                        throw ConnectorFailure("\(host) sent more than \(maxBody >> 20) MiB")
+                    }
+                    response.body.append(contentsOf: chunk.readBytes(length: chunk.readableBytes) ?? [])
+                case .end:
+                    return response
+                }
+            }
+            throw ConnectorFailure("\(host) closed the connection mid-answer")
+        }
+    }
+
+    /// The URL without its query (where API keys and tokens go), for errors and logs.
+    public static func redacted(_ url: URL) -> String {
+        var c = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        if c?.query != nil { c?.query = "…" }
+        return c?.string ?? "(url)"
+    }
+}

@@ -1,0 +1,3 @@
+// zlib and brotli's decoder: the compressed bodies of Bilibili's danmaku protocol.
+#include <zlib.h>
+#include <brotli/decode.h>
