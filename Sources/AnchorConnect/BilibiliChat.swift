@@ -3,11 +3,13 @@ import Foundation
 import HummingbirdWSClient
 import Logging
 import NIOCore
+import Synchronization
 
 /// A Bilibili live room's danmaku: asks the room API for the real room id, a token and the
 /// danmaku hosts, opens the WebSocket, authenticates (operation 7), sends a heartbeat every
 /// 30 s (operation 2) and turns notifications (operation 5, plain, zlib or brotli) into
-/// viewer events. With `server` set (a `ws://` or `wss://` URL) it connects there directly,
+/// viewer events. A server that says nothing for 2.5 heartbeats (it answers each one) is taken
+/// for gone, and the session ends. With `server` set (a `ws://` or `wss://` URL) it connects there directly,
 /// without the room API.
 public struct BilibiliChat: ChatPlatform {
     public let room: Int
@@ -40,8 +42,10 @@ public struct BilibiliChat: ChatPlatform {
         ] as [String: Any], options: [.sortedKeys])
         var config = WebSocketClientConfiguration()
         config.maxFrameSize = 1 << 20
+        config.closeTimeout = .seconds(5)
         var logger = Logger(label: "anchor.bilibili")
         logger.logLevel = .critical
+        let heard = LastHeard()
         try await WebSocketClient.connect(url: route.url, configuration: config, logger: logger) { inbound, outbound, _ in
             try await outbound.write(.binary(ByteBuffer(bytes: BilibiliPacket(version: .plain, operation: .auth, body: Array(auth)).encoded)))
             try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -53,7 +57,18 @@ public struct BilibiliChat: ChatPlatform {
                     }
                 }
                 tasks.addTask {
+                    while true {
+                        try await Task.sleep(for: heartbeat / 2)
+                        if heard.silence > heartbeat * 2.5 {
+                            // The reader ends once the close is answered, or at the close timeout.
+                            try? await outbound.close(.goingAway, reason: "no heartbeat reply")
+                            throw ConnectorFailure("the danmaku server went silent (no heartbeat reply)")
+                        }
+                    }
+                }
+                tasks.addTask {
                     for try await message in inbound.messages(maxSize: 1 << 20) {
+                        heard.now()
                         guard case .binary(var buffer) = message else { continue }
                         let packets: [BilibiliPacket]
                         do { packets = try BilibiliPacket.decode(buffer.readBytes(length: buffer.readableBytes) ?? []) } catch {
@@ -80,6 +95,13 @@ public struct BilibiliChat: ChatPlatform {
                 tasks.cancelAll()
             }
         }
+    }
+
+    /// When the server last sent anything.
+    final class LastHeard: Sendable {
+        private let at = Mutex(ContinuousClock.now)
+        func now() { at.withLock { $0 = .now } }
+        var silence: Duration { at.withLock { ContinuousClock.now - $0 } }
     }
 
     /// The server given, or the room API's answer: `room_init` for the long room id,

@@ -2,7 +2,7 @@
 """A stand-in for Bilibili's live danmaku service on 127.0.0.1, for anchor's tests. Needs
 Debian's python3-websockets and python3-brotli (run it with /usr/bin/python3).
 
-    bilibili-danmaku.py PORT LOG
+    bilibili-danmaku.py PORT LOG [mute]
 
 HTTP on the same port: /room/v1/Room/room_init?id=7 -> real room 1007;
 /xlive/web-room/v1/index/getDanmuInfo?id=1007 -> a token and this server as the host.
@@ -11,12 +11,14 @@ operation 8, replies to heartbeats (operation 2) with operation 3, and sends not
 a plain DANMU_MSG, then a zlib-compressed frame (gift, follow), then a brotli-compressed one
 (super chat, like, guard, a suffixed DANMU_MSG, a gift from a logged-out viewer). The first
 connection is closed after that; the next one gets one more message. LOG gets a JSON line per
-packet received.
+packet received. With "mute" it logs the viewer in and then says nothing, heartbeats unanswered
+(a half-open connection).
 """
 import asyncio, http, json, struct, sys, time, zlib
 import brotli, websockets
 
 port, log_path = int(sys.argv[1]), sys.argv[2]
+mute = sys.argv[3:] == ["mute"]
 ROOM, SHORT, TOKEN = 1007, 7, "tok-anchor-123"
 connections = 0
 
@@ -73,7 +75,7 @@ async def serve(ws, path):
             async for frame in ws:
                 _, _, ver, op, _ = struct.unpack(">IHHII", frame[:16])
                 log({"op": op, "ver": ver})
-                if op == 2:
+                if op == 2 and not mute:
                     await ws.send(packet(3, struct.pack(">I", 4242), ver=1))
         except websockets.ConnectionClosed:
             pass
@@ -81,7 +83,9 @@ async def serve(ws, path):
     reader = asyncio.ensure_future(heartbeats())
     await ws.send(packet(8, {"code": 0}))
     await asyncio.sleep(0.3)
-    if first:
+    if mute:
+        await reader
+    elif first:
         await ws.send(packet(5, danmu(1001, "小明", "这个精华多少钱？")))
         zipped = packet(5, {"cmd": "SEND_GIFT", "data": {"giftName": "小心心", "num": 3, "uname": "阿花", "uid": 1002, "price": 1000,
                                                          "coin_type": "gold", "total_coin": 3000, "action": "投喂"}}) + \

@@ -14,9 +14,10 @@ public final class ChatPlatformServer: @unchecked Sendable {
         try ChatPlatformServer(script: "youtube-api.py", python: "python3", extra: steps)
     }
 
-    /// Bilibili's room API and danmaku WebSocket (room 7 → 1007), with Debian's python3-websockets.
-    public static func bilibili() throws -> ChatPlatformServer {
-        try ChatPlatformServer(script: "bilibili-danmaku.py", python: "/usr/bin/python3", extra: [])
+    /// Bilibili's room API and danmaku WebSocket (room 7 → 1007), with Debian's python3-websockets;
+    /// `mute`: silent after the login, heartbeats unanswered.
+    public static func bilibili(mute: Bool = false) throws -> ChatPlatformServer {
+        try ChatPlatformServer(script: "bilibili-danmaku.py", python: "/usr/bin/python3", extra: mute ? ["mute"] : [])
     }
 
     private init(script: String, python: String, extra: [String]) throws {
