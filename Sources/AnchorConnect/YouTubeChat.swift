@@ -37,7 +37,7 @@ public struct YouTubeChat: ChatPlatform {
         self.api = api
         self.minInterval = minInterval
         fetch = try HTTPFetch()
-        cursor = Cursor(started: Date().timeIntervalSince1970)
+        cursor = Cursor()
     }
 
     public var platform: String { "youtube" }
@@ -56,9 +56,7 @@ public struct YouTubeChat: ChatPlatform {
             var seen: Set<String> = []
             var order: [String] = []
         }
-        let started: Double
         let state = Mutex(State())
-        init(started: Double) { self.started = started }
 
         /// True the first time an id is seen (the last 5 000 are remembered).
         func firstSight(_ id: String) -> Bool {
@@ -75,6 +73,7 @@ public struct YouTubeChat: ChatPlatform {
     }
 
     public func session(emit: @escaping @Sendable (ViewerEvent) -> Void, connected: @escaping @Sendable () -> Void) async throws {
+        let started = Date().timeIntervalSince1970
         let chatID = try await liveChatID()
         var announced = false
         while !Task.isCancelled {
@@ -88,7 +87,7 @@ public struct YouTubeChat: ChatPlatform {
             for item in list.items ?? [] {
                 if item.snippet?.type == "chatEndedEvent" { ended = true }
                 // The first page without a token is the chat's recent history: said before we came.
-                if token == nil, let t = YouTubeAPI.seconds(item.snippet?.publishedAt), t < cursor.started - 10 { continue }
+                if token == nil, let t = YouTubeAPI.seconds(item.snippet?.publishedAt), t < started - 10 { continue }
                 if let id = item.id, !cursor.firstSight(id) { continue }
                 if let e = YouTubeAPI.event(item, now: now) { emit(e) }
             }

@@ -185,6 +185,8 @@ public final class LiveChat: Sendable {
 extension LiveChat: DrawHost {
     public func openDraw(keyword: String) { draw.withLock { $0 = LuckyDraw(keyword: keyword) } }
     public var drawEntrants: Int { draw.withLock { $0?.entrants.count ?? 0 } }
+    /// The draw taking entries now, for the status page.
+    public var openDraw: Board.DrawSnapshot? { draw.withLock { d in d.map { .init(keyword: $0.keyword, entrants: $0.entrants.count) } } }
     public func closeDraw() -> LuckyDraw? { draw.withLock { d in defer { d = nil }; return d } }
     public var drawRules: RuleBook? { responder.withLock { $0.rules } }
 }

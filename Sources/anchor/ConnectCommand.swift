@@ -61,6 +61,10 @@ struct ConnectCommand: AsyncParsableCommand {
     @Option(help: "Stop after this long: 30s, 5m (default: until Ctrl-C).")
     var duration: String?
 
+    /// Printing is what this command does; the flag is taken for scripts that say so.
+    @Flag(help: .hidden)
+    var print = false
+
     func spec() throws -> ConnectorSpec {
         let every = try self.every.map { text -> Double in
             guard let ms = Parse.milliseconds(text), ms >= 1_000 else { throw ValidationError("--every: '\(text)' is not a duration of at least 1s") }

@@ -126,3 +126,21 @@ import Testing
         #expect(lines.first { $0.contains("Lucky draw") } != nil && lines.last == "And we go on.", "\(lines)")
     }
 }
+
+/// An open lucky draw shows on the status page and in /status while it takes entries.
+@Suite struct DrawStatusTests {
+    @Test func anOpenDrawIsOnTheStatusBoard() throws {
+        let live = LiveChat(responder: Responder(index: try FactIndex(catalog: Catalog()), rules: try RuleBook.load(TestSupport.path("Scripts/default.rules.yaml"))))
+        let board = Board(channel: "test", station: nil, chat: live)
+        #expect(board.current.draw == nil)
+        live.openDraw(keyword: "lucky")
+        let now = Date().timeIntervalSince1970
+        for i in 0..<3 { live.post(ViewerEvent(kind: .message, user: "u\(i)", name: "viewer\(i)", text: "lucky!", time: now)) }
+        live.post(ViewerEvent(kind: .message, user: "u0", name: "viewer0", text: "lucky again", time: now))
+        _ = live.decide(onScreen: nil, language: .en, now: now + 1)
+        #expect(board.current.draw == Board.DrawSnapshot(keyword: "lucky", entrants: 3))
+        #expect(StatusPage.render(board.current).contains("“lucky” open, 3 entrants"))
+        _ = live.closeDraw()
+        #expect(board.current.draw == nil)
+    }
+}

@@ -32,6 +32,13 @@ public final class Board: Sendable {
         public var problems: [String: String] = [:]
         /// Chat connectors (e.g. `ircs://irc.chat.twitch.tv:6697/#shop`) and their state.
         public var connectors: [String: String] = [:]
+        /// The lucky draw taking entries now, if any.
+        public var draw: DrawSnapshot?
+    }
+
+    public struct DrawSnapshot: Sendable, Codable, Equatable {
+        public var keyword: String
+        public var entrants: Int
     }
 
     public struct DestinationSnapshot: Sendable, Codable {
@@ -81,6 +88,7 @@ public final class Board: Sendable {
         s.database = writerBox.withLock { $0?.status }
         s.problems = station?.problems ?? [:]
         s.connectors = connectorBox.withLock { $0 }.mapValues { $0() }
+        s.draw = chat?.openDraw
         return s
     }
 
