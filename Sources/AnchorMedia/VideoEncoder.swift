@@ -11,10 +11,16 @@ public struct VideoSettings: Sendable, Hashable {
     public var preset = "veryfast"
     /// `zerolatency` for live; nil for files (allows lookahead).
     public var tune: String? = "zerolatency"
-    /// Constant bit rate with a VBV buffer of `bufferKbps`.
+    /// The bit rate: constant (with a VBV buffer of `bufferKbps`), or with `crf` the ceiling.
     public var bitrateKbps = 2_500
     public var maxrateKbps: Int?
     public var bufferKbps: Int?
+    /// A quality target (x264's CRF, 0–51, lower is better): a still presenter costs little,
+    /// motion takes bits up to `maxrateKbps ?? bitrateKbps` (the VBV ceiling, never exceeded).
+    /// Nil: constant bit rate.
+    public var crf: Double?
+    /// Mathematically lossless (QP 0, High 4:4:4 Predictive): the master quality is measured against.
+    public var lossless = false
     public var keyframeSeconds = 2
     /// B-frames: none for live; a file may allow some.
     public var bframes = 0
@@ -70,12 +76,24 @@ public final class VideoEncoder {
         p.b_annexb = 1
         p.i_threads = Int32(s.threads)
         p.i_bframe = Int32(s.bframes)
-        // Lets `encode(_:index:changed:)` tell x264 which macroblocks did not change.
-        p.analyse.b_mb_info = 1
-        p.rc.i_rc_method = X264_RC_ABR
-        p.rc.i_bitrate = Int32(s.bitrateKbps)
-        p.rc.i_vbv_max_bitrate = Int32(s.maxrateKbps ?? s.bitrateKbps)
-        p.rc.i_vbv_buffer_size = Int32(s.bufferKbps ?? s.bitrateKbps)
+        // Lets `encode(_:index:changed:)` tell x264 which macroblocks did not change (not for a
+        // lossless master: it must be the frames exactly, whatever the change tracking says).
+        p.analyse.b_mb_info = s.lossless ? 0 : 1
+        if s.lossless {
+            p.rc.i_rc_method = X264_RC_CQP
+            p.rc.i_qp_constant = 0
+        } else if let crf = s.crf {
+            guard (0...51).contains(crf) else { throw MediaError.encoder("crf \(crf) is out of range (0–51)") }
+            p.rc.i_rc_method = X264_RC_CRF
+            p.rc.f_rf_constant = Float(crf)
+            p.rc.i_vbv_max_bitrate = Int32(s.maxrateKbps ?? s.bitrateKbps)
+            p.rc.i_vbv_buffer_size = Int32(s.bufferKbps ?? s.maxrateKbps ?? s.bitrateKbps)
+        } else {
+            p.rc.i_rc_method = X264_RC_ABR
+            p.rc.i_bitrate = Int32(s.bitrateKbps)
+            p.rc.i_vbv_max_bitrate = Int32(s.maxrateKbps ?? s.bitrateKbps)
+            p.rc.i_vbv_buffer_size = Int32(s.bufferKbps ?? s.bitrateKbps)
+        }
         p.vui.i_colorprim = 1 // BT.709
         p.vui.i_transfer = 1
         p.vui.i_colmatrix = 1
@@ -88,7 +106,7 @@ public final class VideoEncoder {
                 throw MediaError.encoder(status == X264_PARAM_BAD_NAME ? "unknown x264 option '\(kv[0])'" : "bad value for x264 option '\(option)'")
             }
         }
-        guard x264_param_apply_profile(&p, "high") == 0, let enc = x264_encoder_open_164(&p) else {
+        guard x264_param_apply_profile(&p, s.lossless ? "high444" : "high") == 0, let enc = x264_encoder_open_164(&p) else {
             throw MediaError.encoder("x264 refused the settings")
         }
         encoder = enc
@@ -129,7 +147,7 @@ public final class VideoEncoder {
         precondition(frame.width == settings.width && frame.height == settings.height, "frame size differs from the encoder's")
         picture.img.plane = (frame.planes.0, frame.planes.1, frame.planes.2, nil)
         picture.img.i_stride = (Int32(frame.strides.0), Int32(frame.strides.1), Int32(frame.strides.2), 0)
-        picture.prop.mb_info = changed.flatMap { UnchangedMacroblocks.flags(for: $0, width: frame.width, height: frame.height) }
+        picture.prop.mb_info = settings.lossless ? nil : changed.flatMap { UnchangedMacroblocks.flags(for: $0, width: frame.width, height: frame.height) }
         picture.prop.mb_info_free = picture.prop.mb_info == nil ? nil : free
         picture.i_pts = index
         picture.i_type = forceNextKeyframe ? X264_TYPE_IDR : X264_TYPE_AUTO

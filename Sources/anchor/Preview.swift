@@ -29,11 +29,9 @@ struct Preview: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The video file to write (.mp4, .mov or .mkv).")
     var output: String
 
-    @Option(help: "Frame size, WIDTHxHEIGHT (1280x720 landscape, 720x1280 portrait).")
-    var size = "1280x720"
-
-    @Option(help: "Frames per second.")
-    var fps = 30
+    @OptionGroup var picture: PictureOptions
+    var size: String { picture.size }
+    var fps: Int { picture.fps }
 
     @Option(help: "Render only this long (90s, 10m, 1h); a looping show repeats to fill it.")
     var duration: String?
@@ -59,11 +57,16 @@ struct Preview: AsyncParsableCommand {
     @Option(help: "Avatar folder name in Models/ (default: the show's).")
     var avatar: String?
 
-    @Option(help: "Video bit rate in kb/s (constant, with a one-second VBV buffer).")
-    var bitrate = 2_500
-
     @Option(help: "x264 preset: ultrafast … veryslow.")
     var preset = "veryfast"
+
+    /// Encode as live does (x264 tune zerolatency), for `anchor bench quality`.
+    @Flag(help: .hidden)
+    var liveEncoder = false
+
+    /// A lossless master (x264 QP 0), for `anchor bench quality`.
+    @Flag(help: .hidden)
+    var lossless = false
 
     @Option(help: "Audio codec: aac (128 kb/s) or opus (64 kb/s, 20 ms frames).")
     var audio: AudioEncoder.Codec = .aac
@@ -108,10 +111,9 @@ struct Preview: AsyncParsableCommand {
         options.audioOut = audioOut
         options.audioCodec = audio
         options.pipelined = !singleThread
-        var video = VideoSettings(width: w, height: h, fps: fps)
-        video.bitrateKbps = bitrate
-        video.preset = preset
-        video.tune = nil
+        var video = picture.video(width: w, height: h, preset: preset)
+        video.tune = liveEncoder ? "zerolatency" : nil
+        video.lossless = lossless
         options.video = video
 
         let feed = try viewerEvents.map { events in

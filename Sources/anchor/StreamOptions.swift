@@ -30,14 +30,9 @@ struct StreamOptions: ParsableArguments {
         return all
     }
 
-    @Option(help: "Frame size, WIDTHxHEIGHT (1280x720 landscape, 720x1280 portrait).")
-    var size = "1280x720"
-
-    @Option(help: "Frames per second.")
-    var fps = 30
-
-    @Option(help: "Video bit rate in kb/s (constant, one-second VBV buffer).")
-    var bitrate = 2_500
+    @OptionGroup var picture: PictureOptions
+    var size: String { picture.size }
+    var fps: Int { picture.fps }
 
     @Option(help: "x264 preset. superfast keeps a 720p30 channel under a quarter of a core; on a presenter over a still background it looks the same as veryfast at live bit rates (SSIM 0.99987 vs 0.99986).")
     var preset = "superfast"
@@ -77,9 +72,7 @@ struct StreamOptions: ParsableArguments {
 
     /// Live options for a size already validated, with `duration` in samples.
     func liveOptions(width: Int, height: Int, duration: Int?) throws -> LiveRenderer.Options {
-        var video = VideoSettings(width: width, height: height, fps: fps)
-        video.bitrateKbps = bitrate
-        video.preset = preset
+        let video = picture.video(width: width, height: height, preset: preset)
         var options = LiveRenderer.Options(video: video)
         options.duration = duration
         if let tlsCA {

@@ -11,12 +11,13 @@ struct X264Reference {
 
     var arguments: [String] {
         let s = settings
-        let kbps = "\(s.bitrateKbps)k"
+        let kbps = "\(s.maxrateKbps ?? s.bitrateKbps)k"
+        let rate = s.crf.map { ["-crf", String(format: "%g", $0)] } ?? ["-b:v", "\(s.bitrateKbps)k"]
         return ["-v", "error", "-f", "rawvideo", "-pix_fmt", "bgra", "-s", "\(s.width)x\(s.height)", "-r", "\(s.fps)", "-i", "pipe:0",
                 "-filter_threads", "1", "-sws_flags", "neighbor+full_chroma_inp",
                 "-vf", "scale=out_color_matrix=bt709:out_range=tv", "-pix_fmt", "yuv420p",
                 "-c:v", "libx264", "-preset", s.preset] + (s.tune.map { ["-tune", $0] } ?? []) +
-               ["-profile:v", "high", "-b:v", kbps, "-maxrate", kbps, "-bufsize", kbps,
+               ["-profile:v", "high"] + rate + ["-maxrate", kbps, "-bufsize", "\(s.bufferKbps ?? s.maxrateKbps ?? s.bitrateKbps)k",
                 "-g", "\(s.fps * s.keyframeSeconds)", "-keyint_min", "\(s.fps * s.keyframeSeconds)", "-sc_threshold", "0",
                 "-bf", "\(s.bframes)", "-threads", "\(s.threads)", "-f", "null", "-"]
     }

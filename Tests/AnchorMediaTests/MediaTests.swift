@@ -66,6 +66,61 @@ func testFrame(_ w: Int, _ h: Int, _ n: Int) -> [UInt8] {
         #expect(throws: MediaError.self) { try VideoEncoder(VideoSettings(width: 161, height: 96, fps: 10)) }
     }
 
+    /// Quality-targeted rate control: a still picture costs a fraction of a constant rate, a
+    /// moving one takes more, and no second of it goes over the ceiling (VBV); keyframes stay
+    /// every 2 s. A noisy picture at the ceiling rate shows the ceiling holds.
+    @Test func aQualityTargetSpendsLittleOnStillFramesAndKeepsUnderTheCeiling() throws {
+        let (w, h, fps) = (320, 192, 10)
+        func encode(_ settings: VideoSettings, frames: Int, picture: (Int) -> [UInt8]) throws -> [EncodedPacket] {
+            let encoder = try VideoEncoder(settings)
+            var packets: [EncodedPacket] = []
+            for n in 0..<frames {
+                packets += picture(n).withUnsafeBytes { encoder.encode(bgra: $0.baseAddress!, stride: w * 4, index: Int64(n)) }
+            }
+            return packets + encoder.flush()
+        }
+        func bytes(_ p: [EncodedPacket]) -> Int { p.reduce(0) { $0 + $1.data.count } }
+        var cbr = VideoSettings(width: w, height: h, fps: fps)
+        cbr.bitrateKbps = 800
+        var crf = cbr
+        crf.crf = 26
+        let still = testFrame(w, h, 0)
+        let stillCBR = try encode(cbr, frames: 60, picture: { _ in still })
+        let stillCRF = try encode(crf, frames: 60, picture: { _ in still })
+        let movingCRF = try encode(crf, frames: 60, picture: { testFrame(w, h, $0) })
+        #expect(bytes(stillCRF) * 2 < bytes(stillCBR), "still: CRF \(bytes(stillCRF)) B, CBR \(bytes(stillCBR)) B")
+        #expect(bytes(movingCRF) > bytes(stillCRF) * 2, "moving: \(bytes(movingCRF)) B, still \(bytes(stillCRF)) B")
+        #expect(movingCRF.filter(\.isKeyframe).map(\.pts) == [0, 20, 40])
+
+        // Noise wants far more than 300 kb/s at CRF 10: the decoder's buffer (300 kb/s in, one
+        // second deep, starting 90 % full as x264 assumes) never runs dry, and over three
+        // seconds the stream spends no more than the ceiling allows.
+        var capped = crf
+        capped.crf = 10
+        capped.bitrateKbps = 300
+        var rng = SystemRandomNumberGenerator()
+        let noise = (0..<30).map { _ in (0..<(w * h * 4)).map { _ in UInt8.random(in: 0...255, using: &rng) } }
+        let noisy = try encode(capped, frames: 30, picture: { noise[$0] })
+        var fullness = 0.9 * 300_000, lowest = fullness
+        for p in noisy {
+            fullness -= Double(p.data.count * 8)
+            lowest = min(lowest, fullness)
+            fullness = min(300_000, fullness + 300_000 / Double(fps))
+        }
+        #expect(lowest >= -8 * 64, "the buffer ran dry by \(-lowest) bits")
+        #expect(bytes(noisy) * 8 <= 3 * 300_000 + 270_000, "\(bytes(noisy) * 8) bits in 3 s")
+        var wrong = crf
+        wrong.crf = 60
+        #expect(throws: MediaError.self) { try VideoEncoder(wrong) }
+    }
+
+    @Test func profilesAreNamedAndResolveToSettings() {
+        #expect(EncodingProfile.named("narrowband") == .narrowband && EncodingProfile.named("DOUYIN") == .douyin && EncodingProfile.named("x") == nil)
+        let portrait = EncodingProfile.douyin.settings()
+        #expect(portrait.width == 720 && portrait.height == 1280 && portrait.crf == 23 && portrait.bitrateKbps == 4_000)
+        #expect(EncodingProfile.twitch.settings().crf == nil && EncodingProfile.all.map(\.name).count == Set(EncodingProfile.all.map(\.name)).count)
+    }
+
     /// Damage reaches x264 as "this macroblock did not change": told the truth it shows the new
     /// picture; told that a changed block did not change, it keeps the old one there, which shows
     /// the hint is really used (and why the renderer's damage must cover every change).
