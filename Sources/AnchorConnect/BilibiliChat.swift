@@ -8,23 +8,26 @@ import Synchronization
 /// A Bilibili live room's danmaku: asks the room API for the real room id, a token and the
 /// danmaku hosts, opens the WebSocket, authenticates (operation 7), sends a heartbeat every
 /// 30 s (operation 2) and turns notifications (operation 5, plain, zlib or brotli) into
-/// viewer events. A server that says nothing for 2.5 heartbeats (it answers each one) is taken
-/// for gone, and the session ends. With `server` set (a `ws://` or `wss://` URL) it connects there directly,
-/// without the room API.
+/// viewer events. A server that says nothing for `silenceLimit` (2.5 heartbeats: it answers
+/// each one) is taken for gone, and the session ends. With `server` set (a `ws://` or
+/// `wss://` URL) it connects there directly, without the room API.
 public struct BilibiliChat: ChatPlatform {
     public let room: Int
     public let api: URL
     public let server: URL?
     public var heartbeat: Duration
+    /// How long a server may say nothing (it answers each heartbeat) before the session ends.
+    public var silenceLimit: Duration
     private let fetch: HTTPFetch
 
     public static let defaultAPI = URL(string: "https://api.live.bilibili.com")!
 
-    public init(room: Int, api: URL = BilibiliChat.defaultAPI, server: URL? = nil, heartbeat: Duration = .seconds(30)) throws {
+    public init(room: Int, api: URL = BilibiliChat.defaultAPI, server: URL? = nil, heartbeat: Duration = .seconds(30), silenceLimit: Duration? = nil) throws {
         self.room = room
         self.api = api
         self.server = server
         self.heartbeat = heartbeat
+        self.silenceLimit = silenceLimit ?? heartbeat * 2.5
         fetch = try HTTPFetch()
     }
 
@@ -36,7 +39,7 @@ public struct BilibiliChat: ChatPlatform {
 
     public func session(emit: @escaping @Sendable (ViewerEvent) -> Void, connected: @escaping @Sendable () -> Void) async throws {
         let route = try await self.route()
-        let heartbeat = self.heartbeat
+        let heartbeat = self.heartbeat, silenceLimit = self.silenceLimit
         let auth = try JSONSerialization.data(withJSONObject: [
             "uid": 0, "roomid": route.room, "protover": 3, "platform": "web", "type": 2, "key": route.key ?? "",
         ] as [String: Any], options: [.sortedKeys])
@@ -58,8 +61,8 @@ public struct BilibiliChat: ChatPlatform {
                 }
                 tasks.addTask {
                     while true {
-                        try await Task.sleep(for: heartbeat / 2)
-                        if heard.silence > heartbeat * 2.5 {
+                        try await Task.sleep(for: min(heartbeat, silenceLimit) / 2)
+                        if heard.silence > silenceLimit {
                             // The reader ends once the close is answered, or at the close timeout.
                             try? await outbound.close(.goingAway, reason: "no heartbeat reply")
                             throw ConnectorFailure("the danmaku server went silent (no heartbeat reply)")

@@ -28,7 +28,7 @@ struct PictureOptions: ParsableArguments {
             throw ValidationError("--profile: '\(profile)' is not one of \(EncodingProfile.all.map(\.name).joined(separator: ", "))")
         }
         if let crf, !(0...51).contains(crf) { throw ValidationError("--crf: \(crf) is out of range (0–51)") }
-        if let bitrate, !(100...100_000).contains(bitrate) { throw ValidationError("--bitrate: \(bitrate) kb/s is out of range (100–100000)") }
+        if let bitrate, !(10...100_000).contains(bitrate) { throw ValidationError("--bitrate: \(bitrate) kb/s is out of range (10–100000)") }
     }
 
     /// The encoder settings for a validated size: a bit rate alone means a constant rate.

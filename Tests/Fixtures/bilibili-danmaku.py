@@ -2,7 +2,7 @@
 """A stand-in for Bilibili's live danmaku service on 127.0.0.1, for anchor's tests. Needs
 Debian's python3-websockets and python3-brotli (run it with /usr/bin/python3).
 
-    bilibili-danmaku.py PORT LOG [mute]
+    bilibili-danmaku.py PORT LOG [mute | beats=N]
 
 HTTP on the same port: /room/v1/Room/room_init?id=7 -> real room 1007;
 /xlive/web-room/v1/index/getDanmuInfo?id=1007 -> a token and this server as the host.
@@ -12,13 +12,15 @@ a plain DANMU_MSG, then a zlib-compressed frame (gift, follow), then a brotli-co
 (super chat, like, guard, a suffixed DANMU_MSG, a gift from a logged-out viewer). The first
 connection is closed after that; the next one gets one more message. LOG gets a JSON line per
 packet received. With "mute" it logs the viewer in and then says nothing, heartbeats unanswered
-(a half-open connection).
+(a half-open connection). With beats=N the first connection is closed only after N heartbeats
+(instead of 1.5 s after the last frame), whatever the load on the machine.
 """
 import asyncio, http, json, struct, sys, time, zlib
 import brotli, websockets
 
 port, log_path = int(sys.argv[1]), sys.argv[2]
 mute = sys.argv[3:] == ["mute"]
+beats_wanted = int(sys.argv[3][6:]) if sys.argv[3:] and sys.argv[3].startswith("beats=") else 0
 ROOM, SHORT, TOKEN = 1007, 7, "tok-anchor-123"
 connections = 0
 
@@ -70,11 +72,19 @@ async def serve(ws, path):
         await ws.close()
         return
 
+    beats = asyncio.Event()
+    seen = 0
+
     async def heartbeats():
+        nonlocal seen
         try:
             async for frame in ws:
                 _, _, ver, op, _ = struct.unpack(">IHHII", frame[:16])
                 log({"op": op, "ver": ver})
+                if op == 2:
+                    seen += 1
+                    if seen >= beats_wanted:
+                        beats.set()
                 if op == 2 and not mute:
                     await ws.send(packet(3, struct.pack(">I", 4242), ver=1))
         except websockets.ConnectionClosed:
@@ -101,7 +111,10 @@ async def serve(ws, path):
                                                    "total_coin": 100}}) + \
             packet(5, {"cmd": "ONLINE_RANK_COUNT", "data": {"count": 12}})
         await ws.send(packet(5, brotli.compress(squeezed), ver=3))
-        await asyncio.sleep(1.5)
+        if beats_wanted:
+            await beats.wait()
+        else:
+            await asyncio.sleep(1.5)
         reader.cancel()
         await ws.close()
     else:

@@ -15,9 +15,11 @@ public final class ChatPlatformServer: @unchecked Sendable {
     }
 
     /// Bilibili's room API and danmaku WebSocket (room 7 → 1007), with Debian's python3-websockets;
-    /// `mute`: silent after the login, heartbeats unanswered.
-    public static func bilibili(mute: Bool = false) throws -> ChatPlatformServer {
-        try ChatPlatformServer(script: "bilibili-danmaku.py", python: "/usr/bin/python3", extra: mute ? ["mute"] : [])
+    /// `mute`: silent after the login, heartbeats unanswered; `beats`: the first connection
+    /// closes after that many heartbeats (else 1.5 s after its last frame).
+    public static func bilibili(mute: Bool = false, beats: Int = 0) throws -> ChatPlatformServer {
+        try ChatPlatformServer(script: "bilibili-danmaku.py", python: "/usr/bin/python3",
+                               extra: mute ? ["mute"] : beats > 0 ? ["beats=\(beats)"] : [])
     }
 
     private init(script: String, python: String, extra: [String]) throws {
