@@ -39,6 +39,22 @@ public struct BilibiliChat: ChatPlatform {
 
     public func session(emit: @escaping @Sendable (ViewerEvent) -> Void, connected: @escaping @Sendable () -> Void) async throws {
         let route = try await self.route()
+        let heard = LastHeard()
+        do {
+            try await exchange(route, heard: heard, emit: emit, connected: connected)
+        } catch where heard.isSilent {
+            // Whatever else failed once the socket was closed (a heartbeat write, the close timeout).
+            throw Self.silent
+        }
+        if heard.isSilent { throw Self.silent }
+    }
+
+    static let silent = ConnectorFailure("the danmaku server went silent (no heartbeat reply)")
+
+    /// One WebSocket connection: login, then heartbeats, a silence watchdog and the reader,
+    /// until one of them ends.
+    private func exchange(_ route: Route, heard: LastHeard, emit: @escaping @Sendable (ViewerEvent) -> Void,
+                          connected: @escaping @Sendable () -> Void) async throws {
         let heartbeat = self.heartbeat, silenceLimit = self.silenceLimit
         let auth = try JSONSerialization.data(withJSONObject: [
             "uid": 0, "roomid": route.room, "protover": 3, "platform": "web", "type": 2, "key": route.key ?? "",
@@ -48,7 +64,6 @@ public struct BilibiliChat: ChatPlatform {
         config.closeTimeout = .seconds(5)
         var logger = Logger(label: "anchor.bilibili")
         logger.logLevel = .critical
-        let heard = LastHeard()
         try await WebSocketClient.connect(url: route.url, configuration: config, logger: logger) { inbound, outbound, _ in
             try await outbound.write(.binary(ByteBuffer(bytes: BilibiliPacket(version: .plain, operation: .auth, body: Array(auth)).encoded)))
             try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -64,8 +79,9 @@ public struct BilibiliChat: ChatPlatform {
                         try await Task.sleep(for: min(heartbeat, silenceLimit) / 2)
                         if heard.silence > silenceLimit {
                             // The reader ends once the close is answered, or at the close timeout.
+                            heard.wentSilent()
                             try? await outbound.close(.goingAway, reason: "no heartbeat reply")
-                            throw ConnectorFailure("the danmaku server went silent (no heartbeat reply)")
+                            throw Self.silent
                         }
                     }
                 }
@@ -73,24 +89,7 @@ public struct BilibiliChat: ChatPlatform {
                     for try await message in inbound.messages(maxSize: 1 << 20) {
                         heard.now()
                         guard case .binary(var buffer) = message else { continue }
-                        let packets: [BilibiliPacket]
-                        do { packets = try BilibiliPacket.decode(buffer.readBytes(length: buffer.readableBytes) ?? []) } catch {
-                            throw ConnectorFailure("the danmaku server sent a broken frame: \(error)")
-                        }
-                        for p in packets {
-                            switch BilibiliPacket.Operation(rawValue: p.operation) {
-                            case .authReply?:
-                                let reply = try? JSONSerialization.jsonObject(with: Data(p.body)) as? [String: Any]
-                                guard BilibiliEvents.int(reply?["code"]) == 0 else {
-                                    throw ConnectorFailure("the danmaku server refused the login (\(String(decoding: p.body.prefix(120), as: UTF8.self)))", retryAfter: 60)
-                                }
-                                connected()
-                            case .message?:
-                                if let e = BilibiliEvents.event(json: p.body, now: Date().timeIntervalSince1970) { emit(e) }
-                            default:
-                                break
-                            }
-                        }
+                        try Self.handle(buffer.readBytes(length: buffer.readableBytes) ?? [], emit: emit, connected: connected)
                     }
                 }
                 // Whichever ends first (the server closing, an error) ends the session.
@@ -100,11 +99,35 @@ public struct BilibiliChat: ChatPlatform {
         }
     }
 
+    /// One binary frame: the login's answer, notifications as events, the rest ignored.
+    static func handle(_ frame: [UInt8], emit: (ViewerEvent) -> Void, connected: () -> Void) throws {
+        let packets: [BilibiliPacket]
+        do { packets = try BilibiliPacket.decode(frame) } catch {
+            throw ConnectorFailure("the danmaku server sent a broken frame: \(error)")
+        }
+        for p in packets {
+            switch BilibiliPacket.Operation(rawValue: p.operation) {
+            case .authReply?:
+                let reply = try? JSONSerialization.jsonObject(with: Data(p.body)) as? [String: Any]
+                guard BilibiliEvents.int(reply?["code"]) == 0 else {
+                    throw ConnectorFailure("the danmaku server refused the login (\(String(decoding: p.body.prefix(120), as: UTF8.self)))", retryAfter: 60)
+                }
+                connected()
+            case .message?:
+                if let e = BilibiliEvents.event(json: p.body, now: Date().timeIntervalSince1970) { emit(e) }
+            default:
+                break
+            }
+        }
+    }
+
     /// When the server last sent anything.
     final class LastHeard: Sendable {
-        private let at = Mutex(ContinuousClock.now)
-        func now() { at.withLock { $0 = .now } }
-        var silence: Duration { at.withLock { ContinuousClock.now - $0 } }
+        private let at = Mutex((last: ContinuousClock.now, silent: false))
+        func now() { at.withLock { $0.last = .now } }
+        var silence: Duration { at.withLock { ContinuousClock.now - $0.last } }
+        func wentSilent() { at.withLock { $0.silent = true } }
+        var isSilent: Bool { at.withLock { $0.silent } }
     }
 
     /// The server given, or the room API's answer: `room_init` for the long room id,

@@ -21,6 +21,16 @@ struct BenchShow {
     let avatarFolder: String
     let background: Background
 
+    /// The show a benchmark was given, else anchor's demo show.
+    static func path(_ given: String?) throws -> String {
+        if let given { return given }
+        guard let scripts = Assets.folder("Scripts", containing: "demo.show.md", nearShow: nil) else {
+            Terminal.error("error: cannot find Scripts/demo.show.md (run from the anchor folder or set ANCHOR_HOME)")
+            throw ExitCode(1)
+        }
+        return scripts + "/demo.show.md"
+    }
+
     static func overnight() throws -> BenchShow? {
         guard let scripts = Assets.folder("Scripts", containing: "overnight.show.md", nearShow: nil) else { return nil }
         let path = scripts + "/overnight.show.md"

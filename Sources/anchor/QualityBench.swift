@@ -61,14 +61,7 @@ struct QualityBench: AsyncParsableCommand {
         let (w, h, _) = try RenderOptions.validate(size: size, fps: fps, duration: duration)
         let rateList = try Self.numbers(rates, option: "--rates").map { Int($0) }
         let crfList = try Self.numbers(crfs, option: "--crfs")
-        let showPath: String
-        if let show { showPath = show } else {
-            guard let scripts = Assets.folder("Scripts", containing: "demo.show.md", nearShow: nil) else {
-                Terminal.error("error: cannot find Scripts/demo.show.md (run from the anchor folder or set ANCHOR_HOME)")
-                throw ExitCode(1)
-            }
-            showPath = scripts + "/demo.show.md"
-        }
+        let showPath = try BenchShow.path(show)
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("anchor-quality-\(getpid())")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { if ProcessInfo.processInfo.environment["ANCHOR_KEEP"] == nil { try? FileManager.default.removeItem(at: work) } }

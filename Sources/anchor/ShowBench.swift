@@ -35,14 +35,7 @@ struct ShowBench: AsyncParsableCommand {
 
     func run() async throws {
         let (w, h, samples) = try RenderOptions.validate(size: size, fps: fps, duration: duration)
-        let showPath: String
-        if let show { showPath = show } else {
-            guard let scripts = Assets.folder("Scripts", containing: "demo.show.md", nearShow: nil) else {
-                Terminal.error("error: cannot find Scripts/demo.show.md (run from the anchor folder or set ANCHOR_HOME)")
-                throw ExitCode(1)
-            }
-            showPath = scripts + "/demo.show.md"
-        }
+        let showPath = try BenchShow.path(show)
         let loaded = try ShowLoader(path: showPath, catalogOptions: try CatalogOptions.parse([]), seed: 7).load()
         let (folder, background) = try loaded.stage(showPath: showPath, avatar: nil, background: nil)
         var video = VideoSettings(width: w, height: h, fps: fps)
