@@ -17,7 +17,7 @@ struct ConnectCommand: AsyncParsableCommand {
         a spent quota waits minutes, not seconds.
 
           anchor connect twitch:yourchannel
-          anchor connect --platform youtube --channel VIDEO_ID          # key in $ANCHOR_YOUTUBE_KEY
+          anchor connect --platform youtube --channel VIDEO_ID --every 45s
           anchor connect https://live.bilibili.com/21452505 --duration 60s
           anchor connect irc://127.0.0.1:6667/#night
 

@@ -136,6 +136,17 @@ enum Connectors {
         if spec.platform == .youtube, credentials.youtubeKey == nil, credentials.youtubeToken == nil {
             throw ValidationError("\(spec): YouTube needs an API key in $ANCHOR_YOUTUBE_KEY (or an OAuth token in $ANCHOR_YOUTUBE_TOKEN)")
         }
+        if let warning = quotaWarning(spec) { Terminal.error("warning: \(warning)") }
         return try spec.connector(credentials: credentials)
+    }
+
+    /// YouTube's default quota (10 000 units a day, 5 a poll) at the polling floor, when it
+    /// runs out within a day.
+    static func quotaWarning(_ spec: ConnectorSpec, unitsPerDay: Double = 10_000) -> String? {
+        guard spec.platform == .youtube else { return nil }
+        let every = spec.every ?? 5
+        let hours = unitsPerDay / 5 * every / 3_600
+        guard hours < 24 else { return nil }
+        return String(format: "%@: polling every %g s spends YouTube's default daily quota (10 000 units) in %.1f hours; 'every: 45s' lasts the day", spec.description, every, hours)
     }
 }

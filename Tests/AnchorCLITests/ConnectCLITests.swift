@@ -44,6 +44,7 @@ import Testing
         #expect(events.map { $0["type"] as? String ?? "" } == ["message", "paid_message", "paid_message", "gift", "gift", "message"], "\(run.stdout)")
         #expect(events.first?["text"] as? String == "how much is the serum?" && events.last?["text"] as? String == "does it ship to Canada?")
         #expect(run.stderr.contains("503") && run.stderr.contains("quota is spent") && run.stderr.contains("6 events in 2 sessions"), "\(run.stderr)")
+        #expect(run.stderr.contains("polling every 1 s spends YouTube's default daily quota (10 000 units) in 0.6 hours"), "\(run.stderr)")
         #expect(!run.stderr.contains("AIzaSecretKey42") && !run.stdout.contains("AIzaSecretKey42"), "the key is never printed")
         let polls = api.requests.filter { ($0["path"] as? String) == "/youtube/v3/liveChat/messages" }
         #expect(polls.count == 5, "no poll after the quota error: \(polls.count)")
