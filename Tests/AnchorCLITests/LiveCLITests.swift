@@ -262,11 +262,13 @@ extension HeavyCLITests {
         // 30 fps, less the moment it takes to connect): the silent one stalled nothing.
         #expect(summary.framesSkipped == 0, "\(run.stdout)")
         #expect(summary.video + summary.droppedVideo >= 220, "\(run.stdout)")
-        // The recording starts at the first keyframe after nginx accepted the publish (the
-        // connection takes a moment, more on a loaded machine) and runs to the end.
+        // The recording starts at the first keyframe after nginx accepted the publish and runs to
+        // the end: 7.98 s of 8 on a quiet machine, 6.42 s with three busy loops beside it (the
+        // publish then lands after 1.5 s). A stall behind the silent destination (its timeout
+        // is 5 s) would leave under 3 s.
         let recording = try #require(nginx.recordings.first)
         let recorded = try Self.probe(recording.path).duration
-        #expect(recorded > 6.5, "recorded \(recorded) s of 8")
+        #expect(recorded > 6.0, "recorded \(recorded) s of 8")
     }
 
     @Test func rtmpsWithATrustedCertificateAndATLSErrorWithout() throws {
