@@ -27,6 +27,9 @@ struct LiveBench: AsyncParsableCommand {
     @Option(help: "Frames per second.")
     var fps = 30
 
+    @Option(help: ArgumentHelp("Encoding profile (as 'anchor live --profile').", valueName: "name"))
+    var profile = EncodingProfile.narrowband.name
+
     @Option(help: "x264 preset (as 'anchor live --preset').")
     var preset = "superfast"
 
@@ -51,7 +54,11 @@ struct LiveBench: AsyncParsableCommand {
         defer { if sink.isRunning { sink.terminate() } }
         try await Task.sleep(for: .milliseconds(500))
 
-        var video = VideoSettings(width: w, height: h, fps: fps)
+        // What 'anchor live' encodes by default (the narrowband profile), unless --profile says otherwise.
+        guard let chosen = EncodingProfile.named(profile) else {
+            throw ValidationError("--profile: '\(profile)' is not one of \(EncodingProfile.all.map(\.name).joined(separator: ", "))")
+        }
+        var video = chosen.settings(width: w, height: h, fps: fps)
         video.tune = "zerolatency"
         video.preset = preset
         video.x264Params = x264Params
