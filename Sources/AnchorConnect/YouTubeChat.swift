@@ -136,26 +136,24 @@ public struct YouTubeChat: ChatPlatform {
         c.queryItems = items
         let response = try await fetch.get(c.url!, headers: headers)
         guard response.status == 200 else {
-            cursor.state.withLock { if Self.dropsPageToken(response) { $0.pageToken = nil } }
-            throw Self.failure(response)
+            let error = YouTubeAPI.ErrorBody.read(response.body)
+            if error.reason == "pageTokenInvalid" { cursor.state.withLock { $0.pageToken = nil } }
+            throw Self.failure(status: response.status, error: error)
         }
         do { return try JSONDecoder().decode(T.self, from: response.body) } catch {
             throw ConnectorFailure("the API answered \(path) with JSON anchor cannot read")
         }
     }
 
-    static func dropsPageToken(_ r: HTTPFetch.Response) -> Bool { reason(r) == "pageTokenInvalid" }
-
-    static func reason(_ r: HTTPFetch.Response) -> String? {
-        (try? JSONDecoder().decode(YouTubeAPI.ErrorBody.self, from: r.body))?.error?.errors?.first?.reason
-    }
-
     /// What an error answer means and how long to leave the API alone after it.
     public static func failure(_ r: HTTPFetch.Response, now: Date = Date()) -> ConnectorFailure {
-        let body = try? JSONDecoder().decode(YouTubeAPI.ErrorBody.self, from: r.body)
-        let reason = body?.error?.errors?.first?.reason ?? ""
-        let said = (body?.error?.message).map { ": " + String($0.prefix(160)) } ?? ""
-        switch (r.status, reason) {
+        failure(status: r.status, error: YouTubeAPI.ErrorBody.read(r.body), now: now)
+    }
+
+    static func failure(status: Int, error: YouTubeAPI.ErrorBody.Summary, now: Date = Date()) -> ConnectorFailure {
+        let reason = error.reason, message = error.message
+        let said = message.map { ": " + String($0.prefix(160)) } ?? ""
+        switch (status, reason) {
         case (_, "quotaExceeded"), (_, "dailyLimitExceeded"):
             let wait = secondsToQuotaReset(from: now)
             return ConnectorFailure("the API quota is spent for today; it resets at midnight Pacific time", retryAfter: wait)
@@ -164,18 +162,18 @@ public struct YouTubeChat: ChatPlatform {
         case (_, "liveChatEnded"):
             return ConnectorFailure("the live chat ended", retryAfter: 60)
         case (_, "liveChatNotFound"), (404, _):
-            return ConnectorFailure("no such live chat (\(r.status)\(said))", retryAfter: 60)
+            return ConnectorFailure("no such live chat (\(status)\(said))", retryAfter: 60)
         case (_, "liveChatDisabled"):
             return ConnectorFailure("the live chat is turned off for this stream", retryAfter: 300)
         case (_, "pageTokenInvalid"):
             return ConnectorFailure("the page token was refused; starting from now")
-        case (400, _) where reason == "keyInvalid" || body?.error?.message?.contains("API key") == true,
+        case (400, _) where reason == "keyInvalid" || message?.contains("API key") == true,
              (401, _), (403, _):
-            return ConnectorFailure("the API refused the key or token (\(r.status) \(reason)\(said)); check $ANCHOR_YOUTUBE_KEY or $ANCHOR_YOUTUBE_TOKEN", retryAfter: 600)
+            return ConnectorFailure("the API refused the key or token (\(status) \(reason)\(said)); check $ANCHOR_YOUTUBE_KEY or $ANCHOR_YOUTUBE_TOKEN", retryAfter: 600)
         case (500..., _):
-            return ConnectorFailure("the API failed (\(r.status)\(said))")
+            return ConnectorFailure("the API failed (\(status)\(said))")
         default:
-            return ConnectorFailure("the API answered \(r.status) \(reason)\(said)", retryAfter: 300)
+            return ConnectorFailure("the API answered \(status) \(reason)\(said)", retryAfter: 300)
         }
     }
 

@@ -78,6 +78,14 @@ enum YouTubeAPI {
             var errors: [Reason]?
         }
         var error: Inner?
+
+        /// The first reason and the message of an error answer (empty when it is not one).
+        struct Summary { var reason = ""; var message: String? }
+
+        static func read(_ body: Data) -> Summary {
+            guard let e = (try? JSONDecoder().decode(ErrorBody.self, from: body))?.error else { return Summary() }
+            return Summary(reason: e.errors?.first?.reason ?? "", message: e.message)
+        }
     }
 
     /// A `publishedAt` as seconds since 1970 (with or without fractional seconds).

@@ -55,10 +55,7 @@ struct LiveBench: AsyncParsableCommand {
         try await Task.sleep(for: .milliseconds(500))
 
         // What 'anchor live' encodes by default (the narrowband profile), unless --profile says otherwise.
-        guard let chosen = EncodingProfile.named(profile) else {
-            throw ValidationError("--profile: '\(profile)' is not one of \(EncodingProfile.all.map(\.name).joined(separator: ", "))")
-        }
-        var video = chosen.settings(width: w, height: h, fps: fps)
+        var video = try PictureOptions.profile(named: profile).settings(width: w, height: h, fps: fps)
         video.tune = "zerolatency"
         video.preset = preset
         video.x264Params = x264Params

@@ -23,10 +23,16 @@ struct PictureOptions: ParsableArguments {
     var size: String { sizeText ?? "\(chosen.width)x\(chosen.height)" }
     var fps: Int { fpsValue ?? chosen.fps }
 
-    func validate() throws {
-        guard EncodingProfile.named(profile) != nil else {
-            throw ValidationError("--profile: '\(profile)' is not one of \(EncodingProfile.all.map(\.name).joined(separator: ", "))")
+    /// The profile called `name`; any other name is a usage error listing the choices.
+    static func profile(named name: String) throws -> EncodingProfile {
+        guard let p = EncodingProfile.named(name) else {
+            throw ValidationError("--profile: '\(name)' is not one of \(EncodingProfile.all.map(\.name).joined(separator: ", "))")
         }
+        return p
+    }
+
+    func validate() throws {
+        _ = try Self.profile(named: profile)
         if let crf, !(0...51).contains(crf) { throw ValidationError("--crf: \(crf) is out of range (0–51)") }
         if let bitrate, !(10...100_000).contains(bitrate) { throw ValidationError("--bitrate: \(bitrate) kb/s is out of range (10–100000)") }
     }
