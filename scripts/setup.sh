@@ -11,7 +11,7 @@ PACKAGES=(
   pkg-config git ca-certificates
   # media C libraries (issues 3-7)
   libsqlite3-dev libespeak-ng-dev espeak-ng libebur128-dev libopus-dev libx264-dev
-  libavcodec-dev libavformat-dev libavutil-dev libswresample-dev
+  libavcodec-dev libavformat-dev libavutil-dev libswresample-dev libswscale-dev
   libcairo2-dev libpango1.0-dev librsvg2-dev fonts-noto-cjk fonts-dejavu-core
   # real tools the tests check our output with
   ffmpeg sox nginx libnginx-mod-rtmp libnginx-mod-stream openssl curl

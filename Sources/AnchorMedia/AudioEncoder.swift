@@ -18,7 +18,7 @@ public final class AudioEncoder {
     public let frameSize: Int
 
     public init(codec kind: Codec = .aac, bitrate: Int = 128_000) throws(MediaError) {
-        av_log_set_level(AV_LOG_ERROR)
+        av_log_set_level(min(av_log_get_level(), AV_LOG_ERROR))
         self.codec = kind
         let found = kind == .aac ? avcodec_find_encoder(AV_CODEC_ID_AAC) : avcodec_find_encoder_by_name("libopus")
         guard let codec = found, let ctx = avcodec_alloc_context3(codec) else {
