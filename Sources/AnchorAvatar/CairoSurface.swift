@@ -24,6 +24,13 @@ public final class CairoSurface: @unchecked Sendable {
         return try body(UnsafeRawBufferPointer(start: base, count: stride * height))
     }
 
+    /// Lets code outside cairo write the pixels (BGRA, premultiplied; `stride` bytes a row).
+    public func withMutablePixels<R>(_ body: (_ base: UnsafeMutableRawPointer, _ stride: Int) throws -> R) rethrows -> R {
+        cairo_surface_flush(surface)
+        defer { cairo_surface_mark_dirty(surface) }
+        return try body(UnsafeMutableRawPointer(cairo_image_surface_get_data(surface)), stride)
+    }
+
     /// Runs drawing code with a fresh cairo context on this surface.
     func draw(_ body: (OpaquePointer) -> Void) {
         let cr = cairo_create(surface)!

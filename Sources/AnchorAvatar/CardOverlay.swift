@@ -113,9 +113,9 @@ extension FrameRenderer {
             cairo_fill(cr)
             let pad = 20 * u
             let horizontal = layout.cardIsHorizontal
-            let imageSide = horizontal ? box.h - 2 * pad - 8 * u : min(box.w - 2 * pad, box.h * 0.46)
-            let imageX = pad, imageY = pad
-            drawProductImage(cr, card, x: horizontal ? imageX : (box.w - imageSide) / 2, y: imageY, side: imageSide)
+            let picture = layout.cardImage
+            let imageSide = picture.w, imageY = picture.y - box.y
+            drawProductImage(cr, card, x: picture.x - box.x, y: imageY, side: imageSide)
             let textX = horizontal ? layout.cardTextX : pad
             let textY = horizontal ? pad : imageY + imageSide + 12 * u
             let textW = (horizontal ? box.w - textX - pad : box.w - 2 * pad) - 6 * u

@@ -5,8 +5,10 @@ import Foundation
 public enum ContactSheet {
     /// `moments`: times (samples) and captions.
     public static func make(performance: Performance, avatarFolder: String, moments: [(at: Int, caption: String)],
-                            cellWidth: Int, cellHeight: Int, columns: Int = 4, background: Background = .studio) throws(AvatarError) -> CairoSurface {
+                            cellWidth: Int, cellHeight: Int, columns: Int = 4, background: Background = .studio,
+                            clips: (any ClipFrames)? = nil) throws(AvatarError) -> CairoSurface {
         let renderer = try FrameRenderer(avatarFolder: avatarFolder, width: cellWidth, height: cellHeight, background: background)
+        renderer.clips = clips
         let sampler = SceneSampler(performance: performance, rig: renderer.model.rig)
         let captionHeight = 30, gap = 8
         let cols = max(1, min(columns, moments.count)), rows = max(1, (moments.count + cols - 1) / cols)

@@ -8,6 +8,8 @@ public final class FrameRenderer: @unchecked Sendable {
     public let width: Int
     public let height: Int
     public let model: AvatarModel
+    /// Decoded pictures of the clips a show plays (`@play`); without it they are not drawn.
+    public var clips: (any ClipFrames)?
     /// Problems met while drawing (an image that would not decode…), each once.
     public private(set) var warnings: [String] = []
 
@@ -94,8 +96,22 @@ public final class FrameRenderer: @unchecked Sendable {
     }
 
     private func layers(_ s: SceneState) -> [Layer] {
+        let clip = clipLayer(s)
+        // A full-screen clip covers the presenter and the card: they are not drawn under it.
+        if case .clip = clip.look, s.clip?.placement == .full {
+            var out = [Layer](repeating: .absent, count: model.rig.order.count + 2)
+            out[out.count - 1] = clip
+            return out + overlayLayers(s)
+        }
         var out = avatarLayers(s)
         out.append(cardLayer(s))
+        out.append(clip)
+        return out + overlayLayers(s)
+    }
+
+    /// What is drawn over the presenter, the card and any clip.
+    private func overlayLayers(_ s: SceneState) -> [Layer] {
+        var out: [Layer] = []
         out.append(countdownLayer(s))
         out.append(bannerLayer(s))
         out.append(drawLayer(s))
@@ -114,6 +130,7 @@ public final class FrameRenderer: @unchecked Sendable {
         case .draw(let plan): drawBanner(cr, plan, color: 0xD6336C)
         case .bubble(let plan): drawBubble(cr, plan)
         case .subtitle(let plan): drawSubtitle(cr, plan)
+        case .clip(let image, let x, let y, let border): drawClip(cr, image, x: x, y: y, border: border)
         }
     }
 

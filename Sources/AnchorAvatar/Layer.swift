@@ -16,6 +16,8 @@ struct Layer: Equatable {
         case bubble(ChatBubble, appear: Double)
         /// The text, and the first of the two lines that show.
         case subtitle(String, top: Double)
+        /// A played file's picture: which file and which of its frames.
+        case clip(String, frame: Int)
     }
 
     /// What changes often inside a layer whose look stays.
@@ -34,6 +36,7 @@ struct Layer: Equatable {
         case draw(BannerPlan)
         case bubble(BubblePlan)
         case subtitle(SubtitlePlan)
+        case clip(CairoSurface, x: Double, y: Double, border: Double)
     }
 
     var look: Look

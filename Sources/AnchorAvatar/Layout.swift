@@ -48,6 +48,24 @@ struct Layout {
         return cardIsHorizontal ? pad + (card.h - 2 * pad - 8 * u) + pad : 24 * u
     }
 
+    /// The square of the card where the product's picture goes (frame coordinates).
+    var cardImage: Box {
+        let pad = 20 * u
+        if cardIsHorizontal {
+            let side = card.h - 2 * pad - 8 * u
+            return Box(x: card.x + pad, y: card.y + pad, w: side, h: side)
+        }
+        let side = min(card.w - 2 * pad, card.h * 0.46)
+        return Box(x: card.x + (card.w - side) / 2, y: card.y + pad, w: side, h: side)
+    }
+
+    /// Where a clip played in a window goes: 16:9 beside the presenter (over the card's place).
+    var clipWindow: Box {
+        if portrait { return Box(x: card.x, y: card.y, w: card.w, h: card.h) }
+        let w = width * 0.44
+        return Box(x: width * 0.53, y: height * 0.06, w: w, h: w * 9 / 16)
+    }
+
     /// The avatar scale for a frame size (the model is rasterized at it).
     static func avatarScale(width: Int, height: Int, rig: Rig) -> Double {
         Layout(width: width, height: height, canvasWidth: rig.canvasWidth, canvasHeight: rig.canvasHeight).avatarScale

@@ -29,6 +29,9 @@ public struct SceneSampler: Sendable {
     let segmentStarts: [Int]
     let draws: [(start: Int, end: Int, keyword: String)]
     let drawStarts: [Int]
+    /// `@play` cues with their start and end (samples), in order; a later one replaces an earlier.
+    let plays: [(start: Int, end: Int, cue: PlayCue)]
+    let playStarts: [Int]
 
     static let rate = Double(MediaTime.sampleRate)
     static func samples(_ seconds: Double) -> Int { Int(seconds * rate) }
@@ -58,6 +61,18 @@ public struct SceneSampler: Sendable {
             if case .draw(let keyword, let seconds) = e.cue { return (e.at, e.at + seconds * Int(MediaTime.sampleRate), keyword) } else { return nil }
         }
         drawStarts = draws.map(\.start)
+        plays = performance.events.compactMap { e in
+            guard case .play(let cue) = e.cue, let ms = cue.length else { return nil }
+            return (e.at, e.at + ms * Int(MediaTime.sampleRate) / 1000, cue)
+        }
+        playStarts = plays.map(\.start)
+    }
+
+    /// The clip or picture showing at `t`, and how far into its file.
+    func clip(at t: Int) -> SceneState.ClipShot? {
+        guard let i = Self.lastIndex(playStarts, atOrBefore: t), t < plays[i].end else { return nil }
+        let p = plays[i]
+        return .init(file: p.cue.file, placement: p.cue.placement, milliseconds: p.cue.from + (t - p.start) * 1000 / Int(MediaTime.sampleRate))
     }
 
     /// The lucky draw taking entries at `t`: its keyword, the seconds left and who entered so far.
@@ -190,6 +205,7 @@ public struct SceneSampler: Sendable {
             linkBanner: banner, subtitle: subtitle, bubble: line?.bubble, language: performance.language)
         if let line, line.bubble != nil { state.bubbleIn = min(1, Double(t - line.start) / Self.rate / 0.25) }
         state.draw = drawPanel(at: t)
+        state.clip = clip(at: t)
         return state
     }
 

@@ -28,6 +28,8 @@ public struct SceneState: Sendable, Equatable {
     public var bubbleIn = 1.0
     /// A lucky draw taking entries.
     public var draw: DrawPanel?
+    /// A clip or picture playing (`@play`).
+    public var clip: ClipShot?
     /// The show's language: the words the overlays add ("Link is up", "#2") follow it, so a
     /// schedule that switches to a show in another language switches them too.
     public var language: Language
@@ -36,6 +38,14 @@ public struct SceneState: Sendable, Equatable {
         public var pose: String
         public var weight: Double
         public var swing: Double
+    }
+
+    /// Which picture of a played file shows, and where.
+    public struct ClipShot: Sendable, Equatable {
+        public var file: String
+        public var placement: PlayCue.Placement
+        /// Milliseconds into the file.
+        public var milliseconds: Int
     }
 
     public struct DrawPanel: Sendable, Equatable {
@@ -54,7 +64,7 @@ public struct SceneState: Sendable, Equatable {
         a.mouth.map(\.0) == b.mouth.map(\.0) && a.mouth.map(\.1) == b.mouth.map(\.1) && a.jaw == b.jaw && a.eyes == b.eyes
             && a.browOffset == b.browOffset && a.bodyY == b.bodyY && a.headX == b.headX && a.headY == b.headY && a.arms == b.arms
             && a.intent == b.intent && a.card == b.card && a.cardMode == b.cardMode && a.priceFlash == b.priceFlash
-            && a.countdown == b.countdown && a.linkBanner == b.linkBanner && a.subtitle == b.subtitle && a.bubble == b.bubble && a.bubbleIn == b.bubbleIn && a.draw == b.draw
+            && a.countdown == b.countdown && a.linkBanner == b.linkBanner && a.subtitle == b.subtitle && a.bubble == b.bubble && a.bubbleIn == b.bubbleIn && a.draw == b.draw && a.clip == b.clip
             && a.language == b.language
     }
 }

@@ -17,6 +17,8 @@ public enum Cue: Sendable, Hashable {
     case link(sku: String?)
     /// `@draw "keyword" 60s`: a lucky draw among viewers who type the keyword while it runs.
     case draw(keyword: String, seconds: Int)
+    /// `@play FILE …`: a clip or picture.
+    case play(PlayCue)
 
     public var kind: String {
         switch self {
@@ -26,12 +28,13 @@ public enum Cue: Sendable, Hashable {
         case .show: return "show"
         case .link: return "link"
         case .draw: return "draw"
+        case .play: return "play"
         }
     }
 }
 
 extension Cue: Codable {
-    private enum Key: String, CodingKey { case type, ms, seconds, name, mode, sku, keyword }
+    private enum Key: String, CodingKey { case type, ms, seconds, name, mode, sku, keyword, play }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
@@ -43,6 +46,7 @@ extension Cue: Codable {
         case .show(let mode): try c.encode(mode, forKey: .mode)
         case .link(let sku): try c.encodeIfPresent(sku, forKey: .sku)
         case .draw(let keyword, let seconds): try c.encode(keyword, forKey: .keyword); try c.encode(seconds, forKey: .seconds)
+        case .play(let play): try c.encode(play, forKey: .play)
         }
     }
 
@@ -55,6 +59,7 @@ extension Cue: Codable {
         case "show": self = .show(try c.decode(CardMode.self, forKey: .mode))
         case "link": self = .link(sku: try c.decodeIfPresent(String.self, forKey: .sku))
         case "draw": self = .draw(keyword: try c.decode(String.self, forKey: .keyword), seconds: try c.decode(Int.self, forKey: .seconds))
+        case "play": self = .play(try c.decode(PlayCue.self, forKey: .play))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown cue type '\(other)'")
         }

@@ -8,6 +8,8 @@ public struct Rundown: Sendable, Hashable, Codable {
     public var seed: UInt64
     public var products: [String]
     public var segments: [Segment]
+    /// A music file played under the voice, looped and ducked while anyone speaks.
+    public var music: String?
 
     public init(title: String, language: Language, voice: String, avatar: String, loop: Bool, seed: UInt64, products: [String], segments: [Segment]) {
         self.title = title; self.language = language; self.voice = voice; self.avatar = avatar

@@ -65,7 +65,9 @@ public final class LiveDirector {
     static let patience = SpeechClip.sampleRate * 2 / 5
 
     private let engine: SpeechEngine
-    var track = SpeechTrack()
+    var audio = ShowAudio()
+    /// Clip sounds and music beds, decoded and levelled once.
+    let sounds = SoundLibrary()
     private var lines: [Performance.Line] = []
     private var events: [Performance.Event] = []
     private var segments: [Performance.Segment] = []
@@ -125,13 +127,14 @@ public final class LiveDirector {
         self.engine = engine
         cursor = Cursor(position: program.position, remainder: nil, entering: true)
         cards = PerformanceBuilder(rundown: program.rundown, catalog: program.catalog).cards()
+        audio.bed = program.rundown.music.flatMap(sounds.bed)
     }
 
     /// The samples read so far (the audio clock).
-    public var audioPosition: Int { track.position }
+    public var audioPosition: Int { audio.position }
 
     /// True when the show ran out, nothing else takes over and everything planned was played.
-    public var isFinished: Bool { exhausted && answers.isEmpty && openDraw == nil && track.position >= head }
+    public var isFinished: Bool { exhausted && answers.isEmpty && openDraw == nil && audio.position >= head }
 
     /// The scene sampler for the planned window (rebuilt only after the plan changed).
     public var sampler: SceneSampler {
@@ -150,8 +153,11 @@ public final class LiveDirector {
         return segments.last { $0.start <= t }?.productSKU
     }
 
+    /// Clips and music that could not be decoded (each once): the show goes on without them.
+    public var soundProblems: [String] { sounds.problems }
+
     /// Reads the next `count` samples of the show's audio.
-    public func read(_ count: Int) -> ArraySlice<Float> { track.read(count) }
+    public func read(_ count: Int) -> ArraySlice<Float> { audio.read(count) }
 
     /// Markers that began by sample `t`, oldest first (each is returned once).
     public func passed(upTo t: Int) -> [Marker] {
@@ -165,14 +171,14 @@ public final class LiveDirector {
     public func plan() async throws {
         if !answers.isEmpty { interrupt() }
         try await followDraw()
-        let target = track.position + Self.horizon
+        let target = audio.position + Self.horizon
         while head < target {
             // A draw's winner is picked when the audio reaches its end: nothing is planned past it before.
             if let d = openDraw, head >= d.end { break }
             if !answers.isEmpty {
                 try await placeAnswer()
             } else if paused || exhausted {
-                head = max(head, track.position)
+                head = max(head, audio.position)
                 break
             } else {
                 try await step()
@@ -204,7 +210,7 @@ public final class LiveDirector {
         answers = AnswerQueue()
         interrupt(everything: true)
         exhausted = true
-        return max(track.position, items.last?.end ?? 0)
+        return max(audio.position, items.last?.end ?? 0)
     }
 
     /// Switches to another show at the next word boundary (a reload or a schedule change).
@@ -223,6 +229,7 @@ public final class LiveDirector {
         lastWrapHead = -1
         cursor = Cursor(position: next.position, remainder: nil, entering: true)
         cards.merge(PerformanceBuilder(rundown: next.rundown, catalog: next.catalog).cards()) { _, new in new }
+        audio.bed = next.rundown.music.flatMap(sounds.bed)
         cachedSampler = nil
     }
 
@@ -277,6 +284,9 @@ public final class LiveDirector {
             switch cue {
             case .pause(let ms): head += ms * SpeechClip.sampleRate / 1000
             case .countdown(let n): head += n * SpeechClip.sampleRate
+            case .play(let play):
+                if let sound = sounds.sound(for: play) { audio.placeClip(sound, at: head) }
+                if play.waits { head += PerformanceBuilder.samples(of: play) }
             default: break
             }
             items.append(Item(start: start, end: head, cursor: before, kind: head > start ? .hold : .instant))
@@ -314,7 +324,7 @@ public final class LiveDirector {
     private var clipBytes = 0
 
     private func place(_ clip: SpeechClip, productSKU: String?, bubble: ChatBubble?) {
-        track.place(clip, at: head)
+        audio.voice.place(clip, at: head)
         lines.append(.init(start: head, timeline: clip.timeline, productSKU: productSKU, bubble: bubble))
         events += PerformanceBuilder.events(of: clip, at: head)
     }
@@ -357,7 +367,7 @@ public final class LiveDirector {
     /// end picks the winner and says who it is.
     private func followDraw() async throws {
         guard var d = openDraw else { return }
-        let now = track.position
+        let now = audio.position
         if !d.opened, now >= d.start {
             drawHost?.openDraw(keyword: d.keyword)
             d.opened = true
@@ -389,7 +399,7 @@ public final class LiveDirector {
     /// item; answers already planned are never cut (unless `everything`). What was planned
     /// after is forgotten; the cursor goes back to the first thing not said (the rest of a cut line).
     private func interrupt(everything: Bool = false) {
-        let now = track.position
+        let now = audio.position
         guard let i = items.firstIndex(where: { $0.end > now }) else {
             head = max(now, items.last.map { $0.end } ?? 0)
             return
@@ -420,7 +430,7 @@ public final class LiveDirector {
         events.removeAll { $0.at >= cut }
         segments.removeAll { $0.start >= cut }
         markers.removeAll { $0.at >= cut }
-        track.cut(at: cut)
+        audio.cut(at: cut)
         cursor = resume
         head = cut + (answers.isEmpty ? PerformanceBuilder.gap : Self.answerLead)
         exhausted = false
@@ -449,7 +459,7 @@ public final class LiveDirector {
 
     /// Forgets what ended well before the audio clock, keeping the card mode and segment in force.
     private func prune() {
-        let cutoff = track.position - Self.keptPast
+        let cutoff = audio.position - Self.keptPast
         guard cutoff > 0, let first = lines.first, first.end < cutoff - SpeechClip.sampleRate * 4 else { return }
         lines.removeAll { $0.end < cutoff }
         let lastShow = events.lastIndex { e in if case .show = e.cue { return e.at < cutoff } else { return false } }
@@ -458,13 +468,15 @@ public final class LiveDirector {
         let drawStart = openDraw?.start
         events.removeAll { e in
             if case .draw = e.cue, e.at == drawStart { return false }
+            // A clip still playing keeps its start.
+            if case .play(let p) = e.cue, e.at + PerformanceBuilder.samples(of: p) > cutoff { return false }
             return e.at < cutoff
         }
         if let keptShow { events.insert(keptShow, at: 0) }
         drawEntries.removeAll { $0 < min(cutoff, drawStart ?? cutoff) }
         if let s = segments.lastIndex(where: { $0.start <= cutoff }), s > 0 { segments.removeFirst(s) }
-        items.removeAll { $0.end < track.position }
-        track.compact()
+        items.removeAll { $0.end < audio.position }
+        audio.compact()
         cachedSampler = nil
     }
 }

@@ -103,6 +103,7 @@ public struct LiveRenderer {
             }
 
             let renderer = try FrameRenderer(avatarFolder: avatarFolder, width: s.width, height: s.height, background: o.background)
+            renderer.clips = ClipLibrary()
             let director = LiveDirector(program: program, rig: renderer.model.rig)
             director.willEnterSegment = hooks.willEnterSegment
             director.drawHost = hooks.chat

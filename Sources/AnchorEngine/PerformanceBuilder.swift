@@ -68,6 +68,7 @@ public struct PerformanceBuilder: Sendable {
                     switch cue {
                     case .pause(let ms): t += ms * SpeechClip.sampleRate / 1000
                     case .countdown(let n): t += n * SpeechClip.sampleRate
+                    case .play(let play) where play.waits: t += Self.samples(of: play)
                     default: break
                     }
                 case .say(let u):
@@ -104,6 +105,9 @@ public struct PerformanceBuilder: Sendable {
         performance.drawEntries = drawEntries
         return performance
     }
+
+    /// How long a played clip lasts on the show's clock.
+    static func samples(of play: PlayCue) -> Int { (play.length ?? 0) * SpeechClip.sampleRate / 1000 }
 
     func cards() -> [String: ProductCard] {
         var out: [String: ProductCard] = [:]

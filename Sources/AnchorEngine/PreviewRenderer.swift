@@ -49,6 +49,8 @@ public struct PreviewRenderer {
         /// Process CPU seconds, all threads.
         public var cpuSeconds: Double
         public var performance: Performance
+        /// Clips or music that could not be played (the show went on without them).
+        public var problems: [String] = []
     }
 
     public let rundown: Rundown
@@ -72,9 +74,14 @@ public struct PreviewRenderer {
         let limit = o.duration
         // Speech first: every line synthesized and placed; the audio is read out with the frames.
         let voiceStart = CPUTime.process()
-        var track = SpeechTrack()
+        var track = ShowAudio()
+        let sounds = SoundLibrary()
+        track.bed = rundown.music.flatMap(sounds.bed)
         let performance = try await PerformanceBuilder(rundown: rundown, catalog: catalog).build(until: limit, chat: chat) { start, clip in
-            track.place(clip, at: start)
+            track.voice.place(clip, at: start)
+        }
+        for e in performance.events {
+            if case .play(let play) = e.cue, let sound = sounds.sound(for: play) { track.placeClip(sound, at: e.at) }
         }
         stages.voice += CPUTime.process() - voiceStart
         let total = max(rate / o.fps, limit ?? performance.length)
@@ -85,6 +92,8 @@ public struct PreviewRenderer {
         settings.width = o.width; settings.height = o.height; settings.fps = o.fps
         let encoder = try VideoEncoder(settings)
         let renderer = try FrameRenderer(avatarFolder: avatarFolder, width: o.width, height: o.height, background: o.background)
+        let clips = ClipLibrary()
+        renderer.clips = clips
         let sampler = SceneSampler(performance: performance, rig: renderer.model.rig)
         let chapters = performance.segments.enumerated().compactMap { i, s -> MP4Writer.Chapter? in
             let videoEnd = frames * rate / o.fps
@@ -159,10 +168,12 @@ public struct PreviewRenderer {
             try? FileManager.default.removeItem(atPath: path)
             throw error
         }
-        return Result(frames: rendered, interrupted: interrupted, mediaSeconds: Double(rendered) / Double(o.fps),
+        var result = Result(frames: rendered, interrupted: interrupted, mediaSeconds: Double(rendered) / Double(o.fps),
                       lastVideoSeconds: Double(lastVideo) / Double(o.fps), audioEndSeconds: Double(audioEnd) / Double(rate),
                       chapters: chapters.filter { $0.start < Int64(rendered) * 1000 / Int64(o.fps) }, stages: stages, wallSeconds: (ContinuousClock.now - wallStart).inSeconds,
                       cpuSeconds: CPUTime.process() - cpuStart, performance: performance)
+        result.problems = sounds.problems + clips.problems
+        return result
     }
 
     /// Moments for a contact sheet: a second and a half into each segment, at most `count`.

@@ -70,8 +70,10 @@ struct RundownBuilder {
                 segments.append(expand(segment, binding: binding, resolver: resolver))
             }
         }
-        return Rundown(title: title, language: header.language, voice: header.voice ?? header.language.defaultVoice,
-                       avatar: header.avatar, loop: header.loop, seed: seed, products: products.map(\.sku), segments: segments)
+        var rundown = Rundown(title: title, language: header.language, voice: header.voice ?? header.language.defaultVoice,
+                              avatar: header.avatar, loop: header.loop, seed: seed, products: products.map(\.sku), segments: segments)
+        rundown.music = header.music.map(source.resolve)
+        return rundown
     }
 
     private mutating func showProducts() -> [Product] {
@@ -119,6 +121,7 @@ struct RundownBuilder {
                 }
                 events.append(.cue(.link(sku: product?.sku), source: at))
             case .draw(let keyword, let seconds, let at): events.append(.cue(.draw(keyword: keyword, seconds: seconds), source: at))
+            case .play(let cue, let at): events.append(.cue(.play(cue), source: at))
             case .speech(let speech):
                 events.append(contentsOf: say(speech, binding: binding, product: product, productIndex: productIndex, resolver: resolver))
             }

@@ -13,16 +13,24 @@ public struct ParsedShow: Sendable {
 
     /// Expands the show against a catalog (`nil`: variables are checked for shape only).
     /// The seed picks `{a|b}` variants and particles; the front matter's `seed:` is used when `nil`.
-    public func compile(catalog: Catalog?, seed: UInt64? = nil) -> CompiledShow {
+    /// `media` opens the files the show plays (clips, pictures, music), completes their cues and
+    /// reports what cannot play; without it they are left unchecked.
+    public func compile(catalog: Catalog?, seed: UInt64? = nil, media: MediaResolver? = nil) -> CompiledShow {
         guard isReadable else { return CompiledShow(rundown: nil, diagnostics: diagnostics) }
         var builder = RundownBuilder(syntax: syntax, source: source, catalog: catalog, seed: seed ?? header.seed ?? 1)
-        let rundown = builder.build()
-        let all = (diagnostics + builder.diagnostics.all).sorted {
+        var rundown = builder.build()
+        var found = diagnostics + builder.diagnostics.all
+        if let media, !found.hasErrors { found += media(&rundown, header.musicLocation) }
+        let all = found.sorted {
             ($0.location.line, $0.location.column, $0.severity == .warning ? 1 : 0) < ($1.location.line, $1.location.column, $1.severity == .warning ? 1 : 0)
         }
         return CompiledShow(rundown: all.hasErrors ? nil : rundown, diagnostics: all)
     }
 }
+
+/// Opens the media files a rundown names, fills in what only the files tell (a clip's length)
+/// and returns what cannot play; `musicAt` is where the header names its music.
+public typealias MediaResolver = @Sendable (_ rundown: inout Rundown, _ musicAt: SourceLocation?) -> [Diagnostic]
 
 /// The outcome of compiling: a rundown when there are no errors, and every diagnostic.
 public struct CompiledShow: Sendable {

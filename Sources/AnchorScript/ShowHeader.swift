@@ -22,8 +22,11 @@ public struct ShowHeader: Sendable {
     /// A catalog file, relative to the show, used when none is given on the command line.
     public var catalog: String?
     public var background: String?
+    /// `music: FILE`: a bed under the voice, relative to the show.
+    public var music: String?
+    public var musicLocation: SourceLocation?
 
-    public static let knownKeys = ["title", "language", "voice", "avatar", "products", "loop", "seed", "style", "catalog", "background", "description"]
+    public static let knownKeys = ["title", "language", "voice", "avatar", "products", "loop", "seed", "style", "catalog", "background", "music", "description"]
     public static let stylePresets: [String: Double] = ["plain": 0, "warm": 0.35, "lively": 0.6]
     public static let defaultParticleRate = 0.35
 
@@ -70,6 +73,7 @@ struct HeaderParser {
             case "avatar": if let a = string(value, key) { header.avatar = a }
             case "catalog": header.catalog = string(value, key)
             case "background": header.background = string(value, key)
+            case "music": header.music = string(value, key); header.musicLocation = at
             case "language":
                 guard let s = string(value, key) else { break }
                 switch s.lowercased() {

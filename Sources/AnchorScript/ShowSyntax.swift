@@ -22,6 +22,8 @@ public enum LineSyntax: Sendable {
     case link(SourceLocation)
     /// `@draw "keyword" 60s`
     case draw(keyword: String, seconds: Int, SourceLocation)
+    /// `@play FILE …`
+    case play(PlayCue, SourceLocation)
 }
 
 public struct SpeechLine: Sendable {

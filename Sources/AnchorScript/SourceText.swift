@@ -75,3 +75,11 @@ public struct SourceText: Sendable {
         }
     }
 }
+
+extension SourceText {
+    /// A file named in the source, relative to the source file's folder.
+    public func resolve(_ file: String) -> String {
+        let directory = (path as NSString).deletingLastPathComponent
+        return file.hasPrefix("/") || directory.isEmpty ? file : (directory as NSString).appendingPathComponent(file)
+    }
+}

@@ -45,7 +45,7 @@ struct Check: ParsableCommand {
             var diagnostics: [Diagnostic]
             do {
                 let catalog = try catalogOptions.resolve(for: parsed, cache: &cache)
-                diagnostics = parsed.compile(catalog: catalog?.0).diagnostics
+                diagnostics = parsed.compile(catalog: catalog?.0, media: ShowMedia.resolve).diagnostics
             } catch {
                 diagnostics = parsed.diagnostics + error.diagnostics
             }

@@ -55,6 +55,7 @@ struct Frame: AsyncParsableCommand {
         }
         do {
             let renderer = try FrameRenderer(avatarFolder: folder, width: w, height: h, background: bg)
+            renderer.clips = ClipLibrary()
             let sampler = SceneSampler(performance: performance, rig: renderer.model.rig)
             try renderer.render(sampler.state(at: t)).writePNG(to: output)
             for warning in renderer.warnings { Terminal.error("warning: \(warning)") }

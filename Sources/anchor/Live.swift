@@ -103,6 +103,8 @@ struct Live: AsyncParsableCommand {
             for (why, count) in d.errors.sorted(by: { $0.value > $1.value }) { print("    \(count)× \(why)") }
             if d.sessionStarts.count > 1 {
                 print("    sessions began at stream time " + d.sessionStarts.map { String(format: "%.3f s", Double($0) / 1000) }.joined(separator: ", "))
+            } else if let start = d.sessionStarts.first {
+                print(String(format: "    session began at stream time %.3f s", Double(start) / 1000))
             }
             if d.sessions == 0 {
                 allPublished = false

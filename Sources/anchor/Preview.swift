@@ -137,12 +137,14 @@ struct Preview: AsyncParsableCommand {
         let st = result.stages
         let parts = [("voice", st.voice), ("avatar", st.avatar), ("colour", st.conversion), ("x264", st.x264), ("audio", st.audio), ("mux", st.mux)]
         print("CPU by stage: " + parts.map { String(format: "%@ %.1f s", $0.0, $0.1) }.joined(separator: ", "))
+        for problem in result.problems { Terminal.error("warning: \(problem); the show went on without it") }
         if result.interrupted { print(String(format: "stopped at %.1f s by Ctrl-C; the file is complete and playable up to there", result.mediaSeconds)) }
         if let sheet = contactSheet {
             do {
                 let portrait = h > w
                 let image = try ContactSheet.make(performance: result.performance, avatarFolder: folder, moments: PreviewRenderer.sheetMoments(result.performance),
-                                                  cellWidth: portrait ? 180 : 320, cellHeight: portrait ? 320 : 180, columns: portrait ? 6 : 4, background: bg)
+                                                  cellWidth: portrait ? 180 : 320, cellHeight: portrait ? 320 : 180, columns: portrait ? 6 : 4, background: bg,
+                                                  clips: ClipLibrary())
                 try image.writePNG(to: sheet)
                 print("wrote \(sheet) (contact sheet)")
             } catch {

@@ -254,7 +254,7 @@ struct Run: AsyncParsableCommand {
         do { catalog = try catalogOptions.resolve(for: parsed, cache: &cache)?.0 } catch {
             return .failure(.init(path: path, message: error.diagnostics.first.map(problem) ?? "no catalog"))
         }
-        let compiled = parsed.compile(catalog: catalog)
+        let compiled = parsed.compile(catalog: catalog, media: ShowMedia.resolve)
         guard let rundown = compiled.rundown, !compiled.diagnostics.hasErrors else {
             return .failure(.init(path: path, message: compiled.diagnostics.first { $0.severity == .error }.map(problem) ?? "does not compile"))
         }

@@ -35,7 +35,7 @@ struct ShowLoader {
             Terminal.error("hint: pass --catalog FILE or --db FILE, set 'catalog:' in the show, or run 'anchor catalog import FILE'")
             throw ExitCode(1)
         }
-        let compiled = parsed.compile(catalog: catalog, seed: seed)
+        let compiled = parsed.compile(catalog: catalog, seed: seed, media: ShowMedia.resolve)
         Terminal.print(compiled.diagnostics) { parsed.source.line($0.line) }
         guard let rundown = compiled.rundown else {
             Terminal.error(DiagnosticFormatter.summary(compiled.diagnostics))

@@ -30,6 +30,14 @@ struct BadShow: CustomTestStringConvertible, Sendable {
         BadShow(name: "unknown show mode", text: "# A\n@show cart", line: 2, column: 7, severity: .error, message: "unknown '@show cart'", hint: "did you mean '@show card'?"),
         BadShow(name: "show without mode", text: "# A\n@show", line: 2, column: 1, severity: .error, message: "'@show' needs what to show"),
         BadShow(name: "link with arguments", text: "# A\n@each product\n@link now", line: 3, column: 7, severity: .error, message: "'@link' takes no arguments"),
+        BadShow(name: "play without file", text: "# A\n@play", line: 2, column: 1, severity: .error, message: "'@play' needs the clip or picture"),
+        BadShow(name: "play unknown option", text: "# A\n@play ad.mp4 fulll", line: 2, column: 14, severity: .error, message: "unknown '@play' option 'fulll'", hint: "did you mean 'full'?"),
+        BadShow(name: "play bad volume", text: "# A\n@play ad.mp4 volume loud", line: 2, column: 21, severity: .error, message: "volume takes a percentage"),
+        BadShow(name: "play volume too high", text: "# A\n@play ad.mp4 volume 900%", line: 2, column: 21, severity: .error, message: "volume takes a percentage"),
+        BadShow(name: "play bad time", text: "# A\n@play ad.mp4 from soon", line: 2, column: 19, severity: .error, message: "'from' takes a time"),
+        BadShow(name: "play for without value", text: "# A\n@play ad.mp4 for", line: 2, column: 14, severity: .error, message: "'for' needs a value"),
+        BadShow(name: "play two placements", text: "# A\n@play ad.mp4 full card", line: 2, column: 19, severity: .error, message: "already given"),
+        BadShow(name: "play unterminated name", text: "# A\n@play \"my ad.mp4 full", line: 2, column: 7, severity: .error, message: "unterminated file name"),
         BadShow(name: "draw without keyword", text: "# A\n@draw", line: 2, column: 1, severity: .error, message: "'@draw' needs the keyword"),
         BadShow(name: "draw without time", text: "# A\n@draw \"lucky\"", line: 2, column: 1, severity: .error, message: "'@draw' needs how long it runs"),
         BadShow(name: "draw too short", text: "# A\n@draw \"lucky\" 5s", line: 2, column: 15, severity: .error, message: "a draw runs 10s to 10m"),
@@ -82,6 +90,23 @@ struct BadShow: CustomTestStringConvertible, Sendable {
         expectLocationsInRange(result.diagnostics, text: bad.text)
         // A show with errors never yields a rundown; one with only warnings does.
         #expect((result.rundown == nil) == result.diagnostics.hasErrors)
+    }
+
+    @Test func playTakesItsOptionsInAnyOrderAndResolvesTheFileBesideTheShow() throws {
+        let text = "# A\n@play ads/spot.mp4\n@play \"my clip.mov\" window volume 50% from 2s for 1m30s\n@play photo.png card wait mute\n@play /abs/x.webm full talk volume -6dB\n"
+        let rundown = try #require(ScriptCompiler.parse(text, path: "shows/night.show.md").compile(catalog: nil).rundown)
+        let plays = rundown.segments[0].events.compactMap { e -> (PlayCue, AnchorCore.SourceLocation)? in
+            if case .cue(.play(let p), let at) = e { return (p, at) } else { return nil }
+        }
+        #expect(plays.count == 4)
+        #expect(plays[0].0 == PlayCue(file: "shows/ads/spot.mp4", placement: .full, waits: true, gain: 0, from: 0, length: nil))
+        #expect(plays[0].1 == AnchorCore.SourceLocation(file: "shows/night.show.md", line: 2, column: 1))
+        #expect(plays[1].0.file == "shows/my clip.mov" && plays[1].0.placement == .window && !plays[1].0.waits)
+        #expect(abs(plays[1].0.gain! - 20 * log10(0.5)) < 1e-9 && plays[1].0.from == 2000 && plays[1].0.length == 90_000)
+        #expect(plays[2].0.placement == .card && plays[2].0.waits && plays[2].0.gain == nil)
+        #expect(plays[3].0.file == "/abs/x.webm" && !plays[3].0.waits && plays[3].0.gain == -6)
+        let header = try #require(ScriptCompiler.parse("---\nmusic: beds/night.ogg\n---\n# A\nHi\n", path: "shows/n.show.md").compile(catalog: nil).rundown)
+        #expect(header.music == "shows/beds/night.ogg")
     }
 
     @Test func severalErrorsAreReportedInOneRun() {

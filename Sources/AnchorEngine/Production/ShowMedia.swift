@@ -1,0 +1,87 @@
+import AnchorCore
+import AnchorMedia
+import Foundation
+
+/// Opens every file a show plays (`@play` clips and pictures, its music bed) before it airs:
+/// fills in each clip's length and reports, at the line that names it, a file that is missing,
+/// does not decode, or is played past its end.
+public enum ShowMedia {
+    /// Checks and completes `rundown`; `musicAt` is where the header names the music.
+    public static func resolve(_ rundown: inout Rundown, musicAt: SourceLocation? = nil) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var probed: [String: Result<ClipInfo, MediaError>] = [:]
+        func probe(_ file: String) -> Result<ClipInfo, MediaError> {
+            if let known = probed[file] { return known }
+            let result: Result<ClipInfo, MediaError>
+            if !FileManager.default.fileExists(atPath: file) {
+                result = .failure(.input(path: file, reason: "no such file"))
+            } else {
+                do { result = .success(try ClipInfo.probe(file)) } catch { result = .failure(error) }
+            }
+            probed[file] = result
+            return result
+        }
+        for s in rundown.segments.indices {
+            for e in rundown.segments[s].events.indices {
+                guard case .cue(.play(var cue), let at) = rundown.segments[s].events[e] else { continue }
+                switch probe(cue.file) {
+                case .failure(let error):
+                    diagnostics.append(.error(at: at, Self.reason(error, file: cue.file), length: 5,
+                                              hint: "clips may be MP4, MOV, MKV or WebM (H.264, HEVC, VP9, AV1) or a PNG, JPEG or WebP picture"))
+                case .success(let info):
+                    if let problem = Self.check(&cue, info) {
+                        diagnostics.append(.error(at: at, problem, length: 5))
+                    } else {
+                        rundown.segments[s].events[e] = .cue(.play(cue), source: at)
+                    }
+                }
+            }
+        }
+        if let music = rundown.music {
+            let at = musicAt ?? SourceLocation(file: rundown.segments.first?.source.file ?? music, line: 1, column: 1)
+            switch probe(music) {
+            case .failure(let error): diagnostics.append(.error(at: at, Self.reason(error, file: music), length: 5))
+            case .success(let info) where !info.hasAudio:
+                diagnostics.append(.error(at: at, "the music '\(Self.name(music))' has no sound", length: 5))
+            case .success(let info) where info.milliseconds > ClipSound.maxMilliseconds:
+                diagnostics.append(.error(at: at, "the music '\(Self.name(music))' is \(info.milliseconds / 60_000) minutes long; a bed loops, so at most \(ClipSound.maxMilliseconds / 60_000) minutes are kept",
+                                          length: 5, hint: "cut a shorter loop of it"))
+            case .success: break
+            }
+        }
+        return diagnostics
+    }
+
+    /// Fills in the length to play, or says why the cue cannot play as written.
+    static func check(_ cue: inout PlayCue, _ info: ClipInfo) -> String? {
+        let name = Self.name(cue.file)
+        if info.isStill || (!info.hasAudio && info.milliseconds == 0) {
+            if cue.from > 0 { return "'\(name)' is a still picture; 'from' does not apply" }
+            cue.length = cue.length ?? PlayCue.stillMilliseconds
+            return nil
+        }
+        if let w = info.width, let h = info.height, w < 2 || h < 2 { return "'\(name)' is \(w)x\(h): too small to show" }
+        let total = info.milliseconds
+        guard total > 0 else { return "'\(name)' does not say how long it is; give 'for' to play it" }
+        if cue.from >= total { return "'from \(Self.seconds(cue.from))' is past the end of '\(name)' (\(Self.seconds(total)) long)" }
+        if let length = cue.length, cue.from + length > total + 50 {
+            return "'\(name)' is \(Self.seconds(total)) long; from \(Self.seconds(cue.from)) there is \(Self.seconds(total - cue.from)), not the \(Self.seconds(length)) 'for' asks"
+        }
+        cue.length = cue.length ?? (total - cue.from)
+        if cue.length! > ClipSound.maxMilliseconds, info.hasAudio, cue.gain != nil {
+            return "'\(name)' plays for \(cue.length! / 60_000) minutes; at most \(ClipSound.maxMilliseconds / 60_000) minutes of a clip play at once (cut it with 'from' and 'for')"
+        }
+        return nil
+    }
+
+    static func reason(_ error: MediaError, file: String) -> String {
+        if case .input(_, let why) = error { return "cannot play '\(name(file))': \(why)" }
+        return "cannot play '\(name(file))': \(error)"
+    }
+
+    static func name(_ file: String) -> String { (file as NSString).lastPathComponent }
+
+    static func seconds(_ ms: Int) -> String {
+        ms % 1000 == 0 ? "\(ms / 1000)s" : String(format: "%.1fs", Double(ms) / 1000)
+    }
+}
