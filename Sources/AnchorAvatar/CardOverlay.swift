@@ -52,7 +52,7 @@ extension FrameRenderer {
         let price = texts.image(card.price, priceStyle)
         let list = card.listPrice.map { texts.image($0, .init(size: 24 * u, color: 0x8A8F98, maxWidth: box.w * 0.5, strike: true)) }
         var plan = CardPlan(price: price, priceX: 0, priceY: 0, flash: s.priceFlash, u: u)
-        if s.cardMode == .card {
+        if s.cardMode == .card || s.cardMode == .gallery {
             let key = "\(card.sku)|\(card.name)|\(card.slot ?? -1)|\(card.image ?? "")|\(s.language)"
             let panel = cards[key] ?? makeCard(card, language: s.language)
             cards[key] = panel

@@ -5,7 +5,8 @@ import CCairo
 public protocol ClipFrames: AnyObject {
     /// The picture of `file` at `milliseconds` into it, fitted into a `width`×`height` surface,
     /// and a number that changes exactly when the picture does; nil when the file has no picture.
-    func picture(_ file: String, at milliseconds: Int, width: Int, height: Int) -> (image: CairoSurface, frame: Int)?
+    /// Around a picture of another shape (and through a transparent one) shows `matte` (0xAARRGGBB).
+    func picture(_ file: String, at milliseconds: Int, width: Int, height: Int, matte: UInt32) -> (image: CairoSurface, frame: Int)?
 }
 
 extension FrameRenderer {
@@ -20,7 +21,8 @@ extension FrameRenderer {
         }
         let rect = PixelRect(x: Int(box.x.rounded()), y: Int(box.y.rounded()), width: Int(box.w.rounded()), height: Int(box.h.rounded()))
         guard rect.width > 0, rect.height > 0,
-              let (image, frame) = clips.picture(shot.file, at: shot.milliseconds, width: rect.width, height: rect.height) else { return .absent }
+              let (image, frame) = clips.picture(shot.file, at: shot.milliseconds, width: rect.width, height: rect.height,
+                                                        matte: shot.placement == .card ? 0xFFFF_FFFF : 0xFF00_0000) else { return .absent }
         // A window gets a white frame and a soft shadow, like a picture-in-picture on TV.
         let border = shot.placement == .window ? max(2, (5 * layout.u).rounded()) : 0
         let bounds = border == 0 ? rect : PixelRect(covering: Double(rect.x) - border, Double(rect.y) - border, Double(rect.width) + 2 * border,

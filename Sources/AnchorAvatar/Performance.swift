@@ -71,6 +71,10 @@ public struct ProductCard: Sendable, Hashable {
     public var slot: Int?
     /// A local image file (PNG, JPEG or WebP), if the catalog has one.
     public var image: String?
+    /// The pictures and clips `@show gallery` cycles through (local files: the image first).
+    public var gallery: [String] = []
+    /// How long each gallery item shows.
+    public static let galleryItemMilliseconds = 4_000
 
     public init(sku: String, name: String, price: String, listPrice: String? = nil, slot: Int? = nil, image: String? = nil) {
         self.sku = sku; self.name = name; self.price = price; self.listPrice = listPrice; self.slot = slot; self.image = image

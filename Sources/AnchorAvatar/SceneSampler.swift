@@ -68,6 +68,16 @@ public struct SceneSampler: Sendable {
         playStarts = plays.map(\.start)
     }
 
+    /// In gallery mode, the product's picture or clip showing at `t`: each for a few seconds,
+    /// in turn, from when the gallery was put up.
+    func galleryItem(card: ProductCard?, mode: CardMode, at t: Int) -> SceneState.ClipShot? {
+        guard mode == .gallery, let card, !card.gallery.isEmpty, let i = Self.lastIndex(showTimes, atOrBefore: t) else { return nil }
+        let item = ProductCard.galleryItemMilliseconds * Int(MediaTime.sampleRate) / 1000
+        let since = t - shows[i].at
+        return .init(file: card.gallery[(since / item) % card.gallery.count], placement: .card,
+                     milliseconds: (since % item) * 1000 / Int(MediaTime.sampleRate))
+    }
+
     /// The clip or picture showing at `t`, and how far into its file.
     func clip(at t: Int) -> SceneState.ClipShot? {
         guard let i = Self.lastIndex(playStarts, atOrBefore: t), t < plays[i].end else { return nil }
@@ -205,7 +215,7 @@ public struct SceneSampler: Sendable {
             linkBanner: banner, subtitle: subtitle, bubble: line?.bubble, language: performance.language)
         if let line, line.bubble != nil { state.bubbleIn = min(1, Double(t - line.start) / Self.rate / 0.25) }
         state.draw = drawPanel(at: t)
-        state.clip = clip(at: t)
+        state.clip = clip(at: t) ?? galleryItem(card: card, mode: state.cardMode, at: t)
         return state
     }
 

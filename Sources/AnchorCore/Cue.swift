@@ -1,6 +1,7 @@
 /// How the product card is shown from a point of the show on.
 public enum CardMode: String, Sendable, Codable, CaseIterable, Hashable {
-    case card, price, none
+    /// The card; `gallery` cycles its picture through the product's images and clips.
+    case card, price, none, gallery
 }
 
 /// Something that happens on screen or in the timeline besides speech.

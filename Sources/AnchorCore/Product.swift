@@ -30,6 +30,9 @@ public struct Product: Sendable, Hashable, Codable {
     public var aliases: [String]
     /// A path or URL of the product image.
     public var image: String?
+    /// More pictures and short clips of the product, for `@show gallery`.
+    public var images: [String] = []
+    public var clips: [String] = []
 
     public init(
         sku: String, name: String, brand: String? = nil, category: String? = nil, tags: [String] = [],

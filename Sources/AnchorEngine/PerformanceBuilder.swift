@@ -113,9 +113,11 @@ public struct PerformanceBuilder: Sendable {
         var out: [String: ProductCard] = [:]
         for sku in rundown.products {
             guard let p = catalog?.product(sku: sku) else { continue }
-            out[sku] = ProductCard(sku: sku, name: p.name, price: p.price.formatted(for: rundown.language, style: .display),
+            var card = ProductCard(sku: sku, name: p.name, price: p.price.formatted(for: rundown.language, style: .display),
                                    listPrice: p.listPrice.map { $0.formatted(for: rundown.language, style: .display) },
                                    slot: p.slot, image: p.image)
+            card.gallery = ([p.image].compactMap { $0 } + p.images + p.clips).filter { !$0.contains("://") }
+            out[sku] = card
         }
         return out
     }

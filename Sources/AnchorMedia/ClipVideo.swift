@@ -7,6 +7,9 @@ public final class ClipVideo {
     public let path: String
     public let width: Int
     public let height: Int
+    /// What shows around a picture of another shape and through a transparent one (BGRA as a
+    /// little-endian word: 0xFF000000 is opaque black).
+    public let matte: UInt32
     private let input: MediaInput
     private let current = av_frame_alloc()!
     private var currentMilliseconds: Int?
@@ -19,13 +22,14 @@ public final class ClipVideo {
     /// A jump further ahead than this seeks instead of decoding every frame between.
     static let seekAhead = 3_000
 
-    public init(path: String, width: Int, height: Int) throws(MediaError) {
+    public init(path: String, width: Int, height: Int, matte: UInt32 = 0xFF00_0000) throws(MediaError) {
         guard let input = try MediaInput(path: path, type: AVMEDIA_TYPE_VIDEO) else {
             throw MediaError.input(path: path, reason: "it has no picture")
         }
         self.path = path
         self.width = width
         self.height = height
+        self.matte = matte
         self.input = input
     }
 
@@ -75,7 +79,7 @@ public final class ClipVideo {
         if fitted.map({ $0 != fit }) ?? true {
             for row in 0..<height {
                 let line = (pixels + row * stride).assumingMemoryBound(to: UInt32.self)
-                line.update(repeating: 0xFF00_0000, count: width)
+                line.update(repeating: matte, count: width)
             }
             fitted = fit
         }
@@ -106,13 +110,14 @@ public final class ClipVideo {
         }
     }
 
-    /// Cairo's pixels carry premultiplied alpha; a picture with transparency is shown over black.
+    /// A picture with transparency is laid over the matte (the result is opaque).
     private func premultiply(_ base: UnsafeMutableRawPointer, stride: Int, width: Int, height: Int) {
+        let m = [UInt32(matte & 0xFF), UInt32((matte >> 8) & 0xFF), UInt32((matte >> 16) & 0xFF)]
         for row in 0..<height {
             let p = (base + row * stride).assumingMemoryBound(to: UInt8.self)
             for x in 0..<width {
                 let a = UInt32(p[x * 4 + 3])
-                for c in 0..<3 { p[x * 4 + c] = UInt8((UInt32(p[x * 4 + c]) * a + 127) / 255) }
+                for c in 0..<3 { p[x * 4 + c] = UInt8((UInt32(p[x * 4 + c]) * a + m[c] * (255 - a) + 127) / 255) }
                 p[x * 4 + 3] = 255
             }
         }

@@ -140,8 +140,8 @@ struct ShowParser {
             guard args.count == 1, let mode = CardMode(rawValue: args[0]) else {
                 let got = args.joined(separator: " ")
                 diagnostics.append(.error(at: args.isEmpty ? at : argAt,
-                                          args.isEmpty ? "'@show' needs what to show; expected card, price or none"
-                                                       : "unknown '@show \(got)'; expected card, price or none",
+                                          args.isEmpty ? "'@show' needs what to show; expected card, price, gallery or none"
+                                                       : "unknown '@show \(got)'; expected card, price, gallery or none",
                                           length: max(1, got.unicodeScalars.count),
                                           hint: Spelling.suggestion(for: args.first ?? "", among: modes).map { "did you mean '@show \($0)'?" }))
                 return
@@ -165,7 +165,7 @@ struct ShowParser {
             let suggestion = Spelling.suggestion(for: name, among: Self.commands)
             diagnostics.append(.error(at: at, name.isEmpty ? "'@' must be followed by a command" : "unknown command '@\(name)'",
                                       length: name.unicodeScalars.count + 1,
-                                      hint: suggestion.map { "did you mean '@\($0)'?" } ?? "commands are @each product, @show card|price|none, @link, @draw \"keyword\" 60s, @play FILE"))
+                                      hint: suggestion.map { "did you mean '@\($0)'?" } ?? "commands are @each product, @show card|price|gallery|none, @link, @draw \"keyword\" 60s, @play FILE"))
         }
     }
 

@@ -146,6 +146,12 @@ public final class AnchorDatabase: Sendable {
                 t.column("drawnAt", .datetime).notNull().indexed()
             }
         }
+        m.registerMigration("v5-gallery") { db in
+            try db.alter(table: "product") { t in
+                t.add(column: "images", .text).notNull().defaults(to: "[]")
+                t.add(column: "clips", .text).notNull().defaults(to: "[]")
+            }
+        }
         return m
     }
 }

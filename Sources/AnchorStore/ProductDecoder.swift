@@ -10,7 +10,7 @@ struct ProductDecoder {
     let textual: Bool
 
     static let knownFields: Set<String> = ["sku", "name", "brand", "category", "tags", "aliases", "price", "list_price",
-                                           "currency", "stock", "slot", "highlights", "specs", "faq", "image"]
+                                           "currency", "stock", "slot", "highlights", "specs", "faq", "image", "images", "clips"]
 
     func decode(_ row: [String: Any], row rowNumber: Int, line: Int, seen: inout Set<String>) -> (Product?, [Diagnostic]) {
         var problems: [String] = []
@@ -87,11 +87,13 @@ struct ProductDecoder {
         let slot = whole("slot", min: 1)
         let specs = self.specs(row["specs"], &problems)
         let faq = self.faq(row["faq"], &problems)
-        let product = Product(
+        var product = Product(
             sku: sku ?? "", name: name ?? "", brand: string("brand"), category: string("category"), tags: list("tags"),
             price: Money(minorUnits: price ?? 0, currency: currency),
             listPrice: listPrice.map { Money(minorUnits: $0, currency: currency) }, stock: stock, slot: slot,
             highlights: list("highlights"), specs: specs, faq: faq, aliases: list("aliases"), image: string("image").map(resolveImage))
+        product.images = list("images").map(resolveImage)
+        product.clips = list("clips").map(resolveImage)
         if let sku, !seen.insert(sku).inserted { problems.append("SKU '\(sku)' appears more than once in the file") }
 
         let at = SourceLocation(file: path, line: line, column: 1)

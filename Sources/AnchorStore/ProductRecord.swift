@@ -20,6 +20,8 @@ struct ProductRecord: Codable, FetchableRecord, PersistableRecord, Equatable {
     var aliases: [String]
     var highlights: [String]
     var specs: [Product.Spec]
+    var images: [String]
+    var clips: [String]
     var updatedAt: Date
 
     init(_ p: Product, updatedAt: Date) {
@@ -27,14 +29,18 @@ struct ProductRecord: Codable, FetchableRecord, PersistableRecord, Equatable {
         priceMinor = p.price.minorUnits; listPriceMinor = p.listPrice?.minorUnits; currency = p.price.currency
         stock = p.stock; slot = p.slot; image = p.image
         tags = p.tags; aliases = p.aliases; highlights = p.highlights; specs = p.specs
+        images = p.images; clips = p.clips
         self.updatedAt = updatedAt
     }
 
     func product(faq: [Product.FAQ]) -> Product {
-        Product(sku: sku, name: name, brand: brand, category: category, tags: tags,
-                price: Money(minorUnits: priceMinor, currency: currency),
-                listPrice: listPriceMinor.map { Money(minorUnits: $0, currency: currency) },
-                stock: stock, slot: slot, highlights: highlights, specs: specs, faq: faq, aliases: aliases, image: image)
+        var p = Product(sku: sku, name: name, brand: brand, category: category, tags: tags,
+                        price: Money(minorUnits: priceMinor, currency: currency),
+                        listPrice: listPriceMinor.map { Money(minorUnits: $0, currency: currency) },
+                        stock: stock, slot: slot, highlights: highlights, specs: specs, faq: faq, aliases: aliases, image: image)
+        p.images = images
+        p.clips = clips
+        return p
     }
 }
 

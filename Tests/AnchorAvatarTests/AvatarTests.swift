@@ -43,7 +43,61 @@ func difference(_ a: [UInt8], _ b: [UInt8], stride: Int, box: (x: Int, y: Int, w
     return Double(sum) / Double(max(1, n))
 }
 
+/// Stands in for decoded clips: each file a flat colour that changes every 100 ms.
+final class FlatClips: ClipFrames {
+    var surfaces: [String: CairoSurface] = [:]
+    func picture(_ file: String, at milliseconds: Int, width: Int, height: Int, matte: UInt32) -> (image: CairoSurface, frame: Int)? {
+        let frame = milliseconds / 100
+        let key = "\(file) \(width)x\(height)"
+        let surface = surfaces[key] ?? CairoSurface(width: width, height: height)
+        surfaces[key] = surface
+        let colour = 0xFF00_0000 | UInt32(truncatingIfNeeded: (file.utf8.count * 70 + frame * 9) & 0xFF) << 16 | 0x40
+        surface.withMutablePixels { base, stride in
+            for y in 0..<height { (base + y * stride).assumingMemoryBound(to: UInt32.self).update(repeating: colour, count: width) }
+        }
+        return (surface, frame)
+    }
+}
+
 @Suite struct AvatarRenderingTests {
+    /// A full-screen clip, then a window while the line is spoken, then the card's gallery:
+    /// what shows when, and redrawing only what changed still matches a full redraw.
+    @Test func clipsAndGalleriesShowWhenTheyShouldAndRedrawOnlyTheirBox() throws {
+        var p = performance()
+        p.cards["NIGHT-101"]?.gallery = ["a.png", "spot.mp4"]
+        p.events = [.init(at: s(0.2), cue: .play(PlayCue(file: "ad.mp4", placement: .full, length: 700))),
+                    .init(at: s(1.5), cue: .play(PlayCue(file: "demo.mp4", placement: .window, length: 2000))),
+                    .init(at: s(4), cue: .show(.gallery))]
+        let incremental = try FrameRenderer(avatarFolder: mika, width: 320, height: 180)
+        let reference = try FrameRenderer(avatarFolder: mika, width: 320, height: 180)
+        incremental.clips = FlatClips()
+        reference.clips = FlatClips()
+        let sampler = SceneSampler(performance: p, rig: incremental.model.rig)
+        #expect(sampler.state(at: s(0.1)).clip == nil)
+        #expect(sampler.state(at: s(0.5)).clip == .init(file: "ad.mp4", placement: .full, milliseconds: 300))
+        #expect(sampler.state(at: s(1.0)).clip == nil)
+        #expect(sampler.state(at: s(2.0)).clip?.placement == .window)
+        #expect(sampler.state(at: s(5.0)).clip == .init(file: "a.png", placement: .card, milliseconds: 1000))
+        #expect(sampler.state(at: s(9.5)).clip == .init(file: "spot.mp4", placement: .card, milliseconds: 1500))
+        var differing: [Int] = [], partial = 0
+        for n in 0..<(10 * 15) {
+            let state = sampler.state(at: n * rate / 15)
+            let a = incremental.render(state)
+            let damage = incremental.takeDamage()
+            if !damage.isEmpty, !damage.isFull { partial += 1 }
+            reference.invalidate()
+            let b = reference.render(state)
+            if !a.withPixels({ x in b.withPixels { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }) { differing.append(n) }
+            if n == 7 {
+                // Full screen: the clip's colour everywhere, the presenter gone.
+                let px = pixels(a)
+                #expect(px[(90 * 320 + 100) * 4 + 2] == px[(5 * 320 + 5) * 4 + 2] && px[(90 * 320 + 100) * 4] == 0x40)
+            }
+        }
+        #expect(differing.isEmpty, "frames that differ from a full redraw: \(differing)")
+        #expect(partial > 60, "\(partial) partial redraws of 150")
+    }
+
     @Test func framesAreDeterministic() throws {
         let p = performance()
         func hash(_ t: Int) throws -> Int {

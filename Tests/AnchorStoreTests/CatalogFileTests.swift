@@ -153,6 +153,27 @@ import Testing
         }
     }
 
+    @Test func galleryPicturesAndClipsAreReadBesideTheCatalogAndKept() throws {
+        try withStore { store, dir in
+            let json = dir.appendingPathComponent("shop/catalog.json")
+            try FileManager.default.createDirectory(at: json.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try #"[{"sku": "G-1", "name": "Glow", "price": 9.5, "image": "a.png", "images": ["b.jpg", "/abs/c.webp"], "clips": ["spot.mp4"]}]"#
+                .write(to: json, atomically: true, encoding: .utf8)
+            let read = CatalogFile.read(path: json.path)
+            #expect(!read.diagnostics.hasErrors, "\(read.diagnostics)")
+            let p = try #require(read.products.first)
+            let folder = json.deletingLastPathComponent().path
+            #expect(p.images == [folder + "/b.jpg", "/abs/c.webp"] && p.clips == [folder + "/spot.mp4"])
+            try store.upsert(read.products)
+            #expect(try store.product(sku: "G-1") == p)
+            // CSV lists are 'a; b'.
+            let csv = dir.appendingPathComponent("c.csv")
+            try "sku,name,price,images,clips\nG-2,Two,3,x.png; y.png,\n".write(to: csv, atomically: true, encoding: .utf8)
+            let two = try #require(CatalogFile.read(path: csv.path).products.first)
+            #expect(two.images == [dir.path + "/x.png", dir.path + "/y.png"] && two.clips.isEmpty)
+        }
+    }
+
     @Test func upsertCountsNewUpdatedAndUnchanged() throws {
         try withStore { store, _ in
             var products = CatalogFile.read(path: TestSupport.sharedFixture("catalog.json")).products
@@ -175,7 +196,7 @@ import Testing
             // Reopening an existing database runs no migration twice.
             let again = try AnchorDatabase(path: dir.appendingPathComponent("anchor.db").path)
             let applied = try again.pool.read { db in try AnchorDatabase.migrator.appliedMigrations(db) }
-            #expect(applied == ["v1-catalog", "v2-chat", "v3-air", "v4-draws"])
+            #expect(applied == ["v1-catalog", "v2-chat", "v3-air", "v4-draws", "v5-gallery"])
         }
     }
 

@@ -19,13 +19,13 @@ public final class ClipLibrary: ClipFrames, @unchecked Sendable {
 
     public init() {}
 
-    public func picture(_ file: String, at milliseconds: Int, width: Int, height: Int) -> (image: CairoSurface, frame: Int)? {
+    public func picture(_ file: String, at milliseconds: Int, width: Int, height: Int, matte: UInt32) -> (image: CairoSurface, frame: Int)? {
         clock += 1
-        let key = "\(width)x\(height) \(file)"
+        let key = "\(width)x\(height) \(matte) \(file)"
         if entries[key] == nil {
             if entries.count >= Self.kept, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key { entries[oldest] = nil }
             var video: ClipVideo?
-            do { video = try ClipVideo(path: file, width: width, height: height) } catch {
+            do { video = try ClipVideo(path: file, width: width, height: height, matte: matte) } catch {
                 let text = "\(error)"
                 if !problems.contains(text) { problems.append(text) }
             }
