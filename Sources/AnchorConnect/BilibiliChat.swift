@@ -70,7 +70,11 @@ public struct BilibiliChat: ChatPlatform {
                 tasks.addTask {
                     let beat = ByteBuffer(bytes: BilibiliPacket(version: .plain, operation: .heartbeat, body: Array("[object Object]".utf8)).encoded)
                     while true {
-                        try await outbound.write(.binary(beat))
+                        do { try await outbound.write(.binary(beat)) } catch {
+                            // The connection is closing: the reader ends the session once it has read
+                            // what the server sent before (the watchdog, if it never does).
+                            try await Task.sleep(for: .seconds(86_400))
+                        }
                         try await Task.sleep(for: heartbeat)
                     }
                 }
