@@ -115,6 +115,7 @@ public final class FrameRenderer: @unchecked Sendable {
         out.append(countdownLayer(s))
         out.append(bannerLayer(s))
         out.append(drawLayer(s))
+        out.append(warmupLayer(s))
         out.append(bubbleLayer(s))
         out.append(subtitleLayer(s))
         return out

@@ -13,6 +13,7 @@ struct Layer: Equatable {
         case countdown(Int)
         case banner(visibility: Double, text: String)
         case draw(SceneState.DrawPanel, Language)
+        case warmup(SceneState.Warmup, Language)
         case bubble(ChatBubble, appear: Double)
         /// The text, and the first of the two lines that show.
         case subtitle(String, top: Double)

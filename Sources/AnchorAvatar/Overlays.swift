@@ -68,6 +68,19 @@ extension FrameRenderer {
                      paint: .banner(plan))
     }
 
+    /// Before a scheduled show: when it starts and a countdown, big, at the bottom.
+    func warmupLayer(_ s: SceneState) -> Layer {
+        guard let w = s.warmup else { return .absent }
+        let u = layout.u
+        let left = w.secondsLeft >= 3600 ? String(format: "%d:%02d:%02d", w.secondsLeft / 3600, w.secondsLeft / 60 % 60, w.secondsLeft % 60)
+                                         : String(format: "%d:%02d", w.secondsLeft / 60, w.secondsLeft % 60)
+        let text = s.language == .zh ? "\(w.startsAt) 开播 · 还有 \(left)" : "Live at \(w.startsAt) · starting in \(left)"
+        let label = texts.image(text, .init(size: 40 * u, bold: true, color: 0xFFFFFF, maxWidth: layout.width * 0.9))
+        let width = Double(label.width) + 64 * u, h = Double(label.height) + 28 * u
+        let plan = BannerPlan(label: label, x: (layout.width - width) / 2, y: layout.height * 0.82, w: width, h: h, u: u * 1.4, alpha: 0.94)
+        return Layer(look: .warmup(w, s.language), bounds: PixelRect(covering: plan.x, plan.y, width, h, pad: 1), paint: .draw(plan))
+    }
+
     /// A lucky draw taking entries: the keyword to type, the time left and how many entered.
     func drawLayer(_ s: SceneState) -> Layer {
         guard let d = s.draw else { return .absent }

@@ -32,6 +32,8 @@ public struct SceneSampler: Sendable {
     /// `@play` cues with their start and end (samples), in order; a later one replaces an earlier.
     let plays: [(start: Int, end: Int, cue: PlayCue)]
     let playStarts: [Int]
+    let warmups: [(at: Int, startsAt: String, left: Int)]
+    let warmupTimes: [Int]
 
     static let rate = Double(MediaTime.sampleRate)
     static func samples(_ seconds: Double) -> Int { Int(seconds * rate) }
@@ -66,6 +68,19 @@ public struct SceneSampler: Sendable {
             return (e.at, e.at + ms * Int(MediaTime.sampleRate) / 1000, cue)
         }
         playStarts = plays.map(\.start)
+        warmups = performance.events.compactMap { e in
+            if case .warmup(let startsAt, let left) = e.cue { return (e.at, startsAt, left) } else { return nil }
+        }
+        warmupTimes = warmups.map(\.at)
+    }
+
+    /// The warm-up countdown at `t`: the whole seconds left until the show starts (rounded up).
+    func warmup(at t: Int) -> SceneState.Warmup? {
+        guard let i = Self.lastIndex(warmupTimes, atOrBefore: t) else { return nil }
+        let w = warmups[i]
+        let left = w.left - (t - w.at) * 1000 / Int(MediaTime.sampleRate)
+        guard left > 0 else { return nil }
+        return .init(startsAt: w.startsAt, secondsLeft: (left + 999) / 1000)
     }
 
     /// In gallery mode, the product's picture or clip showing at `t`: each for a few seconds,
@@ -216,6 +231,7 @@ public struct SceneSampler: Sendable {
         if let line, line.bubble != nil { state.bubbleIn = min(1, Double(t - line.start) / Self.rate / 0.25) }
         state.draw = drawPanel(at: t)
         state.clip = clip(at: t) ?? galleryItem(card: card, mode: state.cardMode, at: t)
+        state.warmup = warmup(at: t)
         return state
     }
 

@@ -30,6 +30,8 @@ public struct SceneState: Sendable, Equatable {
     public var draw: DrawPanel?
     /// A clip or picture playing (`@play`).
     public var clip: ClipShot?
+    /// Before a scheduled show: when it starts and the seconds left.
+    public var warmup: Warmup?
     /// The show's language: the words the overlays add ("Link is up", "#2") follow it, so a
     /// schedule that switches to a show in another language switches them too.
     public var language: Language
@@ -38,6 +40,11 @@ public struct SceneState: Sendable, Equatable {
         public var pose: String
         public var weight: Double
         public var swing: Double
+    }
+
+    public struct Warmup: Sendable, Equatable {
+        public var startsAt: String
+        public var secondsLeft: Int
     }
 
     /// Which picture of a played file shows, and where.
@@ -64,7 +71,7 @@ public struct SceneState: Sendable, Equatable {
         a.mouth.map(\.0) == b.mouth.map(\.0) && a.mouth.map(\.1) == b.mouth.map(\.1) && a.jaw == b.jaw && a.eyes == b.eyes
             && a.browOffset == b.browOffset && a.bodyY == b.bodyY && a.headX == b.headX && a.headY == b.headY && a.arms == b.arms
             && a.intent == b.intent && a.card == b.card && a.cardMode == b.cardMode && a.priceFlash == b.priceFlash
-            && a.countdown == b.countdown && a.linkBanner == b.linkBanner && a.subtitle == b.subtitle && a.bubble == b.bubble && a.bubbleIn == b.bubbleIn && a.draw == b.draw && a.clip == b.clip
+            && a.countdown == b.countdown && a.linkBanner == b.linkBanner && a.subtitle == b.subtitle && a.bubble == b.bubble && a.bubbleIn == b.bubbleIn && a.draw == b.draw && a.clip == b.clip && a.warmup == b.warmup
             && a.language == b.language
     }
 }

@@ -20,6 +20,9 @@ public enum Cue: Sendable, Hashable {
     case draw(keyword: String, seconds: Int)
     /// `@play FILE …`: a clip or picture.
     case play(PlayCue)
+    /// Before a scheduled show: it starts at `startsAt` (a clock time as shown), `left`
+    /// milliseconds from this cue.
+    case warmup(startsAt: String, left: Int)
 
     public var kind: String {
         switch self {
@@ -30,12 +33,13 @@ public enum Cue: Sendable, Hashable {
         case .link: return "link"
         case .draw: return "draw"
         case .play: return "play"
+        case .warmup: return "warmup"
         }
     }
 }
 
 extension Cue: Codable {
-    private enum Key: String, CodingKey { case type, ms, seconds, name, mode, sku, keyword, play }
+    private enum Key: String, CodingKey { case type, ms, seconds, name, mode, sku, keyword, play, at }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
@@ -48,6 +52,7 @@ extension Cue: Codable {
         case .link(let sku): try c.encodeIfPresent(sku, forKey: .sku)
         case .draw(let keyword, let seconds): try c.encode(keyword, forKey: .keyword); try c.encode(seconds, forKey: .seconds)
         case .play(let play): try c.encode(play, forKey: .play)
+        case .warmup(let at, let left): try c.encode(at, forKey: .at); try c.encode(left, forKey: .ms)
         }
     }
 
@@ -61,6 +66,7 @@ extension Cue: Codable {
         case "link": self = .link(sku: try c.decodeIfPresent(String.self, forKey: .sku))
         case "draw": self = .draw(keyword: try c.decode(String.self, forKey: .keyword), seconds: try c.decode(Int.self, forKey: .seconds))
         case "play": self = .play(try c.decode(PlayCue.self, forKey: .play))
+        case "warmup": self = .warmup(startsAt: try c.decode(String.self, forKey: .at), left: try c.decode(Int.self, forKey: .ms))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown cue type '\(other)'")
         }

@@ -17,6 +17,8 @@ import Yams
 ///     show: demo.show.md        # relative to this file
 ///     loop: true
 ///     products: tag:night       # optional: replaces the show's product selection
+///     warmup: teaser.mp4        # optional: a clip or picture with a countdown before 'from'
+///     warmup_for: 10m           # how long before (default 5m)
 /// chat:                         # optional: platform chats read on air (see ConnectorSpec)
 ///   - twitch: yourchannel
 ///   - youtube: dQw4w9WgXcQ
@@ -33,6 +35,9 @@ public struct Schedule: Sendable {
         public var show: String
         public var loop: Bool
         public var products: String?
+        /// A clip or picture aired with a countdown for `warmupSeconds` before the window.
+        public var warmup: String?
+        public var warmupSeconds = Schedule.defaultWarmup
         public var location: SourceLocation
         /// Length in minutes (a window from 22:00 to 02:00 is 240).
         public var minutes: Int { end > start ? end - start : end + 1440 - start }
@@ -53,7 +58,15 @@ public struct Schedule: Sendable {
         public var name: String
         public var loop: Bool
         public var isFiller: Bool
+        /// A warm-up: `show` is its clip or picture, and the entry it leads into (`leadsInto`) starts here.
+        public var startsAt: Date?
+        public var leadsInto: String?
+
+        public var isWarmup: Bool { startsAt != nil }
     }
+
+    public static let defaultWarmup = 300
+    static let warmupRange = 10...(6 * 3600)
 
     // MARK: Loading
 
@@ -106,8 +119,17 @@ public struct Schedule: Sendable {
                     }
                     days = parsed
                 }
-                entries.append(Entry(name: name, days: days, start: start, end: end, show: resolve(show, near: path),
-                                     loop: e["loop"]?.bool ?? true, products: e["products"]?.string, location: loc(node)))
+                var entry = Entry(name: name, days: days, start: start, end: end, show: resolve(show, near: path),
+                                  loop: e["loop"]?.bool ?? true, products: e["products"]?.string, location: loc(node))
+                if let w = e["warmup"] {
+                    if let file = w.string, !file.isEmpty { entry.warmup = resolve(file, near: path) }
+                    else { diagnostics.append(.error(at: loc(w), "entry '\(name)': 'warmup' is the clip or picture to air before it")) }
+                }
+                if let f = e["warmup_for"] {
+                    if let ms = f.string.flatMap(Parse.milliseconds), Self.warmupRange.contains(ms / 1000) { entry.warmupSeconds = ms / 1000 }
+                    else { diagnostics.append(.error(at: loc(f), "entry '\(name)': 'warmup_for' is a time from 10s to 6h, like 5m")) }
+                }
+                entries.append(entry)
             }
         } else {
             diagnostics.append(.error(at: at(1, 1), "no 'entries' list"))
@@ -189,7 +211,7 @@ public struct Schedule: Sendable {
     public func plan(from: Date, to: Date) -> [Slot] {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        var slots: [Slot] = []
+        var slots: [Slot] = [], warmups: [Slot] = []
         // Windows that started up to a day before `from` may still be on air.
         var day = calendar.startOfDay(for: from.addingTimeInterval(-86_400))
         while day < to {
@@ -200,20 +222,39 @@ public struct Schedule: Sendable {
                 if end > from, start < to {
                     slots.append(Slot(start: max(start, from), end: min(end, to), show: e.show, name: e.name, loop: e.loop, isFiller: false))
                 }
+                let warmupStart = start.addingTimeInterval(-Double(e.warmupSeconds))
+                if let file = e.warmup, start > from, warmupStart < to {
+                    warmups.append(Slot(start: max(warmupStart, from), end: min(start, to), show: file, name: e.name, loop: true,
+                                        isFiller: false, startsAt: start, leadsInto: e.show))
+                }
             }
             guard let next = calendar.date(byAdding: .day, value: 1, to: day) else { break }
             day = next
         }
         slots.sort { $0.start < $1.start }
-        guard let filler else { return slots }
+        warmups.sort { $0.start < $1.start }
         var out: [Slot] = []
+        /// Air time between entries: warm-ups where they lead into an entry, the filler elsewhere.
+        func gap(_ from: Date, _ to: Date) {
+            var cursor = from
+            for w in warmups where w.end > cursor && w.start < to {
+                let start = max(w.start, cursor)
+                if start > cursor, let filler { out.append(Slot(start: cursor, end: start, show: filler, name: "filler", loop: true, isFiller: true)) }
+                var slot = w
+                slot.start = start
+                slot.end = min(w.end, to)
+                out.append(slot)
+                cursor = slot.end
+            }
+            if to > cursor, let filler { out.append(Slot(start: cursor, end: to, show: filler, name: "filler", loop: true, isFiller: true)) }
+        }
         var cursor = from
         for s in slots {
-            if s.start > cursor { out.append(Slot(start: cursor, end: s.start, show: filler, name: "filler", loop: true, isFiller: true)) }
+            if s.start > cursor { gap(cursor, s.start) }
             out.append(s)
             cursor = max(cursor, s.end)
         }
-        if cursor < to { out.append(Slot(start: cursor, end: to, show: filler, name: "filler", loop: true, isFiller: true)) }
+        if cursor < to { gap(cursor, to) }
         return out
     }
 }

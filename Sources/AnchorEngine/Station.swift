@@ -98,6 +98,7 @@ public final class Station: Sendable {
     public func opening(saved: (show: String, position: ShowPosition)?) -> (program: Program, resumed: Bool) {
         let now = clock()
         let slot = slot(at: now)
+        if let slot, slot.isWarmup { return (warmup(slot, now: now), false) }
         guard let slot, var p = program(slot.show, loop: slot.loop, live: false) else { return (Self.offAir(), false) }
         if let saved, saved.show == slot.show, saved.position.segment < p.rundown.segments.count {
             p.position = saved.position
@@ -109,8 +110,15 @@ public final class Station: Sendable {
     /// For `LiveDirector.willEnterSegment`: the scheduled show when it changed, a reloaded
     /// version of the current one when its file changed, the filler after a show that ran out.
     public func willEnterSegment(_ current: String, _ position: ShowPosition, _ ended: Bool) -> Program? {
-        let slot = slot(at: clock())
+        let now = clock()
+        let slot = slot(at: now)
         guard let slot else { return current == Self.offAirID ? nil : Self.offAir() }
+        if slot.isWarmup {
+            // A new warm-up, or the same one again when it ran out a moment before the start.
+            guard Warmup.id(slot) != current || ended else { return nil }
+            if Warmup.id(slot) != current { report(.switched(to: slot.show, slot: "warm-up for \(slot.name)")) }
+            return warmup(slot, now: now)
+        }
         if slot.show != current {
             guard var p = program(slot.show, loop: slot.loop) else { return nil }
             p.position = .start
@@ -128,6 +136,12 @@ public final class Station: Sendable {
         guard var p = reloadIfChanged(current, loop: slot.loop) ?? (ended ? program(current, loop: slot.loop, live: false) : nil) else { return nil }
         p.position = ended ? ShowPosition(pass: position.pass + 1) : Self.sameSegment(position, in: p)
         return p
+    }
+
+    /// The warm-up airing before a show, in the show's language when it is compiled already.
+    private func warmup(_ slot: Schedule.Slot, now: Date) -> Program {
+        let next = slot.leadsInto.flatMap { path in state.withLock { $0.cache[path]?.program } }
+        return Warmup.program(slot, now: now, timeZone: schedule.timeZone, language: next?.rundown.language ?? .en)
     }
 
     /// Every show of the schedule, compiled now (problems are reported); for the chat catalog

@@ -69,6 +69,7 @@ struct Check: ParsableCommand {
         }
         for path in shows.schedules {
             var (schedule, found) = Schedule.load(path: path)
+            found += schedule.map(ShowMedia.warmups) ?? []
             for e in schedule?.entries ?? [] where !FileManager.default.fileExists(atPath: e.show) {
                 found.append(.error(at: e.location, "the show \(e.show) does not exist"))
             }

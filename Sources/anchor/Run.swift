@@ -101,7 +101,8 @@ struct Run: AsyncParsableCommand {
         }
 
         // The schedule and every show in it must be sound before anything airs.
-        let (loaded, diagnostics) = Schedule.load(path: schedule)
+        var (loaded, diagnostics) = Schedule.load(path: schedule)
+        if let loaded { diagnostics += ShowMedia.warmups(loaded) }
         Terminal.print(diagnostics) { _ in nil }
         guard let sched = loaded, !diagnostics.hasErrors else {
             Terminal.error("error: \(schedule) has errors; check it with 'anchor schedule check \(schedule)'")

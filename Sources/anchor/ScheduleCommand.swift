@@ -33,7 +33,7 @@ struct ScheduleCheck: AsyncParsableCommand {
 
     func run() throws {
         let (schedule, loadDiagnostics) = Schedule.load(path: file)
-        var diagnostics = loadDiagnostics
+        var diagnostics = loadDiagnostics + (schedule.map(ShowMedia.warmups) ?? [])
         let source = try? String(contentsOfFile: file, encoding: .utf8)
         let lines = source.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) } ?? []
         var showDiagnostics: [Diagnostic] = []
@@ -51,7 +51,7 @@ struct ScheduleCheck: AsyncParsableCommand {
                 sources[show] = parsed.source
                 do {
                     let catalog = try catalogOptions.resolve(for: parsed, cache: &cache)
-                    let found = parsed.compile(catalog: catalog?.0).diagnostics
+                    let found = parsed.compile(catalog: catalog?.0, media: ShowMedia.resolve).diagnostics
                     showDiagnostics += found
                     if found.hasErrors { diagnostics.append(.error(at: location, "the show \(show) has errors; it would never air")) }
                 } catch {
@@ -109,11 +109,11 @@ struct SchedulePlan: AsyncParsableCommand {
         guard end > start else { throw ValidationError("--to must be after --from") }
         let slots = schedule.plan(from: start, to: end)
         if json {
-            struct Row: Encodable { var start: String; var end: String; var show: String; var name: String; var loop: Bool; var filler: Bool }
+            struct Row: Encodable { var start: String; var end: String; var show: String; var name: String; var loop: Bool; var filler: Bool; var warmup: Bool }
             let iso = ISO8601DateFormatter()
             iso.timeZone = schedule.timeZone
             print(try JSONOutput.string(slots.map { Row(start: iso.string(from: $0.start), end: iso.string(from: $0.end), show: $0.show,
-                                                         name: $0.name, loop: $0.loop, filler: $0.isFiller) }))
+                                                         name: $0.name, loop: $0.loop, filler: $0.isFiller, warmup: $0.isWarmup) }))
             return
         }
         let day = DateFormatter()
@@ -130,7 +130,8 @@ struct SchedulePlan: AsyncParsableCommand {
         if slots.isEmpty { print("  nothing airs (and there is no filler)") }
         for s in slots {
             let span = calendar.isDate(s.start, inSameDayAs: s.end) ? clock.string(from: s.end) : day.string(from: s.end)
-            print("  \(day.string(from: s.start)) → \(span)  \((s.show as NSString).lastPathComponent)" + (s.isFiller ? "  (filler)" : "  [\(s.name)]") + (s.loop ? "" : "  once"))
+            print("  \(day.string(from: s.start)) → \(span)  \((s.show as NSString).lastPathComponent)" + (s.isFiller ? "  (filler)" : s.isWarmup ? "  (warm-up for \(s.name))" : "  [\(s.name)]")
+                  + (s.loop || s.isWarmup ? "" : "  once"))
         }
     }
 }

@@ -72,4 +72,15 @@ import Testing
         #expect(diagnostics.map(\.message).contains("unknown time zone 'Nowhere/Land'"))
         #expect(diagnostics.contains { $0.message.contains("'from' must be a time") && $0.location.line == 5 })
     }
+
+    @Test func aWarmupThatCannotPlayOrLastsTooLongIsNamedAtItsEntry() throws {
+        let (dir, path) = try write("timezone: UTC\nentries:\n  - name: x\n    from: \"20:00\"\n    to: \"23:00\"\n    show: x.show.md\n    warmup: gone.mp4\n"
+                                    + "  - name: y\n    from: \"10:00\"\n    to: \"11:00\"\n    show: x.show.md\n    warmup: gone.png\n    warmup_for: 9h\n")
+        defer { TestSupport.cleanUp(dir) }
+        let (schedule, diagnostics) = Schedule.load(path: path)
+        #expect(diagnostics.contains { $0.message.contains("'warmup_for' is a time from 10s to 6h") && $0.location.line == 13 }, "\(diagnostics)")
+        let media = ShowMedia.warmups(try #require(schedule))
+        #expect(media.map(\.location.line) == [3, 8] && media.allSatisfy { $0.message.contains("does not exist") }, "\(media)")
+        #expect(schedule?.entries.first?.warmupSeconds == Schedule.defaultWarmup)
+    }
 }

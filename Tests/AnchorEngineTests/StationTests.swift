@@ -1,3 +1,4 @@
+import AnchorAvatar
 import AnchorCore
 @testable import AnchorEngine
 import AnchorScript
@@ -106,5 +107,64 @@ func loadShow(_ path: String) -> Result<Program, Station.ShowProblem> {
         #expect(next.position.segment == 1)
         #expect(reloaded.withLock { $0 } == 1)
         #expect(station.willEnterSegment(first.id, ShowPosition(pass: 0, segment: 2), false) == nil) // handed out once
+    }
+}
+
+@Suite struct WarmupTests {
+    /// A schedule entry with a warm-up: before its window the station airs the clip, full
+    /// screen with a countdown to the start, and the show follows within the planning horizon
+    /// of the start — driven here by a live Director whose audio clock moves the wall clock.
+    @Test func theWarmupCountsDownAndTheShowFollowsAtItsStart() async throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let clip = dir.appendingPathComponent("teaser.mp4").path
+        let made = try TestSupport.tool("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=red:s=160x90:r=30:d=2.5", "-f", "lavfi",
+                                                   "-i", "sine=frequency=500:duration=2.5", "-c:v", "libx264", "-c:a", "aac", "-shortest", clip])
+        try #require(made.status == 0, "\(made.stderr)")
+        try "---\ntitle: night\nloop: true\n---\n# One\nGood evening, the deals start now.\n"
+            .write(to: dir.appendingPathComponent("night.show.md"), atomically: true, encoding: .utf8)
+        let path = dir.appendingPathComponent("night.schedule.yaml").path
+        try """
+            timezone: Europe/Berlin
+            entries:
+              - {name: night, days: daily, from: "20:00", to: "23:30", show: night.show.md, warmup: teaser.mp4, warmup_for: 2m}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let (loaded, diagnostics) = Schedule.load(path: path)
+        let schedule = try #require(loaded, "\(diagnostics)")
+        #expect(diagnostics.isEmpty)
+        let showStart = try #require(ISO8601DateFormatter().date(from: "2026-11-23T19:00:00Z")) // 20:00 in Berlin
+        // The plan: filler-less gap, then 2 minutes of warm-up, then the show.
+        let plan = schedule.plan(from: showStart.addingTimeInterval(-600), to: showStart.addingTimeInterval(60))
+        #expect(plan.map(\.isWarmup) == [true, false])
+        #expect(plan.first?.start == showStart.addingTimeInterval(-120) && plan.first?.end == showStart && plan.first?.show == clip)
+
+        let opened = showStart.addingTimeInterval(-20)
+        let wall = Mutex(opened)
+        let station = Station(schedule: schedule, load: loadShow, clock: { wall.withLock { $0 } }, compiling: .inline)
+        let opening = station.opening(saved: nil).program
+        #expect(opening.id.hasPrefix("warm-up night"))
+        let rig = try Rig.load(from: TestSupport.path("Models/juno/rig.json"))
+        let director = LiveDirector(program: opening, rig: rig)
+        director.willEnterSegment = { station.willEnterSegment($0, $1, $2) }
+        var switchedAt: Double?
+        var countdowns: [Int: Int] = [:]
+        var clipShown = 0
+        for _ in 0..<(26 * 30) {
+            try await director.plan()
+            let t = director.audioPosition
+            wall.withLock { $0 = opened.addingTimeInterval(Double(t) / 48_000) }
+            let state = director.sampler.state(at: t)
+            if let w = state.warmup { countdowns[t / 48_000] = w.secondsLeft; #expect(w.startsAt == "20:00") }
+            if state.clip?.placement == .full { clipShown += 1 }
+            _ = director.read(1_600)
+            for m in director.passed(upTo: director.audioPosition) where switchedAt == nil && m.program == "night.show.md" {
+                switchedAt = Double(m.at) / 48_000
+            }
+        }
+        // The countdown goes down with the clock, second by second.
+        #expect(countdowns[0] == 20 && countdowns[10] == 10 && countdowns[19] == 1, "\(countdowns.sorted { $0.key < $1.key })")
+        #expect(clipShown > 19 * 30, "the clip shows through the warm-up (\(clipShown) frames)")
+        let at = try #require(switchedAt, "the show never started")
+        #expect(at >= 20 && at < 22.5, "the show started at \(at) s, the warm-up was 20 s")
     }
 }

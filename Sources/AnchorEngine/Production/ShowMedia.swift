@@ -52,6 +52,18 @@ public enum ShowMedia {
         return diagnostics
     }
 
+    /// The schedule's warm-up clips and pictures that cannot play, at their entry.
+    public static func warmups(_ schedule: Schedule) -> [Diagnostic] {
+        schedule.entries.compactMap { e -> Diagnostic? in
+            guard let file = e.warmup else { return nil }
+            guard FileManager.default.fileExists(atPath: file) else { return .error(at: e.location, "the warm-up '\(name(file))' of '\(e.name)' does not exist") }
+            switch Result(catching: { () throws(MediaError) -> ClipInfo in try ClipInfo.probe(file) }) {
+            case .success(let info): return info.hasVideo ? nil : .error(at: e.location, "the warm-up '\(name(file))' of '\(e.name)' has no picture")
+            case .failure(let error): return .error(at: e.location, "the warm-up of '\(e.name)': \(reason(error, file: file))")
+            }
+        }
+    }
+
     /// Fills in the length to play, or says why the cue cannot play as written.
     static func check(_ cue: inout PlayCue, _ info: ClipInfo) -> String? {
         let name = Self.name(cue.file)
