@@ -25,7 +25,8 @@ public enum ClipSound {
             throw MediaError.input(path: path, reason: "its sound (\(c.pointee.sample_rate) Hz) cannot be converted to \(sampleRate) Hz")
         }
         defer { swr_free(&swr) }
-        if from > 0 { input.seek(toMilliseconds: from) }
+        // A little before: a decoder's first frame after a seek can be off (no overlap to add).
+        if from > 0 { input.seek(toMilliseconds: max(0, from - 200)) }
         let first = from * sampleRate / 1000
         let end = first + span * sampleRate / 1000
         var out: [Float] = []
