@@ -1,5 +1,7 @@
+import AnchorAvatar
 import AnchorCore
 import AnchorEngine
+import AnchorScript
 import AnchorMedia
 import AnchorStream
 import ArgumentParser
@@ -15,6 +17,13 @@ struct LiveBench: AsyncParsableCommand {
         discards), and measures anchor's own CPU time over the run — drawing, colour, x264, AAC, \
         RTMP — divided by the wall time, and the time from starting a frame to handing its bytes \
         to the socket. Target at 1280x720@30: ≤ 0.25 of a core.
+
+        With --clip, the same is measured a second time on a segment that plays the clip full \
+        screen (decode, scale, colour, x264 on moving pictures), and the two are compared: \
+        target ≤ 2× the presenter.
+
+          anchor bench live --duration 60s
+          anchor bench live --clip Assets/media/serum-ad.mp4
         """
     )
 
@@ -36,13 +45,50 @@ struct LiveBench: AsyncParsableCommand {
     @Option(help: "More x264 options, key=value:key=value, with x264's own names (as ffmpeg's -x264-params).")
     var x264Params = ""
 
+    @Option(help: ArgumentHelp("Also stream a segment playing this clip full screen, and compare.", valueName: "file"))
+    var clip: String?
+
+    /// One run's figures.
+    struct Figures {
+        var cpu: Double, wall: Double, cpuAll: Double, wallAll: Double, media: Double
+        var sent: Int, skipped: Int, dropped: Int
+        var latency: [Double]
+        var share: Double { cpu / wall }
+        func percentile(_ p: Double) -> Double { latency.isEmpty ? .nan : latency[min(latency.count - 1, Int(Double(latency.count) * p))] }
+    }
+
     func run() async throws {
-        let (w, h, samples) = try RenderOptions.validate(size: size, fps: fps, duration: duration)
         guard let show = try BenchShow.overnight() else {
             Terminal.error("error: cannot find Scripts/overnight.show.md (run from the anchor folder or set ANCHOR_HOME)")
             throw ExitCode(1)
         }
-        let (loaded, folder, background) = (show.loaded, show.avatarFolder, show.background)
+        let (w, h, _) = try RenderOptions.validate(size: size, fps: fps, duration: duration)
+        let presenter = try await stream(show.loaded.rundown, catalog: show.loaded.catalog, folder: show.avatarFolder, background: show.background)
+        print(String(format: "anchor bench live — %dx%d@%d, x264 %@, %.0f s of the overnight show into ffmpeg -listen on 127.0.0.1", w, h, fps, preset, presenter.media))
+        print(String(format: "  CPU          %.2f of one core steady (%.1f s CPU over %.1f s), all threads: drawing, colour, x264, AAC, RTMP", presenter.share, presenter.cpu, presenter.wall))
+        print(String(format: "               %.2f with start-up (speech, avatar parts, connect: %.1f s CPU over %.1f s)", presenter.cpuAll / presenter.wallAll, presenter.cpuAll, presenter.wallAll))
+        print(String(format: "  frames       %d sent, %d skipped to keep time, %d dropped in the queue", presenter.sent, presenter.skipped, presenter.dropped))
+        print(String(format: "  latency      frame start → socket: p50 %.1f ms, p99 %.1f ms, max %.1f ms", presenter.percentile(0.5), presenter.percentile(0.99), presenter.latency.last ?? .nan))
+        print(String(format: "  target: ≤ 0.25 of a core — %@", presenter.share <= 0.25 ? "met" : "MISSED"))
+        guard let clip else { return }
+        guard FileManager.default.fileExists(atPath: clip) else { throw ValidationError("--clip: no such file '\(clip)'") }
+        let path = (clip as NSString).isAbsolutePath ? clip : FileManager.default.currentDirectoryPath + "/" + clip
+        let text = "---\ntitle: Clip segment\nloop: true\n---\n# Spot\n@play \"\(path)\" full\n"
+        let compiled = ScriptCompiler.parse(text, path: "clip.show.md").compile(catalog: nil, media: ShowMedia.resolve)
+        guard let rundown = compiled.rundown else {
+            Terminal.print(compiled.diagnostics) { _ in nil }
+            throw ExitCode(1)
+        }
+        let segment = try await stream(rundown, catalog: nil, folder: show.avatarFolder, background: show.background)
+        print(String(format: "  clip segment %.2f of one core steady (%@ full screen, looped: decode, scale, colour, x264); %d skipped, p99 %.1f ms",
+                     segment.share, (clip as NSString).lastPathComponent, segment.skipped, segment.percentile(0.99)))
+        let ratio = segment.share / presenter.share
+        print(String(format: "  clip / presenter: %.2f× — target ≤ 2× — %@", ratio, ratio <= 2 ? "met" : "MISSED"))
+    }
+
+    /// Streams `rundown` for the bench's duration into a local receiver and measures it.
+    func stream(_ rundown: Rundown, catalog: Catalog?, folder: String, background: Background) async throws -> Figures {
+        let (w, h, samples) = try RenderOptions.validate(size: size, fps: fps, duration: duration)
         let port = try Self.freePort()
         let url = try StreamURL("rtmp://127.0.0.1:\(port)/live/bench")
         let sink = Process()
@@ -67,7 +113,7 @@ struct LiveBench: AsyncParsableCommand {
         var mark: (cpu: Double, wall: ContinuousClock.Instant)?
         var last: (cpu: Double, wall: ContinuousClock.Instant) = (0, .now)
         let cpu0 = CPUTime.process(), wall0 = ContinuousClock.now
-        let status = try await LiveRenderer(rundown: loaded.rundown, catalog: loaded.catalog, avatarFolder: folder)
+        let status = try await LiveRenderer(rundown: rundown, catalog: catalog, avatarFolder: folder)
             .run(to: [url], options: options, group: MultiThreadedEventLoopGroup.singleton, status: { s in
                 if mark == nil, s.mediaSeconds >= 3 { mark = (CPUTime.process(), .now) }
                 last = (CPUTime.process(), .now)
@@ -78,14 +124,8 @@ struct LiveBench: AsyncParsableCommand {
             Terminal.error("error: the local receiver never took the stream")
             throw ExitCode(1)
         }
-        let lat = d.videoLatencyMs.sorted()
-        func pct(_ p: Double) -> Double { lat.isEmpty ? .nan : lat[min(lat.count - 1, Int(Double(lat.count) * p))] }
-        print(String(format: "anchor bench live — %dx%d@%d, x264 %@, %.0f s of the overnight show into ffmpeg -listen on 127.0.0.1", w, h, fps, preset, status.mediaSeconds))
-        print(String(format: "  CPU          %.2f of one core steady (%.1f s CPU over %.1f s), all threads: drawing, colour, x264, AAC, RTMP", cpu / wall, cpu, wall))
-        print(String(format: "               %.2f with start-up (speech, avatar parts, connect: %.1f s CPU over %.1f s)", cpuAll / wallAll, cpuAll, wallAll))
-        print(String(format: "  frames       %d sent, %d skipped to keep time, %d dropped in the queue", d.sentVideo, status.framesSkipped, d.queue.droppedVideo))
-        print(String(format: "  latency      frame start → socket: p50 %.1f ms, p99 %.1f ms, max %.1f ms", pct(0.5), pct(0.99), lat.last ?? .nan))
-        print(String(format: "  target: ≤ 0.25 of a core — %@", cpu / wall <= 0.25 ? "met" : "MISSED"))
+        return Figures(cpu: cpu, wall: wall, cpuAll: cpuAll, wallAll: wallAll, media: status.mediaSeconds, sent: d.sentVideo,
+                       skipped: status.framesSkipped, dropped: d.queue.droppedVideo, latency: d.videoLatencyMs.sorted())
     }
 
     static func freePort() throws -> Int {

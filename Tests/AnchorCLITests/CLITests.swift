@@ -28,7 +28,7 @@ import Testing
          5 | [prise] Only {product.price today
            |              ^
         hint: write \\{ for a literal brace
-        broken.show.md:6:7: error: unknown '@show cart'; expected card, price or none
+        broken.show.md:6:7: error: unknown '@show cart'; expected card, price, gallery or none
          6 | @show cart
            |       ^~~~
         hint: did you mean '@show card'?
@@ -50,7 +50,8 @@ import Testing
         let run = try TestSupport.anchor(["narrate", "Scripts/demo.show.md"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.hasPrefix("Night shift — sleep well deals\n"))
-        #expect(run.stdout.contains("§2 Moonlit Repair Serum  [NIGHT-101]"))
+        #expect(run.stdout.contains("§3 Moonlit Repair Serum  [NIGHT-101]"))
+        #expect(run.stdout.contains("▸ play serum-ad.mp4 full wait for 6.0s"))
         #expect(run.stdout.contains("price      Tonight only *$32.90*, down from $54."))
         #expect(run.stdout.contains("▸ link NIGHT-101"))
         #expect(run.stdout.contains("⟨countdown 3⟩"))
@@ -69,7 +70,7 @@ import Testing
             #expect(run.status == 0)
             let rundown = try JSONDecoder().decode(Rundown.self, from: Data(run.stdout.utf8))
             #expect(rundown.seed == UInt64(seed))
-            #expect(rundown.segments.count == 4)
+            #expect(rundown.segments.count == 5)
             openings.insert(rundown.segments[0].utterances[1].text)
         }
         #expect(openings.count >= 2, "\(openings)")

@@ -50,7 +50,7 @@ import Testing
         #expect(unknown.stderr.contains("en-us"))
         let badSegment = try TestSupport.anchor(["say", "--show", "Scripts/demo.show.md", "--segment", "9", "-o", "/tmp/never.wav"])
         #expect(badSegment.status == 1)
-        #expect(badSegment.stderr.contains("has segments 1 to 4"))
+        #expect(badSegment.stderr.contains("has segments 1 to 5"))
         let unwritable = try TestSupport.anchor(["say", "hi", "-o", "/nonexistent/dir/x.wav"])
         #expect(unwritable.status == 1)
         #expect(unwritable.stderr.contains("cannot write /nonexistent/dir/x.wav"))
