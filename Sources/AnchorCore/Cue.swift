@@ -20,6 +20,8 @@ public enum Cue: Sendable, Hashable {
     case draw(keyword: String, seconds: Int)
     /// `@play FILE …`: a clip or picture.
     case play(PlayCue)
+    /// `@music FILE` / `@music off`: the bed from here on (nil: none).
+    case music(String?)
     /// Before a scheduled show: it starts at `startsAt` (a clock time as shown), `left`
     /// milliseconds from this cue.
     case warmup(startsAt: String, left: Int)
@@ -34,6 +36,7 @@ public enum Cue: Sendable, Hashable {
         case .draw: return "draw"
         case .play: return "play"
         case .warmup: return "warmup"
+        case .music: return "music"
         }
     }
 }
@@ -53,6 +56,7 @@ extension Cue: Codable {
         case .draw(let keyword, let seconds): try c.encode(keyword, forKey: .keyword); try c.encode(seconds, forKey: .seconds)
         case .play(let play): try c.encode(play, forKey: .play)
         case .warmup(let at, let left): try c.encode(at, forKey: .at); try c.encode(left, forKey: .ms)
+        case .music(let file): try c.encodeIfPresent(file, forKey: .name)
         }
     }
 
@@ -66,6 +70,7 @@ extension Cue: Codable {
         case "link": self = .link(sku: try c.decodeIfPresent(String.self, forKey: .sku))
         case "draw": self = .draw(keyword: try c.decode(String.self, forKey: .keyword), seconds: try c.decode(Int.self, forKey: .seconds))
         case "play": self = .play(try c.decode(PlayCue.self, forKey: .play))
+        case "music": self = .music(try c.decodeIfPresent(String.self, forKey: .name))
         case "warmup": self = .warmup(startsAt: try c.decode(String.self, forKey: .at), left: try c.decode(Int.self, forKey: .ms))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown cue type '\(other)'")

@@ -127,7 +127,7 @@ public final class LiveDirector {
         self.engine = engine
         cursor = Cursor(position: program.position, remainder: nil, entering: true)
         cards = PerformanceBuilder(rundown: program.rundown, catalog: program.catalog).cards()
-        audio.bed = program.rundown.music.flatMap(sounds.bed)
+        audio.beds.set(program.rundown.music.flatMap(sounds.bed), at: 0)
     }
 
     /// The samples read so far (the audio clock).
@@ -229,7 +229,7 @@ public final class LiveDirector {
         lastWrapHead = -1
         cursor = Cursor(position: next.position, remainder: nil, entering: true)
         cards.merge(PerformanceBuilder(rundown: next.rundown, catalog: next.catalog).cards()) { _, new in new }
-        audio.bed = next.rundown.music.flatMap(sounds.bed)
+        audio.beds.set(next.rundown.music.flatMap(sounds.bed), at: head)
         cachedSampler = nil
     }
 
@@ -264,6 +264,8 @@ public final class LiveDirector {
             // Resuming inside a segment: the card mode its earlier cues set still holds.
             for case .cue(let cue, _) in segment.events.prefix(p.event) {
                 if case .show = cue { events.append(.init(at: head, cue: cue)) }
+                // And the music its earlier cues chose.
+                if case .music(let file) = cue { audio.beds.set(file.flatMap(sounds.bed), at: head) }
             }
             cachedSampler = nil
         }
@@ -287,6 +289,7 @@ public final class LiveDirector {
             case .play(let play):
                 if let sound = sounds.sound(for: play) { audio.placeClip(sound, at: head) }
                 if play.waits { head += PerformanceBuilder.samples(of: play) }
+            case .music(let file): audio.beds.set(file.flatMap(sounds.bed), at: head)
             default: break
             }
             items.append(Item(start: start, end: head, cursor: before, kind: head > start ? .hold : .instant))

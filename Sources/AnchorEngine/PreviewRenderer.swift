@@ -76,12 +76,13 @@ public struct PreviewRenderer {
         let voiceStart = CPUTime.process()
         var track = ShowAudio()
         let sounds = SoundLibrary()
-        track.bed = rundown.music.flatMap(sounds.bed)
+        track.beds.set(rundown.music.flatMap(sounds.bed), at: 0)
         let performance = try await PerformanceBuilder(rundown: rundown, catalog: catalog).build(until: limit, chat: chat) { start, clip in
             track.voice.place(clip, at: start)
         }
         for e in performance.events {
             if case .play(let play) = e.cue, let sound = sounds.sound(for: play) { track.placeClip(sound, at: e.at) }
+            if case .music(let file) = e.cue { track.beds.set(file.flatMap(sounds.bed), at: e.at) }
         }
         stages.voice += CPUTime.process() - voiceStart
         let total = max(rate / o.fps, limit ?? performance.length)

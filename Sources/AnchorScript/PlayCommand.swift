@@ -84,6 +84,17 @@ struct PlayCommand {
         return (diagnostics.isEmpty ? cue : nil, diagnostics)
     }
 
+    /// `@music FILE` (the path, resolved) or `@music off` (an empty path); nil after a problem.
+    func parseMusic(_ args: ArraySlice<Unicode.Scalar>, column: Int, command: SourceLocation) -> (String?, [Diagnostic]) {
+        let usage = "write '@music beds/calm.ogg' to change the music under the show from here, or '@music off'"
+        guard case .success(let tokens) = Self.tokens(args, column: column), tokens.count == 1, !tokens[0].text.isEmpty else {
+            let at = args.isEmpty ? command : source.location(line: line, column: column)
+            return (nil, [.error(at: at, "'@music' takes one file, or 'off'", length: max(1, args.count), hint: usage)])
+        }
+        let t = tokens[0]
+        return (!t.quoted && t.text.lowercased() == "off" ? "" : source.resolve(t.text), [])
+    }
+
     /// `50%` or `-6dB` as decibels; `0%` is nil (muted).
     static func gain(_ text: String) -> Double?? {
         let t = text.lowercased()

@@ -122,6 +122,7 @@ struct RundownBuilder {
                 events.append(.cue(.link(sku: product?.sku), source: at))
             case .draw(let keyword, let seconds, let at): events.append(.cue(.draw(keyword: keyword, seconds: seconds), source: at))
             case .play(let cue, let at): events.append(.cue(.play(cue), source: at))
+            case .music(let file, let at): events.append(.cue(.music(file), source: at))
             case .speech(let speech):
                 events.append(contentsOf: say(speech, binding: binding, product: product, productIndex: productIndex, resolver: resolver))
             }

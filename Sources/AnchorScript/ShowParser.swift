@@ -8,7 +8,7 @@ struct ShowParser {
 
     init(source: SourceText) { self.source = source }
 
-    static let commands = ["each", "show", "link", "draw", "play"]
+    static let commands = ["each", "show", "link", "draw", "play", "music"]
     /// A lucky draw runs 10 s to 10 min; its keyword is short enough to type.
     static let drawSeconds = 10...600
     static let maxKeyword = 20
@@ -161,11 +161,15 @@ struct ShowParser {
             let (cue, problems) = PlayCommand(source: source, line: at.line).parse(cursor.rest, column: argColumn, command: at)
             diagnostics.append(contentsOf: problems)
             if let cue { segment.lines.append(.play(cue, at)) }
+        case "music":
+            let (file, problems) = PlayCommand(source: source, line: at.line).parseMusic(cursor.rest, column: argColumn, command: at)
+            diagnostics.append(contentsOf: problems)
+            if let file { segment.lines.append(.music(file.isEmpty ? nil : file, at)) }
         default:
             let suggestion = Spelling.suggestion(for: name, among: Self.commands)
             diagnostics.append(.error(at: at, name.isEmpty ? "'@' must be followed by a command" : "unknown command '@\(name)'",
                                       length: name.unicodeScalars.count + 1,
-                                      hint: suggestion.map { "did you mean '@\($0)'?" } ?? "commands are @each product, @show card|price|gallery|none, @link, @draw \"keyword\" 60s, @play FILE"))
+                                      hint: suggestion.map { "did you mean '@\($0)'?" } ?? "commands are @each product, @show card|price|gallery|none, @link, @draw \"keyword\" 60s, @play FILE, @music FILE|off"))
         }
     }
 

@@ -24,6 +24,8 @@ public enum LineSyntax: Sendable {
     case draw(keyword: String, seconds: Int, SourceLocation)
     /// `@play FILE …`
     case play(PlayCue, SourceLocation)
+    /// `@music FILE` or `@music off`
+    case music(String?, SourceLocation)
 }
 
 public struct SpeechLine: Sendable {

@@ -58,6 +58,7 @@ struct RundownPrinter {
         case .show(let mode): return "show \(mode.rawValue)"
         case .link(let sku): return "link" + (sku.map { " \($0)" } ?? "")
         case .draw(let keyword, let seconds): return "draw \"\(keyword)\" \(seconds)s"
+        case .music(let file): return "music " + (file.map { ($0 as NSString).lastPathComponent } ?? "off")
         case .warmup(let at, let left): return "warm-up: live at \(at), in \(left / 1000)s"
         case .play(let p):
             let length = p.length.map { String(format: " for %.1fs", Double($0) / 1000) } ?? ""

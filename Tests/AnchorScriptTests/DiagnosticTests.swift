@@ -37,6 +37,8 @@ struct BadShow: CustomTestStringConvertible, Sendable {
         BadShow(name: "play bad time", text: "# A\n@play ad.mp4 from soon", line: 2, column: 19, severity: .error, message: "'from' takes a time"),
         BadShow(name: "play for without value", text: "# A\n@play ad.mp4 for", line: 2, column: 14, severity: .error, message: "'for' needs a value"),
         BadShow(name: "play two placements", text: "# A\n@play ad.mp4 full card", line: 2, column: 19, severity: .error, message: "already given"),
+        BadShow(name: "music without file", text: "# A\n@music", line: 2, column: 1, severity: .error, message: "'@music' takes one file, or 'off'"),
+        BadShow(name: "music with two files", text: "# A\n@music a.ogg b.ogg", line: 2, column: 8, severity: .error, message: "'@music' takes one file"),
         BadShow(name: "play unterminated name", text: "# A\n@play \"my ad.mp4 full", line: 2, column: 7, severity: .error, message: "unterminated file name"),
         BadShow(name: "draw without keyword", text: "# A\n@draw", line: 2, column: 1, severity: .error, message: "'@draw' needs the keyword"),
         BadShow(name: "draw without time", text: "# A\n@draw \"lucky\"", line: 2, column: 1, severity: .error, message: "'@draw' needs how long it runs"),
@@ -107,6 +109,10 @@ struct BadShow: CustomTestStringConvertible, Sendable {
         #expect(plays[3].0.file == "/abs/x.webm" && !plays[3].0.waits && plays[3].0.gain == -6)
         let header = try #require(ScriptCompiler.parse("---\nmusic: beds/night.ogg\n---\n# A\nHi\n", path: "shows/n.show.md").compile(catalog: nil).rundown)
         #expect(header.music == "shows/beds/night.ogg")
+        let changes = try #require(ScriptCompiler.parse("# A\n@music calm.ogg\nHi\n@music off\n", path: "shows/n.show.md").compile(catalog: nil).rundown)
+        #expect(changes.segments[0].events.compactMap { e -> String? in
+            if case .cue(.music(let file), _) = e { return file ?? "off" } else { return nil }
+        } == ["shows/calm.ogg", "off"])
     }
 
     @Test func severalErrorsAreReportedInOneRun() {

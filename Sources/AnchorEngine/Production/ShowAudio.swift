@@ -4,8 +4,8 @@
 struct ShowAudio {
     var voice = SoundTrack()
     var clips = SoundTrack()
-    /// The bed under the show (nil: none).
-    var bed: MusicBed?
+    /// The music under the show.
+    var beds = BedTrack()
     private var clipDucker = Ducker(depthDecibels: SoundLibrary.clipDucking)
     private var bedDucker = Ducker(depthDecibels: SoundLibrary.bedDucking)
     private var mix: [Float] = []
@@ -25,6 +25,7 @@ struct ShowAudio {
     mutating func cut(at sample: Int) {
         voice.cut(at: sample)
         clips.dropPlacements(from: sample)
+        beds.cut(at: sample)
     }
 
     mutating func compact() {
@@ -47,10 +48,10 @@ struct ShowAudio {
                     for i in 0..<count { out[i] += v[i] }
                 }
             }
-            guard let bed else { return }
+            guard !beds.isSilent else { return }
             scratch.withUnsafeMutableBufferPointer { b in
                 let music = UnsafeMutableBufferPointer(rebasing: b[0..<count])
-                bed.read(at: start, into: music)
+                beds.read(at: start, into: music)
                 bedDucker.apply(music, sideChain: UnsafeBufferPointer(rebasing: out[0..<count]))
                 for i in 0..<count { out[i] += music[i] }
             }

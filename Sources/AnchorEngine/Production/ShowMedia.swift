@@ -23,6 +23,10 @@ public enum ShowMedia {
         }
         for s in rundown.segments.indices {
             for e in rundown.segments[s].events.indices {
+                if case .cue(.music(let file?), let at) = rundown.segments[s].events[e] {
+                    diagnostics += music(file, at: at, probe: probe)
+                    continue
+                }
                 guard case .cue(.play(var cue), let at) = rundown.segments[s].events[e] else { continue }
                 switch probe(cue.file) {
                 case .failure(let error):
@@ -37,19 +41,22 @@ public enum ShowMedia {
                 }
             }
         }
-        if let music = rundown.music {
-            let at = musicAt ?? SourceLocation(file: rundown.segments.first?.source.file ?? music, line: 1, column: 1)
-            switch probe(music) {
-            case .failure(let error): diagnostics.append(.error(at: at, Self.reason(error, file: music), length: 5))
-            case .success(let info) where !info.hasAudio:
-                diagnostics.append(.error(at: at, "the music '\(Self.name(music))' has no sound", length: 5))
-            case .success(let info) where info.milliseconds > ClipSound.maxMilliseconds:
-                diagnostics.append(.error(at: at, "the music '\(Self.name(music))' is \(info.milliseconds / 60_000) minutes long; a bed loops, so at most \(ClipSound.maxMilliseconds / 60_000) minutes are kept",
-                                          length: 5, hint: "cut a shorter loop of it"))
-            case .success: break
-            }
+        if let file = rundown.music {
+            diagnostics += music(file, at: musicAt ?? SourceLocation(file: rundown.segments.first?.source.file ?? file, line: 1, column: 1), probe: probe)
         }
         return diagnostics
+    }
+
+    /// Why a music bed cannot play, if it cannot.
+    static func music(_ file: String, at: SourceLocation, probe: (String) -> Result<ClipInfo, MediaError>) -> [Diagnostic] {
+        switch probe(file) {
+        case .failure(let error): return [.error(at: at, Self.reason(error, file: file), length: 5)]
+        case .success(let info) where !info.hasAudio: return [.error(at: at, "the music '\(Self.name(file))' has no sound", length: 5)]
+        case .success(let info) where info.milliseconds > ClipSound.maxMilliseconds:
+            return [.error(at: at, "the music '\(Self.name(file))' is \(info.milliseconds / 60_000) minutes long; a bed loops, so at most \(ClipSound.maxMilliseconds / 60_000) minutes are kept",
+                           length: 5, hint: "cut a shorter loop of it")]
+        case .success: return []
+        }
     }
 
     /// The schedule's warm-up clips and pictures that cannot play, at their entry.

@@ -45,7 +45,9 @@ final class SoundLibrary {
             guard var samples = try ClipSound.decode(file) else { report("cannot play \(file): it has no sound"); return nil }
             Self.level(&samples, loudness: Self.bedLoudness)
             guard let bed = MusicBed(file: file, samples: samples) else { report("cannot play \(file): too short for a music bed"); return nil }
-            beds = [file: bed]
+            // A few beds stay decoded (a show that goes back and forth between two), within the budget.
+            if beds.count >= 3 || beds.values.reduce(bed.length, { $0 + $1.length }) > Self.budget { beds = [:] }
+            beds[file] = bed
             return bed
         } catch {
             report("\(error)")
