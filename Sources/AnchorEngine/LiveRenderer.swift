@@ -46,6 +46,8 @@ public struct LiveRenderer {
         public var answersWaiting = 0
         public var answersMerged = 0
         public var answersShed = 0
+        /// Clips and music that could not be played (the show went on without them), each once.
+        public var problems: [String] = []
     }
 
     /// What a caller plugs into a live run: chat, remote control, show switching, recording.
@@ -103,7 +105,8 @@ public struct LiveRenderer {
             }
 
             let renderer = try FrameRenderer(avatarFolder: avatarFolder, width: s.width, height: s.height, background: o.background)
-            renderer.clips = ClipLibrary()
+            let clips = ClipLibrary()
+            renderer.clips = clips
             let director = LiveDirector(program: program, rig: renderer.model.rig)
             director.willEnterSegment = hooks.willEnterSegment
             director.drawHost = hooks.chat
@@ -204,6 +207,7 @@ public struct LiveRenderer {
                     status.answersWaiting = director.answers.count
                     status.answersMerged = director.answers.merged
                     status.answersShed = director.answers.shed
+                    status.problems = director.soundProblems + clips.problems
                     report(status)
                 }
             }

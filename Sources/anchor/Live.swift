@@ -124,7 +124,13 @@ final class StatusLine: @unchecked Sendable {
 
     init(isTerminal: Bool) { self.isTerminal = isTerminal }
 
+    private var reported: Set<String> = []
+
     func update(_ s: LiveRenderer.Status) {
+        for problem in s.problems where reported.insert(problem).inserted {
+            if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            Terminal.error("warning: \(problem); the show goes on without it")
+        }
         let dests = s.destinations.map { d -> String in
             let state: String
             switch d.state {

@@ -220,10 +220,14 @@ struct Run: AsyncParsableCommand {
         } }
         log.info("on air", metadata: ["push": "\(urls.isEmpty ? "-" : urls.map(\.redacted).joined(separator: ", "))", "record": "\(record ?? "-")"])
 
+        var reportedProblems: Set<String> = []
         let final = try await LiveRenderer(program: program, avatarFolder: folder).run(
             to: urls, options: options, group: MultiThreadedEventLoopGroup.singleton, hooks: hooks,
             status: { s in
                 board.update(s)
+                for problem in s.problems where reportedProblems.insert(problem).inserted {
+                    log.warning("cannot play a clip or music; the show goes on without it", metadata: ["problem": "\(problem)"])
+                }
                 startServer()
                 for m in liveChat.takeUnanswered() {
                     let (sku, language) = (s.productSKU, ChatText(m.text).language.rawValue)
