@@ -231,6 +231,8 @@ public struct SceneSampler: Sendable {
         if let line, line.bubble != nil { state.bubbleIn = min(1, Double(t - line.start) / Self.rate / 0.25) }
         state.draw = drawPanel(at: t)
         state.clip = clip(at: t) ?? galleryItem(card: card, mode: state.cardMode, at: t)
+        // Over a full-screen clip, the last line's words do not linger (talked over, they show).
+        if state.clip?.placement == .full, line == nil { state.subtitle = nil }
         state.warmup = warmup(at: t)
         return state
     }

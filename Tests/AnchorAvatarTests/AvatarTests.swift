@@ -79,6 +79,12 @@ final class FlatClips: ClipFrames {
         #expect(sampler.state(at: s(2.0)).clip?.placement == .window)
         #expect(sampler.state(at: s(5.0)).clip == .init(file: "a.png", placement: .card, milliseconds: 1000))
         #expect(sampler.state(at: s(9.5)).clip == .init(file: "spot.mp4", placement: .card, milliseconds: 1500))
+        // The line (1 s to 4 s) lingers on screen for a moment after it, but not over a full-screen clip.
+        var q = performance()
+        q.events = [.init(at: s(4.1), cue: .play(PlayCue(file: "ad.mp4", placement: .full, length: 1000)))]
+        let rig = incremental.model.rig
+        #expect(SceneSampler(performance: performance(), rig: rig).state(at: s(4.2)).subtitle != nil)
+        #expect(SceneSampler(performance: q, rig: rig).state(at: s(4.2)).subtitle == nil)
         var differing: [Int] = [], partial = 0
         for n in 0..<(10 * 15) {
             let state = sampler.state(at: n * rate / 15)
