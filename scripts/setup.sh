@@ -21,6 +21,8 @@ PACKAGES=(
   zlib1g-dev libbrotli-dev python3-websockets python3-brotli
   # a fault the tests inject: a database another process keeps locked
   sqlite3
+  # a venv for test receivers from PyPI (PyAV's FFmpeg 8 reads Enhanced RTMP; Debian's 5.1 does not)
+  python3-venv
 )
 
 build=1
@@ -55,6 +57,15 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: packages installed"
 else
   echo "setup: all ${#PACKAGES[@]} Debian packages present"
+fi
+
+# Test receivers from PyPI, in a venv beside the build (.build-venv, kept out of git): PyAV,
+# whose wheel bundles FFmpeg 8, listens for Enhanced RTMP (Opus over RTMP).
+venv=.build-venv
+if ! "$venv/bin/python" -c 'import av' >/dev/null 2>&1; then
+  echo "setup: installing PyAV into $venv (test receiver for Enhanced RTMP)…"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check 'av==18.1.0'
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

@@ -24,6 +24,8 @@ public struct LiveRenderer {
         public var trustedCA: String?
         /// False: as fast as the CPU allows, no frame skipped (a soak test in accelerated time).
         public var paced = true
+        /// AAC (classic RTMP) or Opus (Enhanced RTMP; ingests that read it: YouTube, SRS ≥ 6, MediaMTX, FFmpeg ≥ 6.1).
+        public var audioCodec: AudioEncoder.Codec = .aac
         public init(video: VideoSettings) { self.video = video }
     }
 
@@ -86,10 +88,11 @@ public struct LiveRenderer {
         Heap.limitArenas() // a channel runs for days: keep fragmentation from growing memory
         let rate = SpeechClip.sampleRate
         let video = try VideoEncoder(s)
-        let audio = try AudioEncoder()
+        let audio = try AudioEncoder(codec: o.audioCodec, bitrate: o.audioCodec == .aac ? 128_000 : 64_000)
         let keyframe = KeyframeRequest()
         hooks.onEncoders?(video, audio)
-        let settings = PublishSettings(metadata: .init(width: s.width, height: s.height, fps: s.fps, videoKbps: s.bitrateKbps, audioKbps: 128),
+        let settings = PublishSettings(metadata: .init(width: s.width, height: s.height, fps: s.fps, videoKbps: s.bitrateKbps,
+                                                       audioKbps: o.audioCodec == .aac ? 128 : 64, audioCodec: o.audioCodec),
                                        videoConfig: video.decoderConfiguration, audioConfig: audio.extradata)
         let destinations = try urls.map { url in
             try Destination(url: url, settings: settings, group: group, queueCapacityMs: o.queueCapacityMs, trustedCA: o.trustedCA) {

@@ -2,7 +2,8 @@ import AnchorMedia
 import Foundation
 import NIOCore
 
-/// FLV tag bodies as RTMP audio/video/data messages carry them (H.264 + AAC).
+/// FLV tag bodies as RTMP audio/video/data messages carry them: H.264, and AAC or (Enhanced
+/// RTMP, `ExAudioTagHeader` with the FourCC `Opus`) Opus.
 public enum FLV {
     /// What a stream announces in `@setDataFrame onMetaData`.
     public struct Metadata: Sendable {
@@ -11,10 +12,18 @@ public enum FLV {
         public var fps: Int
         public var videoKbps: Int
         public var audioKbps: Int
-        public init(width: Int, height: Int, fps: Int, videoKbps: Int, audioKbps: Int) {
+        public var audioCodec: AudioEncoder.Codec
+        public init(width: Int, height: Int, fps: Int, videoKbps: Int, audioKbps: Int, audioCodec: AudioEncoder.Codec = .aac) {
             self.width = width; self.height = height; self.fps = fps; self.videoKbps = videoKbps; self.audioKbps = audioKbps
+            self.audioCodec = audioCodec
         }
     }
+
+    /// Enhanced RTMP: `SoundFormat` 9 says an `ExAudioTagHeader` (packet type, FourCC) follows.
+    static let exAudio: UInt8 = 9 << 4
+    static let opusFourCC = Array("Opus".utf8)
+    /// The FourCC as a number, as `onMetaData`'s `audiocodecid` carries it in Enhanced RTMP.
+    static let opusCodecID = Double(UInt32(bigEndian: opusFourCC.withUnsafeBytes { $0.load(as: UInt32.self) }))
 
     static let avcCodec: UInt8 = 7
     /// AAC, "44 kHz", 16-bit, "stereo": the fixed first byte FLV uses for every AAC tag.
@@ -26,7 +35,7 @@ public enum FLV {
             ("videodatarate", .number(Double(m.videoKbps))), ("framerate", .number(Double(m.fps))),
             ("videocodecid", .number(Double(avcCodec))), ("audiodatarate", .number(Double(m.audioKbps))),
             ("audiosamplerate", .number(48_000)), ("audiosamplesize", .number(16)), ("stereo", .boolean(false)),
-            ("audiocodecid", .number(10)), ("encoder", .string("anchor")),
+            ("audiocodecid", .number(m.audioCodec == .opus ? opusCodecID : 10)), ("encoder", .string("anchor")),
         ])])
     }
 
@@ -52,21 +61,29 @@ public enum FLV {
         return b
     }
 
-    /// The AAC sequence header (AudioSpecificConfig).
-    public static func audioSequenceHeader(_ config: Data) -> ByteBuffer {
-        var b = ByteBuffer()
-        b.writeInteger(aacHeader)
-        b.writeInteger(UInt8(0))
-        b.writeBytes(config)
-        return b
+    /// The audio sequence header: AAC's AudioSpecificConfig, or Opus's identification header
+    /// (`OpusHead`) in an Enhanced RTMP `SequenceStart`.
+    public static func audioSequenceHeader(_ config: Data, codec: AudioEncoder.Codec = .aac) -> ByteBuffer {
+        audioTag(config, codec: codec, sequenceStart: true)
     }
 
-    public static func audioFrame(_ aac: Data) -> ByteBuffer {
+    /// One encoded audio frame (AAC raw, or an Opus packet in an Enhanced RTMP `CodedFrames`).
+    public static func audioFrame(_ data: Data, codec: AudioEncoder.Codec = .aac) -> ByteBuffer {
+        audioTag(data, codec: codec, sequenceStart: false)
+    }
+
+    private static func audioTag(_ body: Data, codec: AudioEncoder.Codec, sequenceStart: Bool) -> ByteBuffer {
         var b = ByteBuffer()
-        b.reserveCapacity(aac.count + 2)
-        b.writeInteger(aacHeader)
-        b.writeInteger(UInt8(1))
-        b.writeBytes(aac)
+        b.reserveCapacity(body.count + 5)
+        switch codec {
+        case .aac:
+            b.writeInteger(aacHeader)
+            b.writeInteger(UInt8(sequenceStart ? 0 : 1))
+        case .opus:
+            b.writeInteger(exAudio | (sequenceStart ? 0 : 1))
+            b.writeBytes(opusFourCC)
+        }
+        b.writeBytes(body)
         return b
     }
 }

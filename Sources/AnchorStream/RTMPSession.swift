@@ -1,3 +1,4 @@
+import AnchorMedia
 import Foundation
 import NIOCore
 import NIOPosix
@@ -29,9 +30,11 @@ public enum PublishError: Error, Sendable, CustomStringConvertible {
 /// What every session sends first, and its limits.
 public struct PublishSettings: Sendable {
     public var metadata: FLV.Metadata
-    /// AVC decoder configuration record and AAC AudioSpecificConfig.
+    /// AVC decoder configuration record and AAC AudioSpecificConfig (or Opus's `OpusHead`).
     public var videoConfig: Data
     public var audioConfig: Data
+    /// Opus goes out as Enhanced RTMP (announced in `connect` by `fourCcList`).
+    public var audioCodec: AudioEncoder.Codec { metadata.audioCodec }
     /// The server is asked to acknowledge every this many bytes.
     public var ackWindow: UInt32 = 131_072
     /// A server that has acknowledged before and then stays silent this long, with more than
@@ -235,10 +238,13 @@ enum RTMPSession {
 
         try await write(.control(.setChunkSize, 4096))
         try await write(.control(.windowAckSize, settings.ackWindow))
-        try await write(.command("connect", transaction: 1, [.object([
+        var properties: [(String, AMF0)] = [
             ("app", .string(url.app)), ("type", .string("nonprivate")), ("flashVer", .string("FMLE/3.0 (compatible; anchor)")),
             ("tcUrl", .string(url.tcURL)),
-        ])]))
+        ]
+        // Enhanced RTMP: the codecs sent that classic RTMP has no id for.
+        if settings.audioCodec == .opus { properties.append(("fourCcList", .strictArray([.string("Opus")]))) }
+        try await write(.command("connect", transaction: 1, [.object(properties)]))
         let connected = try await response(to: "connect", transaction: 1)
         if connected.first?.stringValue == "_error" {
             throw PublishError.rejected("\(url.redacted) refused 'connect': \(status(connected) ?? "no reason given")")
@@ -272,10 +278,10 @@ enum RTMPSession {
             if !sentHeaders {
                 try await write(RTMPMessage(.dataAMF0, streamID: streamID, timestamp: p.timestamp, payload: FLV.metadata(settings.metadata)))
                 try await write(RTMPMessage(.video, streamID: streamID, timestamp: p.timestamp, payload: FLV.videoSequenceHeader(settings.videoConfig)))
-                try await write(RTMPMessage(.audio, streamID: streamID, timestamp: p.timestamp, payload: FLV.audioSequenceHeader(settings.audioConfig)))
+                try await write(RTMPMessage(.audio, streamID: streamID, timestamp: p.timestamp, payload: FLV.audioSequenceHeader(settings.audioConfig, codec: settings.audioCodec)))
                 sentHeaders = true
             }
-            let payload = p.kind == .video ? FLV.videoFrame(p.data, keyframe: p.isKeyframe) : FLV.audioFrame(p.data)
+            let payload = p.kind == .video ? FLV.videoFrame(p.data, keyframe: p.isKeyframe) : FLV.audioFrame(p.data, codec: settings.audioCodec)
             try await write(RTMPMessage(p.kind == .video ? .video : .audio, streamID: streamID, timestamp: p.timestamp, payload: payload))
             onSent(p)
         }

@@ -52,6 +52,9 @@ struct StreamOptions: ParsableArguments {
     @Option(help: .hidden)
     var irc: String?
 
+    @Option(help: ArgumentHelp("Audio codec: aac (128 kb/s, classic RTMP) or opus (64 kb/s, Enhanced RTMP: the ingest must read it — YouTube, SRS ≥ 6, MediaMTX, FFmpeg ≥ 6.1; nginx-rtmp does not).", valueName: "codec"))
+    var audio: AudioEncoder.Codec = .aac
+
     @Option(help: "Chat rules: a *.rules.yaml file or a folder (default: Scripts/).")
     var rules: String?
 
@@ -75,6 +78,7 @@ struct StreamOptions: ParsableArguments {
         let video = picture.video(width: width, height: height, preset: preset)
         var options = LiveRenderer.Options(video: video)
         options.duration = duration
+        options.audioCodec = audio
         if let tlsCA {
             guard FileManager.default.isReadableFile(atPath: tlsCA) else { throw ValidationError("--tls-ca: cannot read '\(tlsCA)'") }
             options.trustedCA = tlsCA

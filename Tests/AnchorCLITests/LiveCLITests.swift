@@ -312,3 +312,43 @@ extension HeavyCLITests {
     }
 }
 }
+
+extension HeavyCLITests {
+/// Enhanced RTMP, against a receiver that reads it: PyAV's FFmpeg 8 listening (Debian's nginx-rtmp
+/// ignores the FourCC and its FFmpeg 5.1 cannot read it). PyAV comes from PyPI into
+/// .build-venv (scripts/setup.sh).
+@Suite struct EnhancedRTMPCLITests {
+    @Test func opusGoesOutAsEnhancedRTMPAndDecodes() throws {
+        let python = TestSupport.path(".build-venv/bin/python")
+        try #require(FileManager.default.isExecutableFile(atPath: python), "no \(python): run scripts/setup.sh --no-build")
+        let port = try TestSupport.freePort()
+        let url = "rtmp://127.0.0.1:\(port)/live/opus"
+        let ready = FileManager.default.temporaryDirectory.appendingPathComponent("flv-listen-\(port)").path
+        defer { try? FileManager.default.removeItem(atPath: ready) }
+        let receiver = try TestSupport.launchTool(python, [TestSupport.path("Tests/Fixtures/flv-listen.py"), url, ready])
+        // PyAV takes a moment to load on a busy machine; anchor retries a refused connect after 0.5 s anyway.
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: ready), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        Thread.sleep(forTimeInterval: 0.3)
+        let live = try TestSupport.anchor(["live", "Scripts/overnight.show.md", "--audio", "opus", "--duration", "4s", "--size", "160x90", "--push", url])
+        #expect(live.status == 0, "\(live.stdout)\n\(live.stderr)")
+        // What anchor sent (a receiver that falls behind at its start is dropped to a keyframe by
+        // anchor's queue, as any slow ingest is: counted, not hidden).
+        let line = try #require(live.stdout.split(separator: "\n").first { $0.contains(" video + ") }, "\(live.stdout)")
+        let sentVideo = try #require(LiveCLITests.Summary.number(before: " video + ", in: line))
+        let sentAudio = try #require(LiveCLITests.Summary.number(before: " audio frames", in: line))
+        let heard = receiver.wait(timeout: 30)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(heard.stdout.utf8)) as? [String: Any], "\(heard.stdout) \(heard.stderr)")
+        #expect(json["error"] is NSNull, "\(json)")
+        let streams = (json["streams"] as? [String: [String: Any]] ?? [:]).values
+        let audio = try #require(streams.first { $0["type"] as? String == "audio" }, "\(json)")
+        let video = try #require(streams.first { $0["type"] as? String == "video" }, "\(json)")
+        #expect(audio["codec"] as? String == "opus" && audio["sample_rate"] as? Int == 48_000)
+        // Every Opus frame sent arrives and decodes (at least 2 s of them: 20 ms each); the picture is still H.264.
+        #expect(sentAudio >= 100 && audio["packets"] as? Int == sentAudio && audio["frames"] as? Int == sentAudio
+                && audio["errors"] as? Int == 0, "\(audio); sent \(sentAudio)")
+        #expect(video["codec"] as? String == "h264" && video["frames"] as? Int == sentVideo && video["errors"] as? Int == 0,
+                "\(video); sent \(sentVideo)")
+    }
+}
+}

@@ -1,3 +1,4 @@
+import AnchorMedia
 @testable import AnchorStream
 import Foundation
 import NIOCore
@@ -199,5 +200,17 @@ import Testing
         #expect(Array(FLV.audioFrame(Data([9])).readableBytesView) == [0xAF, 0x01, 9])
         let meta = try? AMF0.decodeAll(FLV.metadata(.init(width: 1280, height: 720, fps: 30, videoKbps: 2500, audioKbps: 128)))
         #expect(meta?[1].stringValue == "onMetaData" && meta?[2]["width"]?.numberValue == 1280 && meta?[2]["videocodecid"]?.numberValue == 7)
+    }
+
+    /// Enhanced RTMP audio: SoundFormat 9 (ExHeader) with the packet type in the low bits, then the FourCC.
+    @Test func opusGoesInAnExAudioTagHeader() throws {
+        let opusHead = Data("OpusHead".utf8) + Data([1, 1, 0x38, 0x01, 0x80, 0xBB, 0, 0, 0, 0, 0])
+        #expect(Array(FLV.audioSequenceHeader(opusHead, codec: .opus).readableBytesView) == [0x90] + Array("Opus".utf8) + Array(opusHead))
+        #expect(Array(FLV.audioFrame(Data([0xFC, 1, 2]), codec: .opus).readableBytesView) == [0x91, 0x4F, 0x70, 0x75, 0x73, 0xFC, 1, 2])
+        let meta = try AMF0.decodeAll(FLV.metadata(.init(width: 320, height: 180, fps: 30, videoKbps: 500, audioKbps: 64, audioCodec: .opus)))
+        #expect(meta[2]["audiocodecid"]?.numberValue == Double(0x4F70_7573))
+        // The encoder's extradata is the OpusHead the sequence start carries.
+        let encoder = try AudioEncoder(codec: .opus, bitrate: 64_000)
+        #expect(encoder.extradata.prefix(8) == Data("OpusHead".utf8) && encoder.extradata.count == 19)
     }
 }
