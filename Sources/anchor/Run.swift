@@ -121,6 +121,8 @@ struct Run: AsyncParsableCommand {
         let database = try AnchorDatabase(path: AnchorDatabase.resolvePath(stateDB))
         let air = AirLog(database: database, channel: channel)
         let saved = try air.saved().map { (show: $0.show, position: ShowPosition(pass: $0.pass, segment: $0.segment, event: $0.event)) }
+        // Every show compiled first: the chat catalog needs them, and a warm-up takes its show's language.
+        let preloaded = station.preload()
         let (program, resumed) = station.opening(saved: saved)
         if resumed {
             log.info("resuming", metadata: ["show": "\(program.id)", "segment": "\(program.position.segment)", "line": "\(program.position.event)"])
@@ -134,7 +136,7 @@ struct Run: AsyncParsableCommand {
 
         let options = try stream.liveOptions(width: w, height: h, duration: limit ?? SpeechClip.sampleRate * 86_400 * 3_650) // ten years: until stopped
 
-        let catalog = Catalog(products: station.preload().flatMap { $0.catalog?.products ?? [] }.reduce(into: [Product]()) { all, p in
+        let catalog = Catalog(products: preloaded.flatMap { $0.catalog?.products ?? [] }.reduce(into: [Product]()) { all, p in
             if !all.contains(where: { $0.sku == p.sku }) { all.append(p) }
         })
         let liveChat = LiveChat(responder: try ChatOptions.responder(catalog: catalog, rules: stream.rules, blocklist: stream.blocklist)) { d in
