@@ -107,7 +107,8 @@ public final class LiveDirector {
     }
 
     struct Item {
-        enum Kind { case line(Utterance, SpeechClip), answer(Utterance, SpeechClip), hold, instant }
+        /// `clip`: the show holds for a clip playing (`@play … wait`), which may stop anywhere.
+        enum Kind { case line(Utterance, SpeechClip), answer(Utterance, SpeechClip), hold, clip, instant }
         var start: Int
         var end: Int
         var cursor: Cursor
@@ -116,7 +117,7 @@ public final class LiveDirector {
         var spoken: (Utterance, SpeechClip)? {
             switch kind {
             case .line(let u, let c), .answer(let u, let c): (u, c)
-            case .hold, .instant: nil
+            case .hold, .clip, .instant: nil
             }
         }
     }
@@ -192,23 +193,25 @@ public final class LiveDirector {
         answers.add(d, arrivedAt: arrivedAt)
     }
 
-    /// Stops the current segment at the next word boundary and goes on with the next one.
+    /// Stops the current segment at the next word boundary (a clip playing stops now) and goes
+    /// on with the next one.
     public func skipSegment() {
-        interrupt()
+        interrupt(cuttingClips: true)
         cursor = Cursor(position: ShowPosition(pass: cursor.position.pass, segment: cursor.position.segment + 1, event: 0), remainder: nil, entering: true)
     }
 
-    /// Holds the show at the next word boundary (answers are still spoken); `paused = false` resumes it.
+    /// Holds the show at the next word boundary or now, in a clip (answers are still spoken);
+    /// `paused = false` resumes it after the clip.
     public func pause() {
         paused = true
-        interrupt()
+        interrupt(cuttingClips: true)
     }
 
     /// Ends the show at the next word boundary (an answer too): nothing more is planned.
     /// Returns the sample where the sound stops.
     public func stop() -> Int {
         answers = AnswerQueue()
-        interrupt(everything: true)
+        interrupt(everything: true, cuttingClips: true)
         exhausted = true
         return max(audio.position, items.last?.end ?? 0)
     }
@@ -292,7 +295,8 @@ public final class LiveDirector {
             case .music(let file): audio.beds.set(file.flatMap(sounds.bed), at: head)
             default: break
             }
-            items.append(Item(start: start, end: head, cursor: before, kind: head > start ? .hold : .instant))
+            let held: Item.Kind = if case .play = cue { .clip } else { .hold }
+            items.append(Item(start: start, end: head, cursor: before, kind: head > start ? held : .instant))
         case .say(let line):
             let u = cursor.remainder ?? line
             // The rest of a cut line is said once: only whole lines are kept for the next pass.
@@ -401,7 +405,7 @@ public final class LiveDirector {
     /// else the end of a pause in progress or a line's last word, else the start of the next
     /// item; answers already planned are never cut (unless `everything`). What was planned
     /// after is forgotten; the cursor goes back to the first thing not said (the rest of a cut line).
-    private func interrupt(everything: Bool = false) {
+    private func interrupt(everything: Bool = false, cuttingClips: Bool = false) {
         let now = audio.position
         guard let i = items.firstIndex(where: { $0.end > now }) else {
             head = max(now, items.last.map { $0.end } ?? 0)
@@ -419,6 +423,14 @@ public final class LiveDirector {
             truncateLine(startingAt: items[i].start, keep: b.sample)
             items[i].end = cut
             items[i].kind = .hold
+        } else if cuttingClips, items[i].start < now, case .clip = items[i].kind {
+            // A clip can stop on any frame: now, its sound faded out over 5 ms; the show goes on after it.
+            (cut, removeFrom, resume) = (now, i + 1, items[i].cursor)
+            resume.position.event += 1
+            resume.remainder = nil
+            resume.entering = false
+            items[i].end = now
+            items[i].kind = .hold
         } else {
             // What is playing finishes, and answers already planned stay.
             removeFrom = items[i].start < now ? i + 1 : i
@@ -433,11 +445,21 @@ public final class LiveDirector {
         events.removeAll { $0.at >= cut }
         segments.removeAll { $0.start >= cut }
         markers.removeAll { $0.at >= cut }
-        audio.cut(at: cut)
+        audio.cut(at: cut, stoppingClips: cuttingClips)
+        if cuttingClips { endClips(at: cut) }
         cursor = resume
         head = cut + (answers.isEmpty ? PerformanceBuilder.gap : Self.answerLead)
         exhausted = false
         cachedSampler = nil
+    }
+
+    /// Clips still playing at `cut` (waited for or talked over) end there on screen too.
+    private func endClips(at cut: Int) {
+        for k in events.indices {
+            guard case .play(var play) = events[k].cue, events[k].at < cut, events[k].at + PerformanceBuilder.samples(of: play) > cut else { continue }
+            play.length = (cut - events[k].at) * 1000 / SpeechClip.sampleRate
+            events[k].cue = .play(play)
+        }
     }
 
     private func truncateLine(startingAt start: Int, keep: Int) {

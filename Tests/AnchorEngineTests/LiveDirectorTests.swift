@@ -131,4 +131,49 @@ import Testing
         #expect(lines(ms).map(\.1).last == "A different show now.")
         #expect(ms.last { if case .segment = $0.kind { return true } else { return false } }?.program == "o")
     }
+
+    /// Skipping during a full-screen clip stops it now (picture and sound), not at its end;
+    /// an answer, by contrast, waits for it.
+    @Test func skippingDuringAClipStopsItNowAndAnAnswerWaitsForIt() async throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let clip = dir.appendingPathComponent("spot.mp4").path
+        let made = try TestSupport.tool("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=red:s=64x64:r=30:d=10", "-f", "lavfi",
+                                                   "-i", "sine=frequency=440:duration=10", "-c:v", "libx264", "-c:a", "aac", "-shortest", clip])
+        try #require(made.status == 0, "\(made.stderr)")
+        let text = "---\ntitle: t\n---\n# Spot\n@play \"\(clip)\" full\nAfter the spot.\n# Next\nThe next segment starts here.\n"
+        let rundown = try #require(ScriptCompiler.parse(text, path: "t.show.md").compile(catalog: nil, seed: 7, media: ShowMedia.resolve).rundown)
+        let rig = try Rig.load(from: TestSupport.path("Models/juno/rig.json"))
+
+        // An answer offered 2 s into the clip is spoken after it (10.5 s in), not over it.
+        let waits = LiveDirector(program: Program(id: "t", rundown: rundown, catalog: nil), rig: rig)
+        var offered = false
+        let answered = try await run(waits, seconds: 12) { pos in
+            if !offered, pos >= Self.rate * 2 { offered = true; waits.offer(self.answer("Yes, it ships tonight."), arrivedAt: .now) }
+        }.first { if case .answer = $0.kind { true } else { false } }
+        #expect((answered?.at ?? 0) >= Self.rate * 10, "the answer cut into the clip at \(Double(answered?.at ?? 0) / 48_000) s")
+
+        let d = LiveDirector(program: Program(id: "t", rundown: rundown, catalog: nil), rig: rig)
+        var skippedAt: Int?
+        var clipAfter = 0
+        var pcm: [Float] = []
+        var ms: [LiveDirector.Marker] = []
+        for _ in 0..<(4 * 30) {
+            try await d.plan()
+            let pos = d.audioPosition
+            if skippedAt == nil, pos >= Self.rate * 2 { skippedAt = pos; d.skipSegment(); try await d.plan() }
+            if let s = skippedAt, pos > s + Self.rate / 10, pos < s + Self.rate / 2, d.sampler.state(at: pos).clip != nil { clipAfter += 1 }
+            pcm += d.read(Self.step)
+            ms += d.passed(upTo: d.audioPosition)
+        }
+        let skip = try #require(skippedAt)
+        let next = ms.first { if case .segment("Next", _) = $0.kind { true } else { false } }
+        // The next segment starts within a breath of the skip, not when the 10 s clip would end.
+        #expect(next.map { $0.at - skip < Self.rate / 2 } == true, "next segment at \(Double(next?.at ?? -1) / 48_000) s, skipped at \(Double(skip) / 48_000) s")
+        #expect(clipAfter == 0, "the clip stayed on screen after the skip")
+        // Its sound stops too: loud just before, silent just after (before the next line begins).
+        let rms = { (r: Range<Int>) in (pcm[r].reduce(0) { $0 + Double($1 * $1) } / Double(r.count)).squareRoot() }
+        #expect(rms((skip - Self.rate / 2)..<skip) > 0.05 && rms((skip + Self.rate / 20)..<(skip + Self.rate / 4)) < 0.005,
+                "clip sound \(rms((skip - Self.rate / 2)..<skip)) before, \(rms((skip + Self.rate / 20)..<(skip + Self.rate / 4))) after")
+    }
 }

@@ -21,10 +21,10 @@ struct ShowAudio {
     }
 
     /// Forgets what was planned from `sample` on: the voice is cut there (a line in progress
-    /// fades out); a clip already playing goes on.
-    mutating func cut(at sample: Int) {
+    /// fades out); a clip already playing goes on, unless `stoppingClips`.
+    mutating func cut(at sample: Int, stoppingClips: Bool = false) {
         voice.cut(at: sample)
-        clips.dropPlacements(from: sample)
+        if stoppingClips { clips.cut(at: sample) } else { clips.dropPlacements(from: sample) }
         beds.cut(at: sample)
     }
 
