@@ -83,14 +83,15 @@ public struct SceneSampler: Sendable {
         return .init(startsAt: w.startsAt, secondsLeft: (left + 999) / 1000)
     }
 
-    /// In gallery mode, the product's picture or clip showing at `t`: each for a few seconds,
-    /// in turn, from when the gallery was put up.
+    /// In gallery mode, the product's picture or clip showing at `t`: each in turn (a picture a
+    /// few seconds, a clip its length up to 15 s), from when the gallery was put up.
     func galleryItem(card: ProductCard?, mode: CardMode, at t: Int) -> SceneState.ClipShot? {
         guard mode == .gallery, let card, !card.gallery.isEmpty, let i = Self.lastIndex(showTimes, atOrBefore: t) else { return nil }
-        let item = ProductCard.galleryItemMilliseconds * Int(MediaTime.sampleRate) / 1000
-        let since = t - shows[i].at
-        return .init(file: card.gallery[(since / item) % card.gallery.count], placement: .card,
-                     milliseconds: (since % item) * 1000 / Int(MediaTime.sampleRate))
+        let durations = card.galleryDurations
+        var ms = (t - shows[i].at) * 1000 / Int(MediaTime.sampleRate) % durations.reduce(0, +)
+        var k = 0
+        while ms >= durations[k] { ms -= durations[k]; k += 1 }
+        return .init(file: card.gallery[k], placement: .card, milliseconds: ms)
     }
 
     /// The clip or picture showing at `t`, and how far into its file.

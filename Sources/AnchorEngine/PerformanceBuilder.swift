@@ -1,6 +1,7 @@
 import AnchorAvatar
 import AnchorChat
 import AnchorCore
+import AnchorMedia
 import AnchorVoice
 import Foundation
 
@@ -117,6 +118,13 @@ public struct PerformanceBuilder: Sendable {
                                    listPrice: p.listPrice.map { $0.formatted(for: rundown.language, style: .display) },
                                    slot: p.slot, image: p.image)
             card.gallery = ([p.image].compactMap { $0 } + p.images + p.clips).filter { !$0.contains("://") }
+            // A clip shows for its length (up to 15 s); a picture, or a file that cannot be read, 4 s.
+            card.galleryMilliseconds = card.gallery.map { file in
+                guard p.clips.contains(file), let info = try? ClipInfo.probe(file), !info.isStill, info.milliseconds > 0 else {
+                    return ProductCard.galleryItemMilliseconds
+                }
+                return min(info.milliseconds, ProductCard.galleryClipMilliseconds)
+            }
             out[sku] = card
         }
         return out

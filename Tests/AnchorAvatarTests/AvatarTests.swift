@@ -79,6 +79,12 @@ final class FlatClips: ClipFrames {
         #expect(sampler.state(at: s(2.0)).clip?.placement == .window)
         #expect(sampler.state(at: s(5.0)).clip == .init(file: "a.png", placement: .card, milliseconds: 1000))
         #expect(sampler.state(at: s(9.5)).clip == .init(file: "spot.mp4", placement: .card, milliseconds: 1500))
+        // With the clip's length known (6 s), it shows that long: a.png 4 s, then spot.mp4 6 s, again.
+        var timed = p
+        timed.cards["NIGHT-101"]?.galleryMilliseconds = [4000, 6000]
+        let timedSampler = SceneSampler(performance: timed, rig: incremental.model.rig)
+        #expect(timedSampler.state(at: s(13.5)).clip == .init(file: "spot.mp4", placement: .card, milliseconds: 5500))
+        #expect(timedSampler.state(at: s(14.5)).clip == .init(file: "a.png", placement: .card, milliseconds: 500))
         // The line (1 s to 4 s) lingers on screen for a moment after it, but not over a full-screen clip.
         var q = performance()
         q.events = [.init(at: s(4.1), cue: .play(PlayCue(file: "ad.mp4", placement: .full, length: 1000)))]
