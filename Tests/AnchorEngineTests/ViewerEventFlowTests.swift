@@ -143,4 +143,15 @@ import Testing
         _ = live.closeDraw()
         #expect(board.current.draw == nil)
     }
+
+    @Test func aClipThatCouldNotPlayIsOnTheStatusBoard() {
+        let board = Board(channel: "test", station: nil, chat: nil)
+        var status = LiveRenderer.Status(elapsed: 1, mediaSeconds: 1, framesSent: 30, framesSkipped: 0, fps: 30, videoKbps: 400, destinations: [])
+        board.update(status)
+        #expect(board.current.media.isEmpty)
+        status.problems = ["cannot play /shows/ad.mp4: no such file"]
+        board.update(status)
+        #expect(board.current.media == status.problems)
+        #expect(StatusPage.render(board.current).contains("not played") && StatusPage.render(board.current).contains("/shows/ad.mp4"))
+    }
 }

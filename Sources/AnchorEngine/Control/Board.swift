@@ -34,6 +34,8 @@ public final class Board: Sendable {
         public var connectors: [String: String] = [:]
         /// The lucky draw taking entries now, if any.
         public var draw: DrawSnapshot?
+        /// Clips and music beds that could not be played (the show went on without them).
+        public var media: [String] = []
     }
 
     public struct DrawSnapshot: Sendable, Codable, Equatable {
@@ -114,6 +116,7 @@ public final class Board: Sendable {
             b.framesSent = s.framesSent
             b.framesSkipped = s.framesSkipped
             b.answersWaiting = s.answersWaiting
+            b.media = s.problems
             b.chatPerMinute = perMinute
             b.destinations = s.destinations.map { d in
                 DestinationSnapshot(url: d.url, state: Self.describe(d.state, behindMs: d.queueMs), sessions: d.sessions, reconnects: d.reconnects, bytes: Int(d.bytes),

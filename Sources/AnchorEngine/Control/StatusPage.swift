@@ -29,6 +29,7 @@ enum StatusPage {
         for (name, state) in s.connectors.sorted(by: { $0.key < $1.key }) { rows.append(row("chat from", "\(name): \(state)")) }
         if let d = s.draw { rows.append(row("lucky draw", "“\(d.keyword)” open, \(d.entrants) entrants")) }
         for (show, problem) in s.problems.sorted(by: { $0.key < $1.key }) { rows.append(row("not aired", "\(show): \(problem)")) }
+        for problem in s.media { rows.append(row("not played", problem)) }
         let chat = s.chat.recent.reversed().map { e in
             "<li><b>\(escape(e.user))</b>: \(escape(e.question)) <i>→ \(escape(e.source))</i>\(e.reply.map { " “\(escape($0))”" } ?? "")</li>"
         }.joined()
