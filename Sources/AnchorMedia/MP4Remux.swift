@@ -58,10 +58,8 @@ extension MP4Writer {
 public enum MediaProbe {
     /// The container's duration in seconds.
     public static func duration(_ path: String) throws(MediaError) -> Double {
-        var ctx: UnsafeMutablePointer<AVFormatContext>?
-        guard avformat_open_input(&ctx, path, nil, nil) >= 0, let ctx else { throw MediaError.output(path: path, reason: "cannot open") }
+        let ctx = try MediaInput.openFormat(path)
         defer { var c: UnsafeMutablePointer<AVFormatContext>? = ctx; avformat_close_input(&c) }
-        guard avformat_find_stream_info(ctx, nil) >= 0 else { throw MediaError.output(path: path, reason: "unreadable streams") }
         return ctx.pointee.duration > 0 ? Double(ctx.pointee.duration) / Double(AV_TIME_BASE) : 0
     }
 }

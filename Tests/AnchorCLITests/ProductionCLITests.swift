@@ -14,8 +14,7 @@ extension HeavyCLITests {
                        "-f", "lavfi", "-i", "color=c=blue:s=320x180:r=30:d=1", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=44100:duration=3",
                        "-filter_complex", "[0][1][2]concat=n=3:v=1:a=0[v]", "-map", "[v]", "-map", "3", "-ac", "2",
                        "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac"]
-        let clip = try TestSupport.tool("ffmpeg", ["-v", "error", "-y"] + colours + [dir.appendingPathComponent("colours.mp4").path])
-        try #require(clip.status == 0, "\(clip.stderr)")
+        try TestSupport.ffmpeg(colours, writing: dir.appendingPathComponent("colours.mp4").path)
         // A steady bed (pink noise), 8 s: shorter than the show, so it has to loop.
         let bed = try TestSupport.tool("sox", ["-n", "-r", "44100", "-c", "2", dir.appendingPathComponent("bed.ogg").path, "synth", "8", "pinknoise", "vol", "0.3"])
         try #require(bed.status == 0, "\(bed.stderr)")

@@ -137,10 +137,7 @@ import Testing
     @Test func skippingDuringAClipStopsItNowAndAnAnswerWaitsForIt() async throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { TestSupport.cleanUp(dir) }
-        let clip = dir.appendingPathComponent("spot.mp4").path
-        let made = try TestSupport.tool("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=red:s=64x64:r=30:d=10", "-f", "lavfi",
-                                                   "-i", "sine=frequency=440:duration=10", "-c:v", "libx264", "-c:a", "aac", "-shortest", clip])
-        try #require(made.status == 0, "\(made.stderr)")
+        let clip = try TestSupport.colourClip(dir.appendingPathComponent("spot.mp4").path, size: "64x64", seconds: 10, tone: 440)
         let text = "---\ntitle: t\n---\n# Spot\n@play \"\(clip)\" full\nAfter the spot.\n# Next\nThe next segment starts here.\n"
         let rundown = try #require(ScriptCompiler.parse(text, path: "t.show.md").compile(catalog: nil, seed: 7, media: ShowMedia.resolve).rundown)
         let rig = try Rig.load(from: TestSupport.path("Models/juno/rig.json"))

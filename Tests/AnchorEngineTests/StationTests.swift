@@ -117,10 +117,7 @@ func loadShow(_ path: String) -> Result<Program, Station.ShowProblem> {
     @Test func theWarmupCountsDownAndTheShowFollowsAtItsStart() async throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { TestSupport.cleanUp(dir) }
-        let clip = dir.appendingPathComponent("teaser.mp4").path
-        let made = try TestSupport.tool("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=red:s=160x90:r=30:d=2.5", "-f", "lavfi",
-                                                   "-i", "sine=frequency=500:duration=2.5", "-c:v", "libx264", "-c:a", "aac", "-shortest", clip])
-        try #require(made.status == 0, "\(made.stderr)")
+        let clip = try TestSupport.colourClip(dir.appendingPathComponent("teaser.mp4").path, size: "160x90", seconds: 2.5, tone: 500)
         try "---\ntitle: night\nloop: true\n---\n# One\nGood evening, the deals start now.\n"
             .write(to: dir.appendingPathComponent("night.show.md"), atomically: true, encoding: .utf8)
         let path = dir.appendingPathComponent("night.schedule.yaml").path

@@ -9,10 +9,7 @@ import Testing
 @Suite struct ClipTests {
     /// Runs ffmpeg with `args` to make `name` in `dir`.
     static func make(_ dir: URL, _ name: String, _ args: [String]) throws -> String {
-        let path = dir.appendingPathComponent(name).path
-        let run = try TestSupport.tool("ffmpeg", ["-v", "error", "-y"] + args + [path])
-        try #require(run.status == 0, "ffmpeg \(name): \(run.stderr)")
-        return path
+        try TestSupport.ffmpeg(args, writing: dir.appendingPathComponent(name).path)
     }
 
     /// One second each of red, green and blue, `size`, 30 fps.

@@ -41,6 +41,24 @@ public enum TestSupport {
         try run(anchorBinary, arguments, in: directory, environment: environment)
     }
 
+    /// Makes a media file with ffmpeg (`arguments` then the output path); throws ffmpeg's
+    /// complaint when it fails.
+    @discardableResult
+    public static func ffmpeg(_ arguments: [String], writing path: String) throws -> String {
+        let run = try tool("ffmpeg", ["-v", "error", "-y"] + arguments + [path])
+        guard run.status == 0 else { throw ToolFailed(description: "ffmpeg could not make \(path): \(run.stderr)") }
+        return path
+    }
+
+    /// A clip of one colour with a sine tone, H.264 + AAC, for tests that play clips.
+    @discardableResult
+    public static func colourClip(_ path: String, colour: String = "red", size: String, seconds: Double, tone: Int) throws -> String {
+        try ffmpeg(["-f", "lavfi", "-i", "color=c=\(colour):s=\(size):r=30:d=\(seconds)", "-f", "lavfi", "-i", "sine=frequency=\(tone):duration=\(seconds)",
+                    "-c:v", "libx264", "-c:a", "aac", "-shortest"], writing: path)
+    }
+
+    public struct ToolFailed: Error, CustomStringConvertible { public var description: String }
+
     /// Runs a real tool (ffprobe, ffmpeg…) from the PATH, or at an absolute path.
     public static func tool(_ name: String, _ arguments: [String], in directory: URL? = nil) throws -> Run {
         try run(try locate(name), arguments, in: directory, environment: [:])

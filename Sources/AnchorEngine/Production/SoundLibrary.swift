@@ -6,8 +6,8 @@ import AnchorVoice
 /// The sounds a show plays besides its voice, decoded once and set to the show's levels:
 /// clips at the voice's −16 LUFS (then the cue's volume), music beds 14 LU under it.
 final class SoundLibrary {
-    static let voiceLoudness = -16.0
-    static let bedLoudness = -30.0
+    static let voiceLoudness = SpeechEngine.targetLUFS
+    static let bedLoudness = SpeechEngine.targetLUFS - 14
     /// How far a bed and a talked-over clip go down while someone speaks.
     static let bedDucking: Float = -12
     static let clipDucking: Float = -15
