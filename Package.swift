@@ -40,6 +40,8 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .systemLibrary(name: "CRsvg", pkgConfig: "librsvg-2.0", providers: [.apt(["librsvg2-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        // DTLS-SRTP for WebRTC: the system OpenSSL 3 and libsrtp2, wrapped once in C.
+        .target(name: "CWebRTC", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto"), .linkedLibrary("srtp2")]),
         .systemLibrary(name: "CCompress", providers: [.apt(["zlib1g-dev", "libbrotli-dev"])]),
         .target(name: "AnchorCore", dependencies: ["CMalloc"]),
         .target(
@@ -61,10 +63,12 @@ let package = Package(
         .target(
             name: "AnchorStream",
             dependencies: [
-                "AnchorCore", "AnchorMedia",
+                "AnchorCore", "AnchorMedia", "CWebRTC", "CCompress",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Platform chat connectors: IRC (Twitch chat), YouTube live chat, Bilibili danmaku.
@@ -131,7 +135,7 @@ let package = Package(
                            .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]
         ),
-        .testTarget(name: "AnchorChatTests", dependencies: ["AnchorChat", "AnchorCore", "AnchorStore", "AnchorConnect", "AnchorTestSupport"]),
+        .testTarget(name: "AnchorChatTests", dependencies: ["AnchorChat", "AnchorCore", "AnchorStore", "AnchorConnect", "AnchorStream", "AnchorTestSupport"]),
         .testTarget(name: "AnchorCLITests", dependencies: ["AnchorCore", "AnchorTestSupport"]),
         .testTarget(name: "AnchorFuzzingTests", dependencies: ["AnchorFuzzing", "AnchorTestSupport"]),
     ],

@@ -23,6 +23,8 @@ PACKAGES=(
   sqlite3
   # a venv for test receivers from PyPI (PyAV's FFmpeg 8 reads Enhanced RTMP; Debian's 5.1 does not)
   python3-venv
+  # WebRTC (WHIP): DTLS from the system OpenSSL, SRTP from libsrtp2
+  libssl-dev libsrtp2-dev
 )
 
 build=1

@@ -1,4 +1,5 @@
 import AnchorChat
+import AnchorStream
 import Foundation
 import Synchronization
 

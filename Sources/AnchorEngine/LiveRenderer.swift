@@ -81,24 +81,16 @@ public struct LiveRenderer {
         self.init(program: Program(id: rundown.title, rundown: rundown, catalog: catalog), avatarFolder: avatarFolder)
     }
 
-    public func run(to urls: [StreamURL], options o: Options, group: EventLoopGroup, hooks: Hooks = Hooks(),
+    public func run(to targets: [PushTarget], options o: Options, group: EventLoopGroup, hooks: Hooks = Hooks(),
                     status report: (Status) -> Void, shouldStop: () -> Bool) async throws -> Status {
         let started = ContinuousClock.now
         let s = o.video
         Heap.limitArenas() // a channel runs for days: keep fragmentation from growing memory
         let rate = SpeechClip.sampleRate
-        let video = try VideoEncoder(s)
-        let audio = try AudioEncoder(codec: o.audioCodec, bitrate: o.audioCodec == .aac ? 128_000 : 64_000)
-        let keyframe = KeyframeRequest()
-        hooks.onEncoders?(video, audio)
-        let settings = PublishSettings(metadata: .init(width: s.width, height: s.height, fps: s.fps, videoKbps: s.bitrateKbps,
-                                                       audioKbps: o.audioCodec == .aac ? 128 : 64, audioCodec: o.audioCodec),
-                                       videoConfig: video.decoderConfiguration, audioConfig: audio.extradata)
-        let destinations = try urls.map { url in
-            try Destination(url: url, settings: settings, group: group, queueCapacityMs: o.queueCapacityMs, trustedCA: o.trustedCA) {
-                keyframe.request()
-            }
-        }
+        let renditions = try Rendition.make(for: targets, options: o, group: group)
+        let primary = renditions[0]
+        hooks.onEncoders?(primary.video, primary.audio)
+        let destinations = renditions.flatMap(\.destinations)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             // Destinations connect while the first lines are being spoken.
             for d in destinations { tasks.addTask { await d.run() } }
@@ -116,22 +108,8 @@ public struct LiveRenderer {
             try await director.plan()
             let converter = ColorConverter(width: s.width, height: s.height)
             let picture = I420Frame(width: s.width, height: s.height)
-            // Timestamps start after the AAC priming, so sound and picture line up in FLV.
-            let priming = Int64(audio.primingSamples)
-            let offsetMs = UInt32(priming * 1000 / Int64(rate))
             let limit = o.duration ?? (program.rundown.loop ? rate * 86_400 : nil)
             let frames = limit.map { ($0 * s.fps + rate - 1) / rate } ?? Int.max
-
-            func push(_ packets: [EncodedPacket], madeAt: ContinuousClock.Instant = .now) {
-                for p in packets {
-                    let ts: UInt32 = p.kind == .video
-                        ? UInt32(truncatingIfNeeded: p.pts * 1000 / Int64(s.fps)) &+ offsetMs
-                        : UInt32(truncatingIfNeeded: max(0, p.pts + priming) * 1000 / Int64(rate))
-                    let packet = StreamPacket(kind: p.kind == .video ? .video : .audio, timestamp: ts, isKeyframe: p.isKeyframe, data: p.data, madeAt: madeAt)
-                    for d in destinations { d.queue.push(packet) }
-                    hooks.onPacket?(p)
-                }
-            }
 
             var sent = 0, skipped = 0, bytes = 0
             var window: (at: ContinuousClock.Instant, sent: Int, bytes: Int) = (.now, 0, 0)
@@ -151,7 +129,7 @@ public struct LiveRenderer {
                 let due = o.paced ? clockStart + frameDuration * n : ContinuousClock.now
                 let wake = due - o.lookahead
                 if o.paced, ContinuousClock.now < wake { try await Task.sleep(until: wake, clock: .continuous) }
-                if keyframe.take() { video.forceKeyframe() }
+                for r in renditions where r.keyframe.take() { r.video.forceKeyframe() }
 
                 if stopAt == nil { hooks.control?.apply(to: director) }
                 if let chat = hooks.chat {
@@ -171,13 +149,15 @@ public struct LiveRenderer {
                     frame.withPixels { converter.convert(bgra: $0.baseAddress!, stride: frame.stride, into: picture, damage: damage) }
                     if let onThumbnail = hooks.onThumbnail, n % s.fps == 0 { onThumbnail(frame.scaled(toWidth: 320)) }
                     if n % (s.fps * 60) == 0 { Heap.trim() }
-                    let packets = video.encode(picture, index: Int64(n), changed: damage)
-                    bytes += packets.reduce(0) { $0 + $1.data.count }
-                    push(packets, madeAt: madeAt)
+                    for r in renditions {
+                        let packets = r.video.encode(picture, index: Int64(n), changed: damage)
+                        if r === primary { bytes += packets.reduce(0) { $0 + $1.data.count } }
+                        r.push(packets, madeAt: madeAt, onPacket: r === primary ? hooks.onPacket : nil)
+                    }
                     sent += 1
                 }
                 let pcm = director.read((n + 1) * rate / s.fps - director.audioPosition)
-                push(audio.encode(pcm))
+                for r in renditions { r.push(r.audio.encode(pcm), onPacket: r === primary ? hooks.onPacket : nil) }
                 for m in director.passed(upTo: director.audioPosition) {
                     let at = Double(m.at) / Double(rate)
                     if case .answer(let d, let arrived) = m.kind {
@@ -215,8 +195,10 @@ public struct LiveRenderer {
                 }
             }
             // What the encoders still hold goes out too: the stream ends on its last sample.
-            push(video.flush())
-            push(audio.flush())
+            for r in renditions {
+                r.push(r.video.flush(), onPacket: r === primary ? hooks.onPacket : nil)
+                r.push(r.audio.flush(), onPacket: r === primary ? hooks.onPacket : nil)
+            }
             // End cleanly: queued media goes out, then FCUnpublish and deleteStream.
             for d in destinations { d.finish() }
             let deadline = ContinuousClock.now + .seconds(3)
@@ -231,6 +213,79 @@ public struct LiveRenderer {
             status.framesSkipped = skipped
             status.destinations = destinations.map(\.current)
             return status
+        }
+    }
+}
+
+/// One pair of encoders and the destinations that take its packets. RTMP takes the
+/// configured H.264 profile and AAC (or Opus); WebRTC peers take constrained baseline and Opus,
+/// so a run with both encodes twice (the picture is drawn once).
+final class Rendition {
+    let video: VideoEncoder
+    let audio: AudioEncoder
+    let keyframe = KeyframeRequest()
+    private(set) var destinations: [Destination] = []
+    private let fps: Int
+    private let priming: Int64
+    private let offsetMs: UInt32
+
+    init(video settings: VideoSettings, audio codec: AudioEncoder.Codec) throws {
+        video = try VideoEncoder(settings)
+        audio = try AudioEncoder(codec: codec, bitrate: codec == .aac ? 128_000 : 64_000)
+        fps = settings.fps
+        // Timestamps start after the audio priming, so sound and picture line up.
+        priming = Int64(audio.primingSamples)
+        offsetMs = UInt32(priming * 1000 / Int64(SpeechClip.sampleRate))
+    }
+
+    /// The renditions `targets` need; the first also feeds the recorder and the status line.
+    static func make(for targets: [PushTarget], options o: LiveRenderer.Options, group: EventLoopGroup) throws -> [Rendition] {
+        let rtmp = targets.compactMap { if case .rtmp(let u) = $0 { u } else { nil } }
+        let whip = targets.compactMap { if case .whip(let w) = $0 { w } else { nil } }
+        var webrtcVideo = o.video
+        webrtcVideo.profile = "baseline"
+        var renditions: [Rendition] = []
+        if !rtmp.isEmpty || whip.isEmpty {
+            let r = try Rendition(video: o.video, audio: o.audioCodec)
+            let settings = PublishSettings(metadata: .init(width: o.video.width, height: o.video.height, fps: o.video.fps, videoKbps: o.video.bitrateKbps,
+                                                           audioKbps: o.audioCodec == .aac ? 128 : 64, audioCodec: o.audioCodec),
+                                           videoConfig: r.video.decoderConfiguration, audioConfig: r.audio.extradata)
+            let keyframe = r.keyframe
+            r.destinations = try rtmp.map { url in
+                try Destination(url: url, settings: settings, group: group, queueCapacityMs: o.queueCapacityMs, trustedCA: o.trustedCA) {
+                    keyframe.request()
+                }
+            }
+            renditions.append(r)
+        }
+        if !whip.isEmpty {
+            let r = try Rendition(video: webrtcVideo, audio: .opus)
+            let keyframe = r.keyframe
+            r.destinations = try whip.map { endpoint in
+                let publisher = try WHIPPublisher(endpoint: endpoint, parameterSets: r.video.parameterSets, group: group, trustedCA: o.trustedCA)
+                // Real-time media: a queue of a second at most (late RTP is useless to a viewer).
+                return Destination(publisher: publisher, queueCapacityMs: min(o.queueCapacityMs, 1_000)) { keyframe.request() }
+            }
+            renditions.append(r)
+        }
+        return renditions
+    }
+
+    /// Sends encoded packets to this rendition's destinations (and `onPacket`).
+    func push(_ packets: [EncodedPacket], madeAt: ContinuousClock.Instant = .now, onPacket: ((EncodedPacket) -> Void)? = nil) {
+        for p in packets {
+            let packet: StreamPacket
+            if p.kind == .video {
+                let ts = UInt32(truncatingIfNeeded: p.pts * 1000 / Int64(fps)) &+ offsetMs
+                let rtp = UInt32(truncatingIfNeeded: p.pts * 90_000 / Int64(fps))
+                packet = StreamPacket(kind: .video, timestamp: ts, isKeyframe: p.isKeyframe, data: p.data, madeAt: madeAt, rtpTime: rtp)
+            } else {
+                let ts = UInt32(truncatingIfNeeded: max(0, p.pts + priming) * 1000 / Int64(SpeechClip.sampleRate))
+                packet = StreamPacket(kind: .audio, timestamp: ts, isKeyframe: p.isKeyframe, data: p.data, madeAt: madeAt,
+                                      rtpTime: UInt32(truncatingIfNeeded: max(0, p.pts + priming)))
+            }
+            for d in destinations { d.queue.push(packet) }
+            onPacket?(p)
         }
     }
 }

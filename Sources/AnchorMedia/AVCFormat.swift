@@ -44,18 +44,26 @@ public enum AVCFormat {
         return out
     }
 
+    /// The NAL units of an AVCC access unit (4-byte lengths); a truncated tail is dropped.
+    public static func units(avcc data: Data) -> [Data] {
+        var units: [Data] = []
+        var i = data.startIndex
+        while i + 4 <= data.endIndex {
+            let n = Int(data[i]) << 24 | Int(data[i + 1]) << 16 | Int(data[i + 2]) << 8 | Int(data[i + 3])
+            i += 4
+            guard n > 0, i + n <= data.endIndex else { break }
+            units.append(data[i..<(i + n)])
+            i += n
+        }
+        return units
+    }
+
     /// Back from 4-byte lengths to Annex-B start codes.
     public static func annexB(avcc data: Data) -> Data {
-        let bytes = [UInt8](data)
         var out = Data(capacity: data.count + 16)
-        var i = 0
-        while i + 4 <= bytes.count {
-            let n = Int(bytes[i]) << 24 | Int(bytes[i + 1]) << 16 | Int(bytes[i + 2]) << 8 | Int(bytes[i + 3])
-            i += 4
-            guard n > 0, i + n <= bytes.count else { break }
+        for unit in units(avcc: data) {
             out.append(contentsOf: [0, 0, 0, 1])
-            out.append(contentsOf: bytes[i..<(i + n)])
-            i += n
+            out.append(unit)
         }
         return out
     }

@@ -22,6 +22,9 @@ public struct VideoSettings: Sendable, Hashable {
     /// Mathematically lossless (QP 0, High 4:4:4 Predictive): the master quality is measured against.
     public var lossless = false
     public var keyframeSeconds = 2
+    /// The H.264 profile: `high` for files and RTMP, `baseline` (constrained baseline) for
+    /// WebRTC peers, which advertise only that.
+    public var profile = "high"
     /// B-frames: none for live; a file may allow some.
     public var bframes = 0
     /// Encoder threads (1 for benchmarks and for sharing a 2-core machine).
@@ -42,6 +45,8 @@ public struct VideoSettings: Sendable, Hashable {
 public final class VideoEncoder {
     public let settings: VideoSettings
     public let decoderConfiguration: Data
+    /// SPS and PPS, as RTP sends them before each keyframe.
+    public let parameterSets: [Data]
     private let encoder: OpaquePointer
     private var picture = x264_picture_t()
     private let converter: ColorConverter
@@ -106,7 +111,7 @@ public final class VideoEncoder {
                 throw MediaError.encoder(status == X264_PARAM_BAD_NAME ? "unknown x264 option '\(kv[0])'" : "bad value for x264 option '\(option)'")
             }
         }
-        guard x264_param_apply_profile(&p, s.lossless ? "high444" : "high") == 0, let enc = x264_encoder_open_164(&p) else {
+        guard x264_param_apply_profile(&p, s.lossless ? "high444" : s.profile) == 0, let enc = x264_encoder_open_164(&p) else {
             throw MediaError.encoder("x264 refused the settings")
         }
         encoder = enc
@@ -123,6 +128,7 @@ public final class VideoEncoder {
             }
         }
         decoderConfiguration = AVCFormat.decoderConfigurationRecord(sps: sps, pps: pps)
+        parameterSets = [sps, pps]
 
         x264_picture_init(&picture)
         picture.img.i_csp = X264_CSP_I420

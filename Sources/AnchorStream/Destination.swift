@@ -4,7 +4,7 @@ import NIOCore
 import NIOSSL
 import Synchronization
 
-/// One `--push` target kept on air: publishes from its own queue, and after any failure
+/// One `--push` target kept on air (RTMP or WHIP): publishes from its own queue, and after any failure
 /// reconnects with exponential backoff and jitter (0.5 s doubling to a 30 s cap), sending
 /// sequence headers and a fresh keyframe first. The show never waits for it.
 public final class Destination: Sendable {
@@ -37,34 +37,29 @@ public final class Destination: Sendable {
         public var errors: [String: Int]
         /// When the first packet of all reached the socket.
         public var firstSentAt: ContinuousClock.Instant?
+        /// A WHIP destination's transport: packets, NACKs, retransmissions, latency.
+        public var webrtc: WebRTCStats?
         var awaitingFirstPacket = false
     }
 
-    public let url: StreamURL
+    public let publisher: Publisher
     public let queue: PacketQueue
-    private let settings: PublishSettings
-    private let group: EventLoopGroup
-    private let tls: NIOSSLContext?
     private let onNeedKeyframe: @Sendable () -> Void
     private let status: Mutex<Status>
     private let stopping = Atomic<Bool>(false)
 
     /// `trustedCA`: a PEM file of certificates to trust for rtmps:// besides the system's.
-    public init(url: StreamURL, settings: PublishSettings, group: EventLoopGroup, queueCapacityMs: UInt32 = 3_000,
-                trustedCA: String? = nil, onNeedKeyframe: @escaping @Sendable () -> Void) throws {
-        self.url = url
-        self.settings = settings
-        self.group = group
+    public convenience init(url: StreamURL, settings: PublishSettings, group: EventLoopGroup, queueCapacityMs: UInt32 = 3_000,
+                            trustedCA: String? = nil, onNeedKeyframe: @escaping @Sendable () -> Void) throws {
+        self.init(publisher: try RTMPPublisher(url: url, settings: settings, group: group, trustedCA: trustedCA),
+                  queueCapacityMs: queueCapacityMs, onNeedKeyframe: onNeedKeyframe)
+    }
+
+    public init(publisher: Publisher, queueCapacityMs: UInt32 = 3_000, onNeedKeyframe: @escaping @Sendable () -> Void) {
+        self.publisher = publisher
         self.onNeedKeyframe = onNeedKeyframe
         queue = PacketQueue(capacityMs: queueCapacityMs)
-        if url.scheme == .rtmps {
-            var config = TLSConfiguration.makeClientConfiguration()
-            if let trustedCA { config.additionalTrustRoots = [.file(trustedCA)] }
-            tls = try NIOSSLContext(configuration: config)
-        } else {
-            tls = nil
-        }
-        status = Mutex(Status(url: url.redacted, state: .connecting, reconnects: 0, sentVideo: 0, sentAudio: 0, bytes: 0,
+        status = Mutex(Status(url: publisher.redacted, state: .connecting, reconnects: 0, sentVideo: 0, sentAudio: 0, bytes: 0,
                               queue: .init(), queueMs: 0, lastError: nil, sessions: 0, sessionStarts: [], videoLatencyMs: [], errors: [:], firstSentAt: nil))
     }
 
@@ -86,7 +81,7 @@ public final class Destination: Sendable {
             queue.pause()
             let sessionsBefore = status.withLock { $0.sessions }
             do {
-                try await RTMPSession.run(url: url, group: group, tls: tls, settings: settings, queue: queue, onPublishing: { [self] in
+                try await publisher.publish(queue: queue, events: PublishEvents(onPublishing: { [self] in
                     status.withLock { $0.state = .publishing; $0.sessions += 1; $0.awaitingFirstPacket = true }
                     queue.start()
                     onNeedKeyframe()
@@ -102,7 +97,9 @@ public final class Destination: Sendable {
                         } else { s.sentAudio += 1 }
                         s.bytes += Int64(p.data.count)
                     }
-                })
+                }, onKeyframeRequest: onNeedKeyframe, onWebRTCStats: { [self] stats in
+                    status.withLock { $0.webrtc = stats }
+                }))
                 status.withLock { $0.state = .finished }
                 return
             } catch {
@@ -114,7 +111,7 @@ public final class Destination: Sendable {
                 }
                 // A session that published for a while starts the backoff over.
                 if status.withLock({ $0.sessions }) > sessionsBefore { backoff.reset() }
-                let delay = backoff.next()
+                let delay = max(backoff.next(), min(error.retryAfter ?? 0, 300))
                 status.withLock {
                     $0.state = .waiting(retryIn: delay, reason: error.description)
                     $0.lastError = error.description

@@ -11,9 +11,13 @@ public struct StreamPacket: Sendable {
     public var data: Data
     /// When making this frame began (for frame-to-socket latency).
     public var madeAt: ContinuousClock.Instant
+    /// The time on the codec's RTP clock (video 90 kHz, audio 48 kHz), exact where
+    /// milliseconds round.
+    public var rtpTime: UInt32
 
-    public init(kind: Kind, timestamp: UInt32, isKeyframe: Bool, data: Data, madeAt: ContinuousClock.Instant = .now) {
+    public init(kind: Kind, timestamp: UInt32, isKeyframe: Bool, data: Data, madeAt: ContinuousClock.Instant = .now, rtpTime: UInt32? = nil) {
         self.kind = kind; self.timestamp = timestamp; self.isKeyframe = isKeyframe; self.data = data; self.madeAt = madeAt
+        self.rtpTime = rtpTime ?? timestamp &* (kind == .video ? 90 : 48)
     }
 }
 

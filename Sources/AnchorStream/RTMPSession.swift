@@ -17,12 +17,17 @@ public enum PublishError: Error, Sendable, CustomStringConvertible {
     case busy(String)
     /// The connection broke or went silent while publishing.
     case lost(String)
+    /// The server is overloaded or down for now (HTTP 429/5xx), maybe saying when to come back.
+    case unavailable(String, retryAfter: Double?)
 
     public var description: String {
         switch self {
-        case .unreachable(let m), .tls(let m), .rejected(let m), .busy(let m), .lost(let m): m
+        case .unreachable(let m), .tls(let m), .rejected(let m), .busy(let m), .lost(let m), .unavailable(let m, _): m
         }
     }
+
+    /// The least wait before the next attempt, when the server asked for one.
+    public var retryAfter: Double? { if case .unavailable(_, let after) = self { after } else { nil } }
 
     public var isPermanent: Bool { if case .rejected = self { true } else { false } }
 }

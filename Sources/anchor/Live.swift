@@ -52,7 +52,7 @@ struct Live: AsyncParsableCommand {
         let started = ContinuousClock.now
         guard try !stream.pushTexts().isEmpty else { throw ValidationError("give at least one --push rtmp://HOST/APP/KEY (or --push-file, or $ANCHOR_PUSH)") }
         let (w, h, samples) = try RenderOptions.validate(size: stream.size, fps: stream.fps, duration: duration)
-        let urls = try stream.urls()
+        let targets = try stream.targets()
         let loaded = try ShowLoader(path: show, catalogOptions: catalogOptions, seed: seed).load()
         let (folder, bg) = try loaded.stage(showPath: show, avatar: avatar, background: background)
         var options = try stream.liveOptions(width: w, height: h, duration: samples)
@@ -68,11 +68,11 @@ struct Live: AsyncParsableCommand {
         let stop = Interrupt.install()
         let line = StatusLine(isTerminal: Terminal.isTTY(STDERR_FILENO))
         let group = MultiThreadedEventLoopGroup.singleton
-        Terminal.error("going live: \(loaded.rundown.title) → " + urls.map(\.redacted).joined(separator: ", "))
+        Terminal.error("going live: \(loaded.rundown.title) → " + targets.map(\.description).joined(separator: ", "))
         let final: LiveRenderer.Status
         do {
             final = try await LiveRenderer(rundown: loaded.rundown, catalog: loaded.catalog, avatarFolder: folder)
-                .run(to: urls, options: options, group: group, hooks: hooks, status: { line.update($0) }, shouldStop: { stop.isSet })
+                .run(to: targets, options: options, group: group, hooks: hooks, status: { line.update($0) }, shouldStop: { stop.isSet })
         } catch {
             line.finish()
             Terminal.error("error: \(error)")

@@ -114,7 +114,7 @@ struct LiveBench: AsyncParsableCommand {
         var last: (cpu: Double, wall: ContinuousClock.Instant) = (0, .now)
         let cpu0 = CPUTime.process(), wall0 = ContinuousClock.now
         let status = try await LiveRenderer(rundown: rundown, catalog: catalog, avatarFolder: folder)
-            .run(to: [url], options: options, group: MultiThreadedEventLoopGroup.singleton, status: { s in
+            .run(to: [.rtmp(url)], options: options, group: MultiThreadedEventLoopGroup.singleton, status: { s in
                 if mark == nil, s.mediaSeconds >= 3 { mark = (CPUTime.process(), .now) }
                 last = (CPUTime.process(), .now)
             }, shouldStop: { false })

@@ -81,7 +81,7 @@ struct Run: AsyncParsableCommand {
         guard let segmentMs = Parse.milliseconds(segment), segmentMs >= 10_000 else {
             throw ValidationError("--segment takes a time of at least 10s, like 30m or 1h, not '\(segment)'")
         }
-        let urls = try stream.urls()
+        let targets = try stream.targets()
         var endpoint: ControlEndpoint?
         let given = token ?? ProcessInfo.processInfo.environment["ANCHOR_TOKEN"]
         do { endpoint = try ControlEndpoint(control, token: given == "none" ? nil : given) } catch {
@@ -220,11 +220,11 @@ struct Run: AsyncParsableCommand {
                 }
             }
         } }
-        log.info("on air", metadata: ["push": "\(urls.isEmpty ? "-" : urls.map(\.redacted).joined(separator: ", "))", "record": "\(record ?? "-")"])
+        log.info("on air", metadata: ["push": "\(targets.isEmpty ? "-" : targets.map(\.description).joined(separator: ", "))", "record": "\(record ?? "-")"])
 
         var reportedProblems: Set<String> = []
         let final = try await LiveRenderer(program: program, avatarFolder: folder).run(
-            to: urls, options: options, group: MultiThreadedEventLoopGroup.singleton, hooks: hooks,
+            to: targets, options: options, group: MultiThreadedEventLoopGroup.singleton, hooks: hooks,
             status: { s in
                 board.update(s)
                 for problem in s.problems where reportedProblems.insert(problem).inserted {

@@ -8,8 +8,11 @@ import Foundation
 
 /// What `live` and `run` share: where to push, the picture, and chat input.
 struct StreamOptions: ParsableArguments {
-    @Option(name: .customLong("push"), help: "Ingest URL: rtmp://HOST[:PORT]/APP/KEY or rtmps://… (repeat for several). A URL on the command line shows its key in 'ps': prefer --push-file or $ANCHOR_PUSH.")
+    @Option(name: .customLong("push"), help: "Ingest URL: rtmp://HOST[:PORT]/APP/KEY, rtmps://…, or a WebRTC (WHIP) endpoint whip+https://HOST/PATH (repeat for several; one render feeds all). A URL on the command line shows its key in 'ps': prefer --push-file or $ANCHOR_PUSH.")
     var pushes: [String] = []
+
+    @Option(name: .customLong("push-token"), help: ArgumentHelp("The Bearer token for whip+ destinations (or $ANCHOR_WHIP_TOKEN, which keeps it out of 'ps'). Never logged.", valueName: "token"))
+    var pushToken: String?
 
     @Option(name: .customLong("push-file"), help: ArgumentHelp("Read ingest URLs from a file, one a line ('#' starts a comment); keeps the stream key out of 'ps'.", valueName: "file"))
     var pushFile: String?
@@ -61,16 +64,17 @@ struct StreamOptions: ParsableArguments {
     @Option(help: "A block list: one word or phrase a line, matched after normalization; blocked messages are never answered or shown.")
     var blocklist: String?
 
-    /// The ingest URLs; a bad one is a clear error and exit 1.
-    func urls() throws -> [StreamURL] {
-        var urls: [StreamURL] = []
-        for text in try pushTexts() {
-            do { urls.append(try StreamURL(text)) } catch {
+    /// Where to push; a bad address is a clear error and exit 1.
+    func targets(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [PushTarget] {
+        let token = pushToken ?? environment["ANCHOR_WHIP_TOKEN"]
+        var targets: [PushTarget] = []
+        for text in try pushTexts(environment: environment) {
+            do { targets.append(try PushTarget(text, whipToken: token)) } catch {
                 Terminal.error("error: \(error)")
                 throw ExitCode(1)
             }
         }
-        return urls
+        return targets
     }
 
     /// Live options for a size already validated, with `duration` in samples.

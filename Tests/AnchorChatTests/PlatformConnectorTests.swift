@@ -1,5 +1,6 @@
 @testable import AnchorChat
 @testable import AnchorConnect
+import AnchorStream
 import AnchorTestSupport
 import Foundation
 import Synchronization

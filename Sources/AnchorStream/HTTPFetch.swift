@@ -4,8 +4,9 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
-/// A GET over HTTP/1.1 or HTTPS on NIO, one request per connection: what a chat connector
-/// polling a REST API once every few seconds needs, without a pooled client in the graph.
+/// One HTTP/1.1 or HTTPS request on NIO, one request per connection: what a chat connector
+/// polling a REST API and a WHIP publisher (POST an offer, DELETE at the end) need, without a
+/// pooled client in the graph.
 /// Bodies are capped (a server cannot make us hold unbounded memory) and the whole exchange
 /// has a deadline.
 public struct HTTPFetch: Sendable {
@@ -26,32 +27,46 @@ public struct HTTPFetch: Sendable {
     private let group: EventLoopGroup
     private let tls: NIOSSLContext
 
-    public init(group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
+    /// Why a request got no answer (a status, even 500, is an answer).
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public let description: String
+        public init(_ description: String) { self.description = description }
+    }
+
+    public init(group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton, trustedCA: String? = nil) throws {
         self.group = group
-        tls = try NIOSSLContext(configuration: .makeClientConfiguration())
+        var config = TLSConfiguration.makeClientConfiguration()
+        if let trustedCA { config.additionalTrustRoots = [.file(trustedCA)] }
+        tls = try NIOSSLContext(configuration: config)
     }
 
     /// GETs `url` (http or https) with `headers`; any status comes back, only transport
     /// failures throw.
     public func get(_ url: URL, headers: [(String, String)] = []) async throws -> Response {
+        try await send(.GET, url, headers: [("Accept", "application/json")] + headers)
+    }
+
+    /// Sends one request; any status comes back, only transport failures throw.
+    public func send(_ method: HTTPMethod, _ url: URL, headers: [(String, String)] = [], body: Data? = nil) async throws -> Response {
         guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty else {
-            throw ConnectorFailure("not an http(s) URL: \(Self.redacted(url))")
+            throw Failure("not an http(s) URL: \(Self.redacted(url))")
         }
         let secure = scheme == "https"
         let port = url.port ?? (secure ? 443 : 80)
         let target = (url.path.isEmpty ? "/" : url.path) + (url.query.map { "?" + $0 } ?? "")
         return try await withThrowingTaskGroup(of: Response.self) { tasks in
-            tasks.addTask { try await exchange(host: host, port: port, secure: secure, target: target, headers: headers) }
+            tasks.addTask { try await exchange(method, host: host, port: port, secure: secure, target: target, headers: headers, body: body) }
             tasks.addTask { [timeout] in
                 try await Task.sleep(for: timeout)
-                throw ConnectorFailure("no answer from \(host) in \(timeout.components.seconds) s")
+                throw Failure("no answer from \(host) in \(timeout.components.seconds) s")
             }
             defer { tasks.cancelAll() }
             return try await tasks.next()!
         }
     }
 
-    private func exchange(host: String, port: Int, secure: Bool, target: String, headers: [(String, String)]) async throws -> Response {
+    private func exchange(_ method: HTTPMethod, host: String, port: Int, secure: Bool, target: String, headers: [(String, String)],
+                          body: Data?) async throws -> Response {
         let tls = secure ? self.tls : nil
         let channel = try await ClientBootstrap(group: group)
             .connectTimeout(.seconds(10))
@@ -66,14 +81,15 @@ public struct HTTPFetch: Sendable {
                 }
             }
         return try await channel.executeThenClose { inbound, outbound in
-            var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: target)
+            var head = HTTPRequestHead(version: .http1_1, method: method, uri: target)
             let defaultPort = (secure ? 443 : 80) == port
             head.headers.add(name: "Host", value: defaultPort ? host : "\(host):\(port)")
             head.headers.add(name: "User-Agent", value: "anchor")
-            head.headers.add(name: "Accept", value: "application/json")
             head.headers.add(name: "Connection", value: "close")
             for (name, value) in headers { head.headers.add(name: name, value: value) }
+            if let body { head.headers.add(name: "Content-Length", value: String(body.count)) }
             try await outbound.write(.head(head))
+            if let body, !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
             try await outbound.write(.end(nil))
             var response = Response(status: 0, headers: [], body: Data())
             for try await part in inbound {
@@ -83,14 +99,14 @@ public struct HTTPFetch: Sendable {
                     response.headers = h.headers.map { ($0.name, $0.value) }
                 case .body(var chunk):
                     guard response.body.count + chunk.readableBytes <= maxBody else {
-                        throw ConnectorFailure("\(host) sent more than \(maxBody >> 20) MiB")
+                        throw Failure("\(host) sent more than \(maxBody >> 20) MiB")
                     }
                     response.body.append(contentsOf: chunk.readBytes(length: chunk.readableBytes) ?? [])
                 case .end:
                     return response
                 }
             }
-            throw ConnectorFailure("\(host) closed the connection mid-answer")
+            throw Failure("\(host) closed the connection mid-answer")
         }
     }
 

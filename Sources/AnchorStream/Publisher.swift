@@ -1,0 +1,50 @@
+import Foundation
+import NIOCore
+import NIOSSL
+
+/// What a publishing session reports to its destination.
+public struct PublishEvents: Sendable {
+    /// The ingest accepts media now: the queue starts and the encoder makes a keyframe.
+    public var onPublishing: @Sendable () -> Void
+    public var onSent: @Sendable (StreamPacket) -> Void
+    /// The receiver lost the picture (RTCP PLI/FIR): the next frame should be a keyframe.
+    public var onKeyframeRequest: @Sendable () -> Void
+    public var onWebRTCStats: @Sendable (WebRTCStats) -> Void = { _ in }
+}
+
+/// One protocol's way to publish a queue to an ingest until the queue closes or the link
+/// fails; `Destination` owns the reconnect loop around it.
+public protocol Publisher: Sendable {
+    /// Safe to log: no stream key or token.
+    var redacted: String { get }
+    func publish(queue: PacketQueue, events: PublishEvents) async throws(PublishError)
+}
+
+/// Classic and Enhanced RTMP (TCP or TLS).
+public struct RTMPPublisher: Publisher {
+    public let url: StreamURL
+    let group: EventLoopGroup
+    let tls: NIOSSLContext?
+    let settings: PublishSettings
+
+    /// `trustedCA`: a PEM file of certificates to trust for rtmps:// besides the system's.
+    public init(url: StreamURL, settings: PublishSettings, group: EventLoopGroup, trustedCA: String? = nil) throws {
+        self.url = url
+        self.settings = settings
+        self.group = group
+        if url.scheme == .rtmps {
+            var config = TLSConfiguration.makeClientConfiguration()
+            if let trustedCA { config.additionalTrustRoots = [.file(trustedCA)] }
+            tls = try NIOSSLContext(configuration: config)
+        } else {
+            tls = nil
+        }
+    }
+
+    public var redacted: String { url.redacted }
+
+    public func publish(queue: PacketQueue, events: PublishEvents) async throws(PublishError) {
+        try await RTMPSession.run(url: url, group: group, tls: tls, settings: settings, queue: queue,
+                                  onPublishing: events.onPublishing, onSent: events.onSent)
+    }
+}

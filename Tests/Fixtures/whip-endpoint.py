@@ -1,0 +1,190 @@
+"""A WHIP endpoint (RFC 9725) on aiortc for tests: accepts one or more sessions, records the
+media of each (video re-encoded to H.264 and Opus audio decoded to PCM, in MKV) and writes a
+JSON report per session when it ends.
+
+Usage: whip-endpoint.py PORT OUT_DIR [--token T] [--fail-first STATUS[:RETRY_AFTER]]
+Writes OUT_DIR/ready once listening; OUT_DIR/session-N.json per session:
+  video_frames, width, height, audio_frames, audio_rms, first/last frame times, connected_after,
+  ended (delete | closed | failed), posts, deletes.
+Facts that make aiortc work on loopback are in docs/NOTES.md ("WebRTC")."""
+import argparse
+import array
+import asyncio
+import json
+import math
+import os
+import time
+from fractions import Fraction
+
+import aioice.ice
+import av
+from aiohttp import web
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc.mediastreams import MediaStreamError
+
+# aioice leaves out 127.0.0.1 when gathering host candidates.
+aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
+
+parser = argparse.ArgumentParser()
+parser.add_argument("port", type=int)
+parser.add_argument("out")
+parser.add_argument("--token")
+parser.add_argument("--fail-first", help="answer the first POST with this status (e.g. 503:1)")
+args = parser.parse_args()
+os.makedirs(args.out, exist_ok=True)
+
+state = {"sessions": 0, "posts": 0, "deletes": 0, "failed_first": False}
+sessions = {}
+
+
+class Session:
+    def __init__(self, n):
+        self.n = n
+        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self.report = {"video_frames": 0, "width": 0, "height": 0, "audio_frames": 0, "audio_samples": 0,
+                       "audio_sum_squares": 0.0, "ended": None, "errors": []}
+        self.started = time.monotonic()
+        self.container = av.open(os.path.join(args.out, f"session-{n}.mkv"), "w")
+        self.video_stream = None
+        self.audio_stream = None
+        self.held_audio = []
+        self.audio_pts = 0
+        self.tasks = []
+        self.done = False
+
+    def mux(self, stream, frame):
+        for packet in stream.encode(frame):
+            self.container.mux(packet)
+
+    async def video(self, track):
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                return
+            r = self.report
+            r["video_frames"] += 1
+            r["width"], r["height"] = frame.width, frame.height
+            r.setdefault("first_video", time.monotonic() - self.started)
+            r["last_video"] = time.monotonic() - self.started
+            if self.video_stream is None:
+                self.video_stream = self.container.add_stream("libx264", rate=30)
+                self.video_stream.width, self.video_stream.height = frame.width, frame.height
+                self.video_stream.pix_fmt = "yuv420p"
+                self.video_stream.options = {"preset": "ultrafast"}
+                self.audio_stream = self.container.add_stream("pcm_s16le", rate=48000, layout="stereo")
+            picture = frame.reformat(format="yuv420p")
+            picture.pts, picture.time_base = r["video_frames"] - 1, Fraction(1, 30)
+            self.mux(self.video_stream, picture)
+            # Audio waits for the first video frame (aiortc's own recorder loses all video otherwise).
+            for held in self.held_audio:
+                self.mux(self.audio_stream, held)
+            self.held_audio = []
+
+    async def audio(self, track):
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                return
+            r = self.report
+            r["audio_frames"] += 1
+            samples = array.array("h", bytes(frame.planes[0])[: frame.samples * 2 * len(frame.layout.channels)])
+            r["audio_samples"] += len(samples)
+            r["audio_sum_squares"] += sum((v / 32768.0) ** 2 for v in samples)
+            frame.pts, frame.time_base = self.audio_pts, Fraction(1, 48000)
+            self.audio_pts += frame.samples
+            if self.audio_stream is None:
+                self.held_audio.append(frame)
+            else:
+                self.mux(self.audio_stream, frame)
+
+    async def finish(self, how):
+        if self.done:
+            return
+        self.done = True
+        self.report["ended"] = how
+        await self.pc.close()
+        for t in self.tasks:
+            try:
+                await asyncio.wait_for(t, 2)
+            except Exception:  # noqa: BLE001
+                pass
+        try:
+            for s in (self.video_stream, self.audio_stream):
+                if s is not None:
+                    self.mux(s, None)
+            self.container.close()
+        except Exception as e:  # noqa: BLE001
+            self.report["errors"].append(f"closing the recording: {e}")
+        self.write_report()
+
+    def write_report(self):
+        r = self.report
+        r["audio_rms"] = math.sqrt(r["audio_sum_squares"] / r["audio_samples"]) if r["audio_samples"] else 0.0
+        r["posts"], r["deletes"] = state["posts"], state["deletes"]
+        with open(os.path.join(args.out, f"session-{self.n}.json"), "w") as f:
+            json.dump(r, f)
+
+
+async def post(request):
+    state["posts"] += 1
+    if args.token and request.headers.get("Authorization") != f"Bearer {args.token}":
+        return web.Response(status=401, text="bad token")
+    if request.content_type != "application/sdp":
+        return web.Response(status=415, text="expected application/sdp")
+    if args.fail_first and not state["failed_first"]:
+        state["failed_first"] = True
+        status, _, after = args.fail_first.partition(":")
+        return web.Response(status=int(status), headers={"Retry-After": after} if after else {})
+    state["sessions"] += 1
+    n = state["sessions"]
+    s = Session(n)
+    sessions[str(n)] = s
+
+    @s.pc.on("track")
+    def on_track(track):
+        async def consume():
+            try:
+                await (s.video(track) if track.kind == "video" else s.audio(track))
+            except Exception as e:  # noqa: BLE001 — reported to the test, which fails on it
+                s.report["errors"].append(f"{track.kind}: {type(e).__name__}: {e}")
+        s.tasks.append(asyncio.ensure_future(consume()))
+
+    @s.pc.on("connectionstatechange")
+    async def on_state():
+        if s.pc.connectionState == "connected":
+            s.report["connected_after"] = time.monotonic() - s.started
+        if s.pc.connectionState in ("failed", "closed"):
+            await s.finish(s.pc.connectionState)
+
+    await s.pc.setRemoteDescription(RTCSessionDescription(sdp=await request.text(), type="offer"))
+    await s.pc.setLocalDescription(await s.pc.createAnswer())
+    return web.Response(status=201, content_type="application/sdp", text=s.pc.localDescription.sdp,
+                        headers={"Location": f"/whip/session/{n}"})
+
+
+async def delete(request):
+    state["deletes"] += 1
+    s = sessions.get(request.match_info["n"])
+    if s is None:
+        return web.Response(status=404)
+    await s.finish("delete")
+    s.report["deleted"] = True
+    s.write_report()
+    return web.Response(status=200)
+
+
+app = web.Application()
+app.router.add_post("/whip/endpoint", post)
+app.router.add_delete("/whip/session/{n}", delete)
+
+
+async def main():
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", args.port).start()
+    open(os.path.join(args.out, "ready"), "w").close()
+    await asyncio.Event().wait()
+
+asyncio.run(main())
