@@ -62,12 +62,13 @@ else
 fi
 
 # Test receivers from PyPI, in a venv beside the build (.build-venv, kept out of git): PyAV,
-# whose wheel bundles FFmpeg 8, listens for Enhanced RTMP (Opus over RTMP).
+# whose wheel bundles FFmpeg 8, listens for Enhanced RTMP (Opus over RTMP); aiortc + aiohttp
+# make the WHIP endpoint the WebRTC tests publish to.
 venv=.build-venv
-if ! "$venv/bin/python" -c 'import av' >/dev/null 2>&1; then
-  echo "setup: installing PyAV into $venv (test receiver for Enhanced RTMP)…"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check 'av==18.1.0'
+if ! "$venv/bin/python" -c 'import av, aiortc, aiohttp' >/dev/null 2>&1; then
+  echo "setup: installing PyAV, aiortc and aiohttp into $venv (test receivers for Enhanced RTMP and WHIP)…"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check 'av==18.1.0' 'aiortc==1.16.0' 'aiohttp==3.14.5'
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

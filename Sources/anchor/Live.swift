@@ -10,12 +10,16 @@ import NIOPosix
 
 struct Live: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Play a show in real time and push it as a live stream (RTMP/RTMPS) to one or more ingests.",
+        abstract: "Play a show in real time and push it as a live stream (RTMP/RTMPS, WebRTC over WHIP) to one or more ingests.",
         discussion: """
         Each --push destination has its own queue and reconnects on its own (0.5 s backoff \
         doubling to 30 s, with jitter); the show keeps time whatever the network does. Stream \
         keys and query tokens are never printed. Ctrl-C or SIGTERM end the stream cleanly \
-        (FCUnpublish, deleteStream).
+        (FCUnpublish, deleteStream; a WHIP session is closed and DELETEd).
+
+        A whip+https:// destination publishes over WebRTC (RFC 9725): H.264 constrained \
+        baseline + Opus, DTLS-SRTP, NACK retransmission, keyframes on PLI. With RTMP \
+        destinations too, the picture is drawn once and encoded twice.
 
         Exit codes: 0 every destination published; 1 the show or a URL has errors; 2 a \
         destination was refused or never reached; 64 a bad command line.
@@ -25,6 +29,7 @@ struct Live: AsyncParsableCommand {
           anchor live Scripts/overnight.show.md --push "$INGEST_1" --push "$INGEST_2" --size 720x1280
           anchor live Scripts/demo.show.md --push rtmps://live.example.com:443/app/KEY --duration 10m
           anchor live Scripts/overnight.show.md --push rtmp://127.0.0.1/live/test --chat -
+          ANCHOR_WHIP_TOKEN=… anchor live Scripts/demo.show.md --push whip+https://ingest.example.com/whip/room1
         """
     )
 
@@ -101,6 +106,7 @@ struct Live: AsyncParsableCommand {
                          d.url, d.sessions, d.reconnects, d.sentVideo, d.sentAudio, Double(d.bytes) / 1e6, first,
                          d.queue.droppedVideo, d.queue.droppedAudio))
             for (why, count) in d.errors.sorted(by: { $0.value > $1.value }) { print("    \(count)× \(why)") }
+            if let rtc = d.webrtc { print("    " + rtc.summary) }
             if d.sessionStarts.count > 1 {
                 print("    sessions began at stream time " + d.sessionStarts.map { String(format: "%.3f s", Double($0) / 1000) }.joined(separator: ", "))
             } else if let start = d.sessionStarts.first {

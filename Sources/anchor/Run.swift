@@ -249,6 +249,7 @@ struct Run: AsyncParsableCommand {
         for d in final.destinations {
             print(String(format: "  %@: %d sessions, %d reconnects, %.1f MB, dropped %d video / %d audio", d.url, d.sessions, d.reconnects,
                          Double(d.bytes) / 1e6, d.queue.droppedVideo, d.queue.droppedAudio))
+            if let rtc = d.webrtc { print("    " + rtc.summary) }
         }
     }
 

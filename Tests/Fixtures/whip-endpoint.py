@@ -3,6 +3,12 @@ media of each (video re-encoded to H.264 and Opus audio decoded to PCM, in MKV) 
 JSON report per session when it ends.
 
 Usage: whip-endpoint.py PORT OUT_DIR [--token T] [--fail-first STATUS[:RETRY_AFTER]]
+                        [--candidate-port P] [--lossy FRACTION]
+--candidate-port: the answer names this port instead of aiortc's, and aiortc is told the same
+port for the sender's candidates (so it cannot reach the sender either, as an ICE-lite server
+never checks): with a closed port, ICE must fail.
+--lossy: the answer names a UDP relay that drops this fraction of the RTP media sent to us
+(STUN, DTLS and RTCP pass), so the sender's NACK retransmissions are exercised.
 Writes OUT_DIR/ready once listening; OUT_DIR/session-N.json per session:
   video_frames, width, height, audio_frames, audio_rms, first/last frame times, connected_after,
   ended (delete | closed | failed), posts, deletes.
@@ -13,6 +19,8 @@ import asyncio
 import json
 import math
 import os
+import random
+import re
 import time
 from fractions import Fraction
 
@@ -30,10 +38,45 @@ parser.add_argument("port", type=int)
 parser.add_argument("out")
 parser.add_argument("--token")
 parser.add_argument("--fail-first", help="answer the first POST with this status (e.g. 503:1)")
+parser.add_argument("--candidate-port", type=int)
+parser.add_argument("--lossy", type=float)
 args = parser.parse_args()
 os.makedirs(args.out, exist_ok=True)
 
-state = {"sessions": 0, "posts": 0, "deletes": 0, "failed_first": False}
+state = {"sessions": 0, "posts": 0, "deletes": 0, "failed_first": False, "relayed": 0, "dropped": 0}
+
+
+class LossyRelay(asyncio.DatagramProtocol):
+    """Forwards between the sender and aiortc's port, dropping a fraction of the sender's RTP."""
+
+    def __init__(self, target_port):
+        self.target = ("127.0.0.1", target_port)
+        self.sender = None
+        self.random = random.Random(7)
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def datagram_received(self, data, addr):
+        if addr == self.target:
+            if self.sender is not None:
+                self.transport.sendto(data, self.sender)
+            return
+        self.sender = addr
+        is_rtp = 128 <= data[0] <= 191 and not 192 <= data[1] <= 223
+        if is_rtp and self.random.random() < args.lossy:
+            state["dropped"] += 1
+            return
+        state["relayed"] += 1
+        self.transport.sendto(data, self.target)
+
+
+def candidate_ports(sdp):
+    return [int(m.group(1)) for m in re.finditer(r"a=candidate:\S+ 1 udp \d+ \S+ (\d+) typ", sdp)]
+
+
+def rewrite_ports(sdp, port):
+    return re.sub(r"(a=candidate:\S+ \d udp \d+ \S+ )(\d+)( typ)", lambda m: f"{m.group(1)}{port}{m.group(3)}", sdp)
 sessions = {}
 
 
@@ -123,6 +166,7 @@ class Session:
         r = self.report
         r["audio_rms"] = math.sqrt(r["audio_sum_squares"] / r["audio_samples"]) if r["audio_samples"] else 0.0
         r["posts"], r["deletes"] = state["posts"], state["deletes"]
+        r["relayed"], r["dropped"] = state["relayed"], state["dropped"]
         with open(os.path.join(args.out, f"session-{self.n}.json"), "w") as f:
             json.dump(r, f)
 
@@ -158,9 +202,22 @@ async def post(request):
         if s.pc.connectionState in ("failed", "closed"):
             await s.finish(s.pc.connectionState)
 
-    await s.pc.setRemoteDescription(RTCSessionDescription(sdp=await request.text(), type="offer"))
+    offer = await request.text()
+    if args.candidate_port:
+        offer = rewrite_ports(offer, args.candidate_port)
+    await s.pc.setRemoteDescription(RTCSessionDescription(sdp=offer, type="offer"))
     await s.pc.setLocalDescription(await s.pc.createAnswer())
-    return web.Response(status=201, content_type="application/sdp", text=s.pc.localDescription.sdp,
+    answer = s.pc.localDescription.sdp
+    if args.candidate_port:
+        answer = rewrite_ports(answer, args.candidate_port)
+    if args.lossy:
+        real = candidate_ports(answer)[0]
+        transport, _ = await asyncio.get_running_loop().create_datagram_endpoint(
+            lambda: LossyRelay(real), local_addr=("127.0.0.1", 0))
+        answer = rewrite_ports(answer, transport.get_extra_info("sockname")[1])
+    with open(os.path.join(args.out, f"answer-{n}.sdp"), "w") as f:
+        f.write(answer)
+    return web.Response(status=201, content_type="application/sdp", text=answer,
                         headers={"Location": f"/whip/session/{n}"})
 
 
@@ -169,9 +226,11 @@ async def delete(request):
     s = sessions.get(request.match_info["n"])
     if s is None:
         return web.Response(status=404)
-    await s.finish("delete")
-    s.report["deleted"] = True
-    s.write_report()
+    async def close():
+        await s.finish("delete")
+        s.report["deleted"] = True
+        s.write_report()
+    asyncio.ensure_future(close())
     return web.Response(status=200)
 
 

@@ -83,17 +83,17 @@ struct SessionAnswer: Equatable {
               let pwd = sections.lazy.compactMap({ value("ice-pwd", in: $0) }).first else {
             throw .sdp("the answer has no ICE credentials (a=ice-ufrag, a=ice-pwd)")
         }
-        guard let fp = sections.lazy.compactMap({ value("fingerprint", in: $0) }).first else {
-            throw .sdp("the answer has no DTLS fingerprint")
-        }
-        let parts = fp.split(separator: " ")
-        guard parts.count == 2, parts[0].lowercased() == "sha-256" else {
-            throw .sdp("the answer's fingerprint is not sha-256 ('\(fp)')")
+        // Endpoints may list several (sha-256, sha-384, sha-512): DTLS-SRTP peers must offer sha-256.
+        let fingerprints = (sections.flatMap { $0 } + session.map { "a=\($0.key):\($0.value)" }).compactMap(Self.attribute)
+            .filter { $0.0 == "fingerprint" }.map { $0.1.split(separator: " ") }
+        guard !fingerprints.isEmpty else { throw .sdp("the answer has no DTLS fingerprint") }
+        guard let sha256 = fingerprints.first(where: { $0.count == 2 && $0[0].lowercased() == "sha-256" }) else {
+            throw .sdp("the answer has no sha-256 fingerprint ('\(fingerprints[0].joined(separator: " "))')")
         }
         iceUfrag = ufrag
         icePwd = pwd
         iceLite = session["ice-lite"] != nil
-        fingerprint = parts[1].uppercased()
+        fingerprint = sha256[1].uppercased()
         theyAreDTLSClient = (sections.lazy.compactMap { value("setup", in: $0) }.first ?? "active") != "passive"
 
         var opus: UInt8?, h264: UInt8?

@@ -44,9 +44,12 @@ struct WHIPClient: Sendable {
         throw .rejected("the WHIP endpoint \(endpoint.redacted) redirected more than 3 times")
     }
 
-    /// Ends the session on the server; a failure only matters to the log.
+    /// Ends the session on the server, waiting at most 3 s (a stop or a reconnect does not
+    /// hang on a slow server; it times the session out anyway).
     func delete(_ resource: URL) async -> Int? {
-        try? await http.send(.DELETE, resource, headers: headers).status
+        var quick = http
+        quick.timeout = .seconds(3)
+        return try? await quick.send(.DELETE, resource, headers: headers).status
     }
 
     private var headers: [(String, String)] { endpoint.token.map { [("Authorization", "Bearer \($0)")] } ?? [] }

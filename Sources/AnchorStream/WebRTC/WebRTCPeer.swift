@@ -19,6 +19,21 @@ public struct WebRTCStats: Sendable {
     /// Seconds from the answer to ICE + DTLS connected.
     public var connectSeconds: Double?
     public var receiverLossFraction: Double?
+
+    /// Frame-to-wire latency percentile (0…1) in ms.
+    public func latencyMs(_ p: Double) -> Double? {
+        guard !firstPacketLatencyMs.isEmpty else { return nil }
+        let sorted = firstPacketLatencyMs.sorted()
+        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+    }
+
+    /// One line for the end-of-run summary.
+    public var summary: String {
+        let connect = connectSeconds.map { String(format: "connected in %.2f s", $0) } ?? "not connected"
+        let via = remote.map { " to \($0)" } ?? ""
+        let latency = latencyMs(0.5).map { String(format: ", frame to wire p50 %.2f ms p99 %.2f ms", $0, latencyMs(0.99) ?? $0) } ?? ""
+        return "WebRTC: \(connect)\(via), \(packetsSent) RTP packets, \(nackedPackets) NACKed, \(retransmitted) resent, \(keyframeRequests) keyframe requests\(latency)"
+    }
 }
 
 /// The media half of a WHIP session: ICE (we are the controlling agent and nominate the first
