@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (libFuzzer, built into Swift's clang) of every parser of outside text:
-# show scripts, catalog files, chat messages, viewer events, RTMP bytes from a server, platform chat payloads.
+# show scripts, catalog files, chat messages, viewer events, RTMP bytes from a server, platform chat payloads,
+# what a WebRTC peer sends (SDP answers, STUN, RTCP, RTP payloads).
 #   scripts/fuzz.sh                 each target for 250 000 runs (1 500 000 in all)
 #   scripts/fuzz.sh script 2000000  one target, that many runs
 # (lld links it: gold fails on libFuzzer beside SwiftPM's renamed main.)
@@ -9,7 +10,7 @@
 # input into Tests/Fixtures/fuzz/TARGET/ so the test suite replays it (FuzzRegressionTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(script catalog chat rtmp events platforms)
+targets=(script catalog chat rtmp events platforms webrtc)
 runs=250000
 if [ $# -ge 1 ]; then targets=("$1"); fi
 if [ $# -ge 2 ]; then runs="$2"; fi

@@ -50,6 +50,8 @@ public struct LiveRenderer {
         public var answersShed = 0
         /// Clips and music that could not be played (the show went on without them), each once.
         public var problems: [String] = []
+        /// Each pair of encoders and the CPU seconds it has spent (two when RTMP and WebRTC are both pushed).
+        public var encoders: [(name: String, cpuSeconds: Double)] = []
     }
 
     /// What a caller plugs into a live run: chat, remote control, show switching, recording.
@@ -66,6 +68,8 @@ public struct LiveRenderer {
         public var onPacket: ((EncodedPacket) -> Void)?
         /// A small copy of the picture, about once a second.
         public var onThumbnail: ((CairoSurface) -> Void)?
+        /// Frame `n` (its encoded pts) begins to be drawn now: where capture-to-viewer latency starts.
+        public var onFrameStart: ((Int) -> Void)?
         public init() {}
     }
 
@@ -144,20 +148,28 @@ public struct LiveRenderer {
                     skipped += 1 // behind: the picture skips, the sound does not
                 } else {
                     let madeAt = ContinuousClock.now
+                    hooks.onFrameStart?(n)
                     let frame = renderer.render(director.sampler.state(at: n * rate / s.fps))
                     let damage = renderer.takeDamage()
                     frame.withPixels { converter.convert(bgra: $0.baseAddress!, stride: frame.stride, into: picture, damage: damage) }
                     if let onThumbnail = hooks.onThumbnail, n % s.fps == 0 { onThumbnail(frame.scaled(toWidth: 320)) }
                     if n % (s.fps * 60) == 0 { Heap.trim() }
                     for r in renditions {
+                        let cpu = CPUTime.thread()
                         let packets = r.video.encode(picture, index: Int64(n), changed: damage)
+                        r.cpuSeconds += CPUTime.thread() - cpu
                         if r === primary { bytes += packets.reduce(0) { $0 + $1.data.count } }
                         r.push(packets, madeAt: madeAt, onPacket: r === primary ? hooks.onPacket : nil)
                     }
                     sent += 1
                 }
                 let pcm = director.read((n + 1) * rate / s.fps - director.audioPosition)
-                for r in renditions { r.push(r.audio.encode(pcm), onPacket: r === primary ? hooks.onPacket : nil) }
+                for r in renditions {
+                    let cpu = CPUTime.thread()
+                    let packets = r.audio.encode(pcm)
+                    r.cpuSeconds += CPUTime.thread() - cpu
+                    r.push(packets, onPacket: r === primary ? hooks.onPacket : nil)
+                }
                 for m in director.passed(upTo: director.audioPosition) {
                     let at = Double(m.at) / Double(rate)
                     if case .answer(let d, let arrived) = m.kind {
@@ -191,6 +203,7 @@ public struct LiveRenderer {
                     status.answersMerged = director.answers.merged
                     status.answersShed = director.answers.shed
                     status.problems = director.soundProblems + clips.problems
+                    status.encoders = renditions.map { ($0.name, $0.cpuSeconds) }
                     report(status)
                 }
             }
@@ -212,6 +225,7 @@ public struct LiveRenderer {
             status.framesSent = sent
             status.framesSkipped = skipped
             status.destinations = destinations.map(\.current)
+            status.encoders = renditions.map { ($0.name, $0.cpuSeconds) }
             return status
         }
     }
@@ -224,6 +238,10 @@ final class Rendition {
     let video: VideoEncoder
     let audio: AudioEncoder
     let keyframe = KeyframeRequest()
+    /// "H.264 high + AAC", "H.264 baseline + Opus".
+    let name: String
+    /// Thread CPU time spent encoding.
+    var cpuSeconds = 0.0
     private(set) var destinations: [Destination] = []
     private let fps: Int
     private let priming: Int64
@@ -233,6 +251,7 @@ final class Rendition {
         video = try VideoEncoder(settings)
         audio = try AudioEncoder(codec: codec, bitrate: codec == .aac ? 128_000 : 64_000)
         fps = settings.fps
+        name = "H.264 \(settings.profile) + \(codec == .aac ? "AAC" : "Opus")"
         // Timestamps start after the audio priming, so sound and picture line up.
         priming = Int64(audio.primingSamples)
         offsetMs = UInt32(priming * 1000 / Int64(SpeechClip.sampleRate))

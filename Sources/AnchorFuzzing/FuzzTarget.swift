@@ -27,6 +27,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// What platform chat services send: a YouTube live chat page or error body when it starts
     /// with `{`, else a Bilibili danmaku frame (zlib and brotli bodies expanded).
     case platforms
+    /// What a WebRTC peer sends: a WHIP answer (SDP) when it starts with `v=`, else a datagram
+    /// (STUN, RTCP, H.264 RTP payloads).
+    case webrtc
 
     public func run(_ data: Data) {
         switch self {
@@ -36,6 +39,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .rtmp: Self.rtmp(data)
         case .events: Self.events(data)
         case .platforms: Self.platforms(data)
+        case .webrtc: WebRTCInput.read(Array(data))
         }
     }
 

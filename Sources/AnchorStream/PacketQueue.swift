@@ -11,6 +11,8 @@ public struct StreamPacket: Sendable {
     public var data: Data
     /// When making this frame began (for frame-to-socket latency).
     public var madeAt: ContinuousClock.Instant
+    /// When the encoder handed it over (for queue-to-wire latency).
+    public var readyAt: ContinuousClock.Instant = .now
     /// The time on the codec's RTP clock (video 90 kHz, audio 48 kHz), exact where
     /// milliseconds round.
     public var rtpTime: UInt32

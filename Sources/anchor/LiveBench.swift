@@ -22,8 +22,16 @@ struct LiveBench: AsyncParsableCommand {
         screen (decode, scale, colour, x264 on moving pictures), and the two are compared: \
         target ≤ 2× the presenter.
 
+        With --whip, the show also goes out over WebRTC to an aiortc WHIP endpoint on \
+        127.0.0.1 (Tests/Fixtures/whip-endpoint.py in the venv scripts/setup.sh makes), which \
+        decodes every frame and notes when: encoded frame → first RTP packet on the wire \
+        (target p99 < 20 ms), glass-to-glass from the frame's start to the receiver's decode \
+        (target < 200 ms), the WebRTC transport's CPU (target < 0.03 of a core at 720p30) and \
+        the second encode (constrained baseline + Opus beside RTMP's profile + AAC).
+
           anchor bench live --duration 60s
           anchor bench live --clip Assets/media/serum-ad.mp4
+          anchor bench live --whip
         """
     )
 
@@ -48,13 +56,29 @@ struct LiveBench: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also stream a segment playing this clip full screen, and compare.", valueName: "file"))
     var clip: String?
 
+    @Flag(help: "Also publish over WebRTC (WHIP) to an aiortc endpoint on 127.0.0.1 and measure latency and CPU.")
+    var whip = false
+
     /// One run's figures.
     struct Figures {
         var cpu: Double, wall: Double, cpuAll: Double, wallAll: Double, media: Double
         var sent: Int, skipped: Int, dropped: Int
         var latency: [Double]
+        var webrtc: WebRTCFigures?
         var share: Double { cpu / wall }
-        func percentile(_ p: Double) -> Double { latency.isEmpty ? .nan : latency[min(latency.count - 1, Int(Double(latency.count) * p))] }
+        func percentile(_ p: Double) -> Double { Self.percentile(latency, p) }
+        static func percentile(_ sorted: [Double], _ p: Double) -> Double { sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+    }
+
+    /// What the WHIP destination measured.
+    struct WebRTCFigures {
+        var stats: WebRTCStats
+        /// Frame start → decoded by the receiver, ms, sorted.
+        var glass: [Double]
+        var framesDecoded: Int
+        /// CPU seconds of each encoder pair over the whole run.
+        var encoders: [(name: String, cpuSeconds: Double)]
+        var wall: Double
     }
 
     func run() async throws {
@@ -70,6 +94,7 @@ struct LiveBench: AsyncParsableCommand {
         print(String(format: "  frames       %d sent, %d skipped to keep time, %d dropped in the queue", presenter.sent, presenter.skipped, presenter.dropped))
         print(String(format: "  latency      frame start → socket: p50 %.1f ms, p99 %.1f ms, max %.1f ms", presenter.percentile(0.5), presenter.percentile(0.99), presenter.latency.last ?? .nan))
         print(String(format: "  target: ≤ 0.25 of a core — %@", presenter.share <= 0.25 ? "met" : "MISSED"))
+        if let rtc = presenter.webrtc { Self.report(rtc, sent: presenter.sent) }
         guard let clip else { return }
         guard FileManager.default.fileExists(atPath: clip) else { throw ValidationError("--clip: no such file '\(clip)'") }
         let path = (clip as NSString).isAbsolutePath ? clip : FileManager.default.currentDirectoryPath + "/" + clip
@@ -91,6 +116,8 @@ struct LiveBench: AsyncParsableCommand {
         let (w, h, samples) = try RenderOptions.validate(size: size, fps: fps, duration: duration)
         let port = try Self.freePort()
         let url = try StreamURL("rtmp://127.0.0.1:\(port)/live/bench")
+        let endpoint = whip ? try WHIPBenchEndpoint.start() : nil
+        defer { endpoint?.stop() }
         let sink = Process()
         sink.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
         sink.arguments = ["-v", "error", "-listen", "1", "-f", "flv", "-i", "rtmp://127.0.0.1:\(port)/live/bench", "-c", "copy", "-f", "null", "-"]
@@ -113,8 +140,14 @@ struct LiveBench: AsyncParsableCommand {
         var mark: (cpu: Double, wall: ContinuousClock.Instant)?
         var last: (cpu: Double, wall: ContinuousClock.Instant) = (0, .now)
         let cpu0 = CPUTime.process(), wall0 = ContinuousClock.now
+        var hooks = LiveRenderer.Hooks()
+        var frameStarts: [Double] = []
+        hooks.onFrameStart = { n in
+            if frameStarts.count == n { frameStarts.append(Date().timeIntervalSince1970) }
+        }
+        let targets: [PushTarget] = [.rtmp(url)] + (endpoint.map { [.whip($0.target)] } ?? [])
         let status = try await LiveRenderer(rundown: rundown, catalog: catalog, avatarFolder: folder)
-            .run(to: [.rtmp(url)], options: options, group: MultiThreadedEventLoopGroup.singleton, status: { s in
+            .run(to: targets, options: options, group: MultiThreadedEventLoopGroup.singleton, hooks: hooks, status: { s in
                 if mark == nil, s.mediaSeconds >= 3 { mark = (CPUTime.process(), .now) }
                 last = (CPUTime.process(), .now)
             }, shouldStop: { false })
@@ -124,8 +157,90 @@ struct LiveBench: AsyncParsableCommand {
             Terminal.error("error: the local receiver never took the stream")
             throw ExitCode(1)
         }
-        return Figures(cpu: cpu, wall: wall, cpuAll: cpuAll, wallAll: wallAll, media: status.mediaSeconds, sent: d.sentVideo,
-                       skipped: status.framesSkipped, dropped: d.queue.droppedVideo, latency: d.videoLatencyMs.sorted())
+        var figures = Figures(cpu: cpu, wall: wall, cpuAll: cpuAll, wallAll: wallAll, media: status.mediaSeconds, sent: d.sentVideo,
+                              skipped: status.framesSkipped, dropped: d.queue.droppedVideo, latency: d.videoLatencyMs.sorted())
+        if let endpoint {
+            guard let rtc = status.destinations.last?.webrtc, rtc.connectSeconds != nil else {
+                Terminal.error("error: the WHIP endpoint never connected: \(status.destinations.last?.lastError ?? "no answer")")
+                throw ExitCode(1)
+            }
+            let decoded = try await endpoint.decodedFrames()
+            let glass = decoded.compactMap { pts, at -> Double? in
+                let n = Int((pts * Int64(fps) + 45_000) / 90_000)
+                return n < frameStarts.count ? (at - frameStarts[n]) * 1000 : nil
+            }
+            figures.webrtc = WebRTCFigures(stats: rtc, glass: glass.sorted(), framesDecoded: decoded.count, encoders: status.encoders, wall: wallAll)
+        }
+        return figures
+    }
+
+    static func report(_ rtc: WebRTCFigures, sent: Int) {
+        let wire = rtc.stats.firstPacketLatencyMs.sorted()
+        let p99Wire = Figures.percentile(wire, 0.99), p99Glass = Figures.percentile(rtc.glass, 0.99)
+        let transport = rtc.stats.cpuSeconds / rtc.wall
+        print("  WebRTC       WHIP to aiortc on 127.0.0.1: \(rtc.stats.summary.dropFirst(8))")
+        print(String(format: "    frame encoded → first RTP packet on the wire: p50 %.2f ms, p99 %.2f ms — target p99 < 20 ms — %@",
+                     Figures.percentile(wire, 0.5), p99Wire, p99Wire < 20 ? "met" : "MISSED"))
+        print(String(format: "    glass to glass (frame start → decoded by aiortc, %d of %d frames): p50 %.0f ms, p99 %.0f ms — target < 200 ms — %@",
+                     rtc.framesDecoded, sent, Figures.percentile(rtc.glass, 0.5), p99Glass, p99Glass < 200 ? "met" : "MISSED"))
+        print(String(format: "    transport CPU (RTP, SRTP, ICE, RTCP on the event loop): %.3f of a core — target < 0.03 — %@",
+                     transport, transport < 0.03 ? "met" : "MISSED"))
+        for e in rtc.encoders {
+            print(String(format: "    encoder %@: %.3f of a core", e.name, e.cpuSeconds / rtc.wall))
+        }
+    }
+
+    /// The aiortc WHIP endpoint of the test suite, in the venv the setup makes, not recording.
+    final class WHIPBenchEndpoint {
+        let process = Process()
+        let directory: URL
+        let target: WHIPEndpoint
+
+        static func start() throws -> WHIPBenchEndpoint {
+            let home = ProcessInfo.processInfo.environment["ANCHOR_HOME"] ?? FileManager.default.currentDirectoryPath
+            let python = home + "/.build-venv/bin/python", script = home + "/Tests/Fixtures/whip-endpoint.py"
+            guard FileManager.default.isExecutableFile(atPath: python), FileManager.default.fileExists(atPath: script) else {
+                throw ValidationError("--whip needs aiortc in .build-venv and Tests/Fixtures/whip-endpoint.py: run scripts/setup.sh --no-build in the anchor folder")
+            }
+            return try WHIPBenchEndpoint(python: python, script: script)
+        }
+
+        init(python: String, script: String) throws {
+            let port = try LiveBench.freePort()
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("anchor-whip-bench-\(port)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            target = try WHIPEndpoint("whip+http://127.0.0.1:\(port)/whip/endpoint")
+            process.executableURL = URL(fileURLWithPath: python)
+            process.arguments = [script, "\(port)", directory.path, "--no-record"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(30)
+            while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("ready").path), Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            guard process.isRunning else { throw ValidationError("the aiortc WHIP endpoint did not start") }
+        }
+
+        /// (RTP timestamp, unix time) of each frame the endpoint decoded, once its session ended.
+        func decodedFrames() async throws -> [(Int64, Double)] {
+            let report = directory.appendingPathComponent("session-1.json")
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !FileManager.default.fileExists(atPath: report.path), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let text = (try? String(contentsOf: directory.appendingPathComponent("frames-1.txt"), encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").compactMap { line in
+                let f = line.split(separator: " ")
+                guard f.count == 2, let pts = Int64(f[0]), let at = Double(f[1]) else { return nil }
+                return (pts, at)
+            }
+        }
+
+        func stop() {
+            if process.isRunning { process.terminate() }
+            try? FileManager.default.removeItem(at: directory)
+        }
     }
 
     static func freePort() throws -> Int {

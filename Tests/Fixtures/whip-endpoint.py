@@ -3,7 +3,9 @@ media of each (video re-encoded to H.264 and Opus audio decoded to PCM, in MKV) 
 JSON report per session when it ends.
 
 Usage: whip-endpoint.py PORT OUT_DIR [--token T] [--fail-first STATUS[:RETRY_AFTER]]
-                        [--candidate-port P] [--lossy FRACTION]
+                        [--candidate-port P] [--lossy FRACTION] [--no-record]
+--no-record: decode but keep nothing (for `anchor bench live --whip`); each decoded video frame's
+RTP timestamp and wall-clock time go to OUT_DIR/frames-N.txt ("pts unix_seconds" a line).
 --candidate-port: the answer names this port instead of aiortc's, and aiortc is told the same
 port for the sender's candidates (so it cannot reach the sender either, as an ICE-lite server
 never checks): with a closed port, ICE must fail.
@@ -40,6 +42,7 @@ parser.add_argument("--token")
 parser.add_argument("--fail-first", help="answer the first POST with this status (e.g. 503:1)")
 parser.add_argument("--candidate-port", type=int)
 parser.add_argument("--lossy", type=float)
+parser.add_argument("--no-record", action="store_true")
 args = parser.parse_args()
 os.makedirs(args.out, exist_ok=True)
 
@@ -87,7 +90,8 @@ class Session:
         self.report = {"video_frames": 0, "width": 0, "height": 0, "audio_frames": 0, "audio_samples": 0,
                        "audio_sum_squares": 0.0, "ended": None, "errors": []}
         self.started = time.monotonic()
-        self.container = av.open(os.path.join(args.out, f"session-{n}.mkv"), "w")
+        self.container = None if args.no_record else av.open(os.path.join(args.out, f"session-{n}.mkv"), "w")
+        self.frames_log = open(os.path.join(args.out, f"frames-{n}.txt"), "w") if args.no_record else None
         self.video_stream = None
         self.audio_stream = None
         self.held_audio = []
@@ -110,6 +114,9 @@ class Session:
             r["width"], r["height"] = frame.width, frame.height
             r.setdefault("first_video", time.monotonic() - self.started)
             r["last_video"] = time.monotonic() - self.started
+            if self.frames_log is not None:
+                self.frames_log.write(f"{frame.pts} {time.time():.6f}\n")
+                continue
             if self.video_stream is None:
                 self.video_stream = self.container.add_stream("libx264", rate=30)
                 self.video_stream.width, self.video_stream.height = frame.width, frame.height
@@ -137,6 +144,8 @@ class Session:
             r["audio_sum_squares"] += sum((v / 32768.0) ** 2 for v in samples)
             frame.pts, frame.time_base = self.audio_pts, Fraction(1, 48000)
             self.audio_pts += frame.samples
+            if self.container is None:
+                continue
             if self.audio_stream is None:
                 self.held_audio.append(frame)
             else:
@@ -154,10 +163,13 @@ class Session:
             except Exception:  # noqa: BLE001
                 pass
         try:
+            if self.frames_log is not None:
+                self.frames_log.close()
             for s in (self.video_stream, self.audio_stream):
                 if s is not None:
                     self.mux(s, None)
-            self.container.close()
+            if self.container is not None:
+                self.container.close()
         except Exception as e:  # noqa: BLE001
             self.report["errors"].append(f"closing the recording: {e}")
         self.write_report()

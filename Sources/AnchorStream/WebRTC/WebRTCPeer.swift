@@ -1,3 +1,4 @@
+import AnchorCore
 import AnchorMedia
 import Foundation
 import NIOCore
@@ -12,13 +13,16 @@ public struct WebRTCStats: Sendable {
     public var nackedPackets = 0
     public var retransmitted = 0
     public var keyframeRequests = 0
-    /// Frame ready (encoder output) → its first RTP packet handed to the socket, in ms.
+    /// Encoded frame ready → its first RTP packet handed to the socket, in ms.
     public var firstPacketLatencyMs: [Double] = []
     /// The candidate pair in use ("127.0.0.1:5000").
     public var remote: String?
     /// Seconds from the answer to ICE + DTLS connected.
     public var connectSeconds: Double?
     public var receiverLossFraction: Double?
+    /// CPU time spent on the event loop for this session: RTP packetization, SRTP, sends,
+    /// ICE, RTCP (thread CPU time, so other work on the machine does not count).
+    public var cpuSeconds = 0.0
 
     /// Frame-to-wire latency percentile (0…1) in ms.
     public func latencyMs(_ p: Double) -> Double? {
@@ -177,6 +181,8 @@ private final class PeerHandler: ChannelInboundHandler {
     // MARK: Incoming
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let cpu = CPUTime.thread()
+        defer { account(since: cpu) }
         let envelope = unwrapInboundIn(data)
         var buffer = envelope.data
         guard let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self),
@@ -290,6 +296,8 @@ private final class PeerHandler: ChannelInboundHandler {
 
     func send(_ p: StreamPacket) {
         guard secure, !ended, let srtpOut, let to = selected else { return }
+        let cpu = CPUTime.thread()
+        defer { account(since: cpu) }
         var packets: [[UInt8]] = []
         switch p.kind {
         case .audio:
@@ -301,15 +309,20 @@ private final class PeerHandler: ChannelInboundHandler {
             }
         }
         var bytes = 0
-        for var packet in packets {
+        var latency = Duration.zero
+        for (i, var packet) in packets.enumerated() {
             let sequence = RTPPacketizer.sequence(of: packet)
             do { try srtpOut.protect(&packet) } catch { fail(error); return }
             history.keep(packet, sequence: sequence)
             bytes += packet.count
             write(packet, to: to)
+            if i == 0 {
+                // The first packet leaves at once: a receiver's jitter buffer starts on it.
+                flush()
+                latency = ContinuousClock.now - p.readyAt
+            }
         }
         flush()
-        let latency = (ContinuousClock.now - p.madeAt)
         statsBox.value.withLock { s in
             s.packetsSent += packets.count
             s.bytesSent += bytes
@@ -322,6 +335,8 @@ private final class PeerHandler: ChannelInboundHandler {
 
     private func tick() {
         guard !ended else { return }
+        let cpu = CPUTime.thread()
+        defer { account(since: cpu) }
         let now = NIODeadline.now()
         if !secure, now - started > settings.handshakeTimeout {
             let tried = remotes.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" }.joined(separator: ", ")
@@ -376,6 +391,11 @@ private final class PeerHandler: ChannelInboundHandler {
             if (try? srtpOut.protect(&report, rtcp: true)) != nil { write(report, to: to) }
         }
         flush()
+    }
+
+    private func account(since cpu: Double) {
+        let spent = CPUTime.thread() - cpu
+        statsBox.value.withLock { $0.cpuSeconds += spent }
     }
 
     private func flushDTLS() {
