@@ -36,6 +36,7 @@ let package = Package(
         .systemLibrary(name: "CEspeak", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
         .systemLibrary(name: "CAV", pkgConfig: "libswresample", providers: [.apt(["libswresample-dev", "libswscale-dev", "libavutil-dev", "libavformat-dev", "libavcodec-dev"])]),
         .systemLibrary(name: "CX264", pkgConfig: "x264", providers: [.apt(["libx264-dev"])]),
+        .systemLibrary(name: "CX265", pkgConfig: "x265", providers: [.apt(["libx265-dev"])]),
         .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .systemLibrary(name: "CRsvg", pkgConfig: "librsvg-2.0", providers: [.apt(["librsvg2-dev"])]),
@@ -55,7 +56,7 @@ let package = Package(
         .target(name: "AnchorVoice", dependencies: ["AnchorCore", "CEspeak", "CAV", "CEbur128"]),
         .target(name: "AnchorAvatar", dependencies: ["AnchorCore", "CCairo", "CRsvg"]),
         // Optimized in debug builds too: the colour loop is 200× slower unoptimized, too slow for live tests.
-        .target(name: "AnchorMedia", dependencies: ["AnchorCore", "CX264", "CAV"], swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "AnchorMedia", dependencies: ["AnchorCore", "CX264", "CX265", "CAV"], swiftSettings: [.unsafeFlags(["-O"])]),
         .target(
             name: "AnchorChat",
             dependencies: ["AnchorCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]

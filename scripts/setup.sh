@@ -10,7 +10,7 @@ PACKAGES=(
   # build
   pkg-config git ca-certificates
   # media C libraries (issues 3-7)
-  libsqlite3-dev libespeak-ng-dev espeak-ng libebur128-dev libopus-dev libx264-dev
+  libsqlite3-dev libespeak-ng-dev espeak-ng libebur128-dev libopus-dev libx264-dev libx265-dev
   libavcodec-dev libavformat-dev libavutil-dev libswresample-dev libswscale-dev
   libcairo2-dev libpango1.0-dev librsvg2-dev fonts-noto-cjk fonts-dejavu-core
   # real tools the tests check our output with

@@ -26,6 +26,8 @@ public struct LiveRenderer {
         public var paced = true
         /// AAC (classic RTMP) or Opus (Enhanced RTMP; ingests that read it: YouTube, SRS ≥ 6, MediaMTX, FFmpeg ≥ 6.1).
         public var audioCodec: AudioEncoder.Codec = .aac
+        /// H.264, or H.265 as Enhanced RTMP for RTMP destinations (WebRTC stays H.264).
+        public var videoCodec: VideoCodec = .h264
         public init(video: VideoSettings) { self.video = video }
     }
 
@@ -91,9 +93,10 @@ public struct LiveRenderer {
         let s = o.video
         Heap.limitArenas() // a channel runs for days: keep fragmentation from growing memory
         let rate = SpeechClip.sampleRate
-        let renditions = try Rendition.make(for: targets, options: o, group: group)
-        let primary = renditions[0]
-        hooks.onEncoders?(primary.video, primary.audio)
+        let renditions = try Rendition.make(for: targets, options: o, group: group, recording: hooks.onEncoders != nil)
+        // The recorder (MP4 segments) takes H.264.
+        let primary = renditions.first { $0.video is VideoEncoder } ?? renditions[0]
+        if let h264 = primary.video as? VideoEncoder { hooks.onEncoders?(h264, primary.audio) }
         let destinations = renditions.flatMap(\.destinations)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             // Destinations connect while the first lines are being spoken.
@@ -235,7 +238,7 @@ public struct LiveRenderer {
 /// configured H.264 profile and AAC (or Opus); WebRTC peers take constrained baseline and Opus,
 /// so a run with both encodes twice (the picture is drawn once).
 final class Rendition {
-    let video: VideoEncoder
+    let video: PictureEncoder
     let audio: AudioEncoder
     let keyframe = KeyframeRequest()
     /// "H.264 high + AAC", "H.264 baseline + Opus".
@@ -247,27 +250,28 @@ final class Rendition {
     private let priming: Int64
     private let offsetMs: UInt32
 
-    init(video settings: VideoSettings, audio codec: AudioEncoder.Codec) throws {
-        video = try VideoEncoder(settings)
-        audio = try AudioEncoder(codec: codec, bitrate: codec == .aac ? 128_000 : 64_000)
+    init(video settings: VideoSettings, codec: VideoCodec = .h264, audio sound: AudioEncoder.Codec) throws {
+        video = codec == .hevc ? try HEVCEncoder(settings) : try VideoEncoder(settings)
+        audio = try AudioEncoder(codec: sound, bitrate: sound == .aac ? 128_000 : 64_000)
         fps = settings.fps
-        name = "H.264 \(settings.profile) + \(codec == .aac ? "AAC" : "Opus")"
+        name = (codec == .hevc ? "H.265 main" : "H.264 \(settings.profile)") + " + \(sound == .aac ? "AAC" : "Opus")"
         // Timestamps start after the audio priming, so sound and picture line up.
         priming = Int64(audio.primingSamples)
         offsetMs = UInt32(priming * 1000 / Int64(SpeechClip.sampleRate))
     }
 
-    /// The renditions `targets` need; the first also feeds the recorder and the status line.
-    static func make(for targets: [PushTarget], options o: LiveRenderer.Options, group: EventLoopGroup) throws -> [Rendition] {
+    /// The renditions `targets` need (and an H.264 one for the recorder when `recording` and
+    /// none is pushed); the first feeds the status line.
+    static func make(for targets: [PushTarget], options o: LiveRenderer.Options, group: EventLoopGroup, recording: Bool = false) throws -> [Rendition] {
         let rtmp = targets.compactMap { if case .rtmp(let u) = $0 { u } else { nil } }
         let whip = targets.compactMap { if case .whip(let w) = $0 { w } else { nil } }
         var webrtcVideo = o.video
         webrtcVideo.profile = "baseline"
         var renditions: [Rendition] = []
         if !rtmp.isEmpty || whip.isEmpty {
-            let r = try Rendition(video: o.video, audio: o.audioCodec)
+            let r = try Rendition(video: o.video, codec: rtmp.isEmpty ? .h264 : o.videoCodec, audio: o.audioCodec)
             let settings = PublishSettings(metadata: .init(width: o.video.width, height: o.video.height, fps: o.video.fps, videoKbps: o.video.bitrateKbps,
-                                                           audioKbps: o.audioCodec == .aac ? 128 : 64, audioCodec: o.audioCodec),
+                                                           audioKbps: o.audioCodec == .aac ? 128 : 64, audioCodec: o.audioCodec, videoCodec: r.video.codec),
                                            videoConfig: r.video.decoderConfiguration, audioConfig: r.audio.extradata)
             let keyframe = r.keyframe
             r.destinations = try rtmp.map { url in
@@ -278,7 +282,7 @@ final class Rendition {
             renditions.append(r)
         }
         if !whip.isEmpty {
-            let r = try Rendition(video: webrtcVideo, audio: .opus)
+            let r = try Rendition(video: webrtcVideo, codec: .h264, audio: .opus)
             let keyframe = r.keyframe
             r.destinations = try whip.map { endpoint in
                 let publisher = try WHIPPublisher(endpoint: endpoint, parameterSets: r.video.parameterSets, group: group, trustedCA: o.trustedCA)
@@ -286,6 +290,9 @@ final class Rendition {
                 return Destination(publisher: publisher, queueCapacityMs: min(o.queueCapacityMs, 1_000)) { keyframe.request() }
             }
             renditions.append(r)
+        }
+        if recording, !renditions.contains(where: { $0.video is VideoEncoder }) {
+            renditions.append(try Rendition(video: o.video, audio: o.audioCodec))
         }
         return renditions
     }

@@ -38,8 +38,9 @@ public struct PublishSettings: Sendable {
     /// AVC decoder configuration record and AAC AudioSpecificConfig (or Opus's `OpusHead`).
     public var videoConfig: Data
     public var audioConfig: Data
-    /// Opus goes out as Enhanced RTMP (announced in `connect` by `fourCcList`).
+    /// Opus and H.265 go out as Enhanced RTMP (announced in `connect` by `fourCcList`).
     public var audioCodec: AudioEncoder.Codec { metadata.audioCodec }
+    public var videoCodec: VideoCodec { metadata.videoCodec }
     /// The server is asked to acknowledge every this many bytes.
     public var ackWindow: UInt32 = 131_072
     /// A server that has acknowledged before and then stays silent this long, with more than
@@ -248,7 +249,8 @@ enum RTMPSession {
             ("tcUrl", .string(url.tcURL)),
         ]
         // Enhanced RTMP: the codecs sent that classic RTMP has no id for.
-        if settings.audioCodec == .opus { properties.append(("fourCcList", .strictArray([.string("Opus")]))) }
+        let fourCCs = settings.metadata.fourCCs
+        if !fourCCs.isEmpty { properties.append(("fourCcList", .strictArray(fourCCs.map { .string($0) }))) }
         try await write(.command("connect", transaction: 1, [.object(properties)]))
         let connected = try await response(to: "connect", transaction: 1)
         if connected.first?.stringValue == "_error" {
@@ -282,11 +284,12 @@ enum RTMPSession {
         while let p = await queue.next() {
             if !sentHeaders {
                 try await write(RTMPMessage(.dataAMF0, streamID: streamID, timestamp: p.timestamp, payload: FLV.metadata(settings.metadata)))
-                try await write(RTMPMessage(.video, streamID: streamID, timestamp: p.timestamp, payload: FLV.videoSequenceHeader(settings.videoConfig)))
+                try await write(RTMPMessage(.video, streamID: streamID, timestamp: p.timestamp, payload: FLV.videoSequenceHeader(settings.videoConfig, codec: settings.videoCodec)))
                 try await write(RTMPMessage(.audio, streamID: streamID, timestamp: p.timestamp, payload: FLV.audioSequenceHeader(settings.audioConfig, codec: settings.audioCodec)))
                 sentHeaders = true
             }
-            let payload = p.kind == .video ? FLV.videoFrame(p.data, keyframe: p.isKeyframe) : FLV.audioFrame(p.data, codec: settings.audioCodec)
+            let payload = p.kind == .video ? FLV.videoFrame(p.data, keyframe: p.isKeyframe, codec: settings.videoCodec)
+                : FLV.audioFrame(p.data, codec: settings.audioCodec)
             try await write(RTMPMessage(p.kind == .video ? .video : .audio, streamID: streamID, timestamp: p.timestamp, payload: payload))
             onSent(p)
         }

@@ -59,6 +59,9 @@ struct LiveBench: AsyncParsableCommand {
     @Flag(help: "Also publish over WebRTC (WHIP) to an aiortc endpoint on 127.0.0.1 and measure latency and CPU.")
     var whip = false
 
+    @Option(help: ArgumentHelp("Video codec of the RTMP stream: h264, or hevc (x265 as Enhanced RTMP; the receiver is PyAV's FFmpeg 8 then, Debian's cannot read it).", valueName: "codec"))
+    var codec: VideoCodec = .h264
+
     /// One run's figures.
     struct Figures {
         var cpu: Double, wall: Double, cpuAll: Double, wallAll: Double, media: Double
@@ -88,8 +91,10 @@ struct LiveBench: AsyncParsableCommand {
         }
         let (w, h, _) = try RenderOptions.validate(size: size, fps: fps, duration: duration)
         let presenter = try await stream(show.loaded.rundown, catalog: show.loaded.catalog, folder: show.avatarFolder, background: show.background)
-        print(String(format: "anchor bench live — %dx%d@%d, x264 %@, %.0f s of the overnight show into ffmpeg -listen on 127.0.0.1", w, h, fps, preset, presenter.media))
-        print(String(format: "  CPU          %.2f of one core steady (%.1f s CPU over %.1f s), all threads: drawing, colour, x264, AAC, RTMP", presenter.share, presenter.cpu, presenter.wall))
+        print(String(format: "anchor bench live — %dx%d@%d, %@ %@, %.0f s of the overnight show into %@ on 127.0.0.1", w, h, fps,
+                     codec == .hevc ? "x265" : "x264", preset, presenter.media, codec == .hevc ? "PyAV's FFmpeg 8 (Enhanced RTMP)" : "ffmpeg -listen"))
+        print(String(format: "  CPU          %.2f of one core steady (%.1f s CPU over %.1f s), all threads: drawing, colour, %@, AAC, RTMP", presenter.share,
+                     presenter.cpu, presenter.wall, codec == .hevc ? "x265" : "x264"))
         print(String(format: "               %.2f with start-up (speech, avatar parts, connect: %.1f s CPU over %.1f s)", presenter.cpuAll / presenter.wallAll, presenter.cpuAll, presenter.wallAll))
         print(String(format: "  frames       %d sent, %d skipped to keep time, %d dropped in the queue", presenter.sent, presenter.skipped, presenter.dropped))
         print(String(format: "  latency      frame start → socket: p50 %.1f ms, p99 %.1f ms, max %.1f ms", presenter.percentile(0.5), presenter.percentile(0.99), presenter.latency.last ?? .nan))
@@ -119,13 +124,23 @@ struct LiveBench: AsyncParsableCommand {
         let endpoint = whip ? try WHIPBenchEndpoint.start() : nil
         defer { endpoint?.stop() }
         let sink = Process()
-        sink.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        sink.arguments = ["-v", "error", "-listen", "1", "-f", "flv", "-i", "rtmp://127.0.0.1:\(port)/live/bench", "-c", "copy", "-f", "null", "-"]
+        if codec == .hevc {
+            // Debian's FFmpeg 5.1 cannot read Enhanced RTMP: PyAV's FFmpeg 8 listens (and decodes) instead.
+            let home = ProcessInfo.processInfo.environment["ANCHOR_HOME"] ?? FileManager.default.currentDirectoryPath
+            guard FileManager.default.isExecutableFile(atPath: home + "/.build-venv/bin/python") else {
+                throw ValidationError("--codec hevc needs PyAV in .build-venv: run scripts/setup.sh --no-build in the anchor folder")
+            }
+            sink.executableURL = URL(fileURLWithPath: home + "/.build-venv/bin/python")
+            sink.arguments = [home + "/Tests/Fixtures/flv-listen.py", "rtmp://127.0.0.1:\(port)/live/bench"]
+        } else {
+            sink.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+            sink.arguments = ["-v", "error", "-listen", "1", "-f", "flv", "-i", "rtmp://127.0.0.1:\(port)/live/bench", "-c", "copy", "-f", "null", "-"]
+        }
         sink.standardOutput = FileHandle.nullDevice
         sink.standardError = FileHandle.nullDevice // it complains when the stream ends
         try sink.run()
         defer { if sink.isRunning { sink.terminate() } }
-        try await Task.sleep(for: .milliseconds(500))
+        try await Task.sleep(for: .milliseconds(codec == .hevc ? 2_000 : 500))
 
         // What 'anchor live' encodes by default (the narrowband profile), unless --profile says otherwise.
         var video = try PictureOptions.profile(named: profile).settings(width: w, height: h, fps: fps)
@@ -133,6 +148,7 @@ struct LiveBench: AsyncParsableCommand {
         video.preset = preset
         video.x264Params = x264Params
         var options = LiveRenderer.Options(video: video)
+        options.videoCodec = codec
         options.duration = samples
         options.background = background
         Terminal.error("streaming \(duration) of \(w)x\(h)@\(fps) to ffmpeg on 127.0.0.1:\(port)…")

@@ -8,6 +8,7 @@ import Foundation
 import Synchronization
 
 extension AudioEncoder.Codec: ExpressibleByArgument {}
+extension VideoCodec: ExpressibleByArgument {}
 
 struct Preview: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -58,6 +58,9 @@ struct StreamOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Audio codec: aac (128 kb/s, classic RTMP) or opus (64 kb/s, Enhanced RTMP: the ingest must read it — YouTube, SRS ≥ 6, MediaMTX, FFmpeg ≥ 6.1; nginx-rtmp does not).", valueName: "codec"))
     var audio: AudioEncoder.Codec = .aac
 
+    @Option(help: ArgumentHelp("Video codec for rtmp:// destinations: h264, or hevc (H.265 as Enhanced RTMP: the ingest must read it — YouTube, SRS ≥ 6, MediaMTX, FFmpeg ≥ 6.1; costs several times x264's CPU). WebRTC destinations stay H.264.", valueName: "codec"))
+    var codec: VideoCodec = .h264
+
     @Option(help: "Chat rules: a *.rules.yaml file or a folder (default: Scripts/).")
     var rules: String?
 
@@ -83,6 +86,7 @@ struct StreamOptions: ParsableArguments {
         var options = LiveRenderer.Options(video: video)
         options.duration = duration
         options.audioCodec = audio
+        options.videoCodec = codec
         if let tlsCA {
             guard FileManager.default.isReadableFile(atPath: tlsCA) else { throw ValidationError("--tls-ca: cannot read '\(tlsCA)'") }
             options.trustedCA = tlsCA

@@ -318,11 +318,13 @@ extension HeavyCLITests {
 /// ignores the FourCC and its FFmpeg 5.1 cannot read it). PyAV comes from PyPI into
 /// .build-venv (scripts/setup.sh).
 @Suite struct EnhancedRTMPCLITests {
-    @Test func opusGoesOutAsEnhancedRTMPAndDecodes() throws {
+    /// Publishes 4 s with `options` to PyAV's FFmpeg 8 listening on 127.0.0.1; what anchor said it
+    /// sent and what the listener decoded.
+    static func publish(_ options: [String], key: String) throws -> (sentVideo: Int, sentAudio: Int, audio: [String: Any], video: [String: Any]) {
         let python = TestSupport.path(".build-venv/bin/python")
         try #require(FileManager.default.isExecutableFile(atPath: python), "no \(python): run scripts/setup.sh --no-build")
         let port = try TestSupport.freePort()
-        let url = "rtmp://127.0.0.1:\(port)/live/opus"
+        let url = "rtmp://127.0.0.1:\(port)/live/\(key)"
         let ready = FileManager.default.temporaryDirectory.appendingPathComponent("flv-listen-\(port)").path
         defer { try? FileManager.default.removeItem(atPath: ready) }
         let receiver = try TestSupport.launchTool(python, [TestSupport.path("Tests/Fixtures/flv-listen.py"), url, ready])
@@ -330,7 +332,7 @@ extension HeavyCLITests {
         let deadline = Date().addingTimeInterval(20)
         while !FileManager.default.fileExists(atPath: ready), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         Thread.sleep(forTimeInterval: 0.3)
-        let live = try TestSupport.anchor(["live", "Scripts/overnight.show.md", "--audio", "opus", "--duration", "4s", "--size", "160x90", "--push", url])
+        let live = try TestSupport.anchor(["live", "Scripts/overnight.show.md", "--duration", "4s", "--size", "160x90", "--push", url] + options)
         #expect(live.status == 0, "\(live.stdout)\n\(live.stderr)")
         // What anchor sent (a receiver that falls behind at its start is dropped to a keyframe by
         // anchor's queue, as any slow ingest is: counted, not hidden).
@@ -343,12 +345,26 @@ extension HeavyCLITests {
         let streams = (json["streams"] as? [String: [String: Any]] ?? [:]).values
         let audio = try #require(streams.first { $0["type"] as? String == "audio" }, "\(json)")
         let video = try #require(streams.first { $0["type"] as? String == "video" }, "\(json)")
+        return (sentVideo, sentAudio, audio, video)
+    }
+
+    @Test func opusGoesOutAsEnhancedRTMPAndDecodes() throws {
+        let (sentVideo, sentAudio, audio, video) = try Self.publish(["--audio", "opus"], key: "opus")
         #expect(audio["codec"] as? String == "opus" && audio["sample_rate"] as? Int == 48_000)
         // Every Opus frame sent arrives and decodes (at least 2 s of them: 20 ms each); the picture is still H.264.
         #expect(sentAudio >= 100 && audio["packets"] as? Int == sentAudio && audio["frames"] as? Int == sentAudio
                 && audio["errors"] as? Int == 0, "\(audio); sent \(sentAudio)")
         #expect(video["codec"] as? String == "h264" && video["frames"] as? Int == sentVideo && video["errors"] as? Int == 0,
                 "\(video); sent \(sentVideo)")
+    }
+
+    /// H.265 in `ExVideoTagHeader` (`hvc1`, `hvcC` in the sequence start), beside classic AAC.
+    @Test func hevcGoesOutAsEnhancedRTMPAndDecodes() throws {
+        let (sentVideo, sentAudio, audio, video) = try Self.publish(["--codec", "hevc"], key: "hevc")
+        #expect(video["codec"] as? String == "hevc" && video["width"] as? Int == 160, "\(video)")
+        #expect(sentVideo >= 100 && video["packets"] as? Int == sentVideo && video["frames"] as? Int == sentVideo
+                && video["errors"] as? Int == 0, "\(video); sent \(sentVideo)")
+        #expect(audio["codec"] as? String == "aac" && audio["frames"] as? Int == sentAudio && audio["errors"] as? Int == 0, "\(audio)")
     }
 }
 }

@@ -213,4 +213,16 @@ import Testing
         let encoder = try AudioEncoder(codec: .opus, bitrate: 64_000)
         #expect(encoder.extradata.prefix(8) == Data("OpusHead".utf8) && encoder.extradata.count == 19)
     }
+
+    /// Enhanced RTMP video: IsExHeader, the frame type, the packet type (SequenceStart, CodedFramesX), then `hvc1`.
+    @Test func hevcGoesInAnExVideoTagHeader() throws {
+        let record = Data([1, 2, 3])
+        #expect(Array(FLV.videoSequenceHeader(record, codec: .hevc).readableBytesView) == [0x90] + Array("hvc1".utf8) + [1, 2, 3])
+        #expect(Array(FLV.videoFrame(Data([0, 0, 0, 1, 0x26]), keyframe: true, codec: .hevc).readableBytesView) == [0x93] + Array("hvc1".utf8) + [0, 0, 0, 1, 0x26])
+        #expect(Array(FLV.videoFrame(Data([7]), keyframe: false, codec: .hevc).readableBytesView).prefix(1) == [0xA3])
+        let m = FLV.Metadata(width: 320, height: 180, fps: 30, videoKbps: 500, audioKbps: 64, audioCodec: .opus, videoCodec: .hevc)
+        #expect(m.fourCCs == ["hvc1", "Opus"])
+        #expect(try AMF0.decodeAll(FLV.metadata(m))[2]["videocodecid"]?.numberValue == Double(0x6876_6331))
+        #expect(FLV.Metadata(width: 1, height: 1, fps: 1, videoKbps: 1, audioKbps: 1).fourCCs.isEmpty, "classic RTMP announces none")
+    }
 }
