@@ -161,3 +161,23 @@ extension WHIPEndpointProcess {
         return nil
     }
 }
+
+extension HeavyCLITests.WHIPCLITests {
+    /// The endpoint is right on its own: FFmpeg 8's `whip` muxer (in the PyAV wheel) publishes to
+    /// it and what it records is whole.
+    @Test func theEndpointTakesFFmpegsReferenceClient() throws {
+        let whip = try WHIPEndpointProcess()
+        defer { whip.stop() }
+        let key = whip.directory.appendingPathComponent("key.pem").path, cert = whip.directory.appendingPathComponent("cert.pem").path
+        let made = try TestSupport.tool("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+                                                    "-subj", "/CN=reference", "-keyout", key, "-out", cert])
+        try #require(made.status == 0, "\(made.stderr)")
+        let client = try TestSupport.tool(TestSupport.path(".build-venv/bin/python"),
+                                          [TestSupport.path("Tests/Fixtures/whip-reference-client.py"), "http://127.0.0.1:\(whip.port)/whip/endpoint", cert, key])
+        #expect(client.status == 0, "\(client.stdout)\n\(client.stderr)")
+        let report = try #require(whip.session(1, timeout: 20), "no session report: \(client.stderr)")
+        #expect(report["errors"] as? [String] == [], "\(report)")
+        #expect(report["video_frames"] as? Int ?? 0 >= 135 && report["width"] as? Int == 320, "\(report)")
+        #expect(report["audio_frames"] as? Int ?? 0 >= 225 && report["audio_rms"] as? Double ?? 0 > 0.05, "\(report)")
+    }
+}

@@ -45,9 +45,12 @@ import Testing
                               logger: Logger(label: "whip-test") { _ in SwiftLogNoOpLogHandler() })
         let server = Task { try await app.runService(gracefulShutdownSignals: []) }
         defer { server.cancel() }
-        let deadline = ContinuousClock.now + .seconds(10)
+        // Generous: at the start of the whole suite, on two busy cores, the server took 30 s once.
+        let deadline = ContinuousClock.now + .seconds(90)
         while port.withLock({ $0 }) == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        try await body(port.withLock { $0 }, seen)
+        let bound = port.withLock { $0 }
+        try #require(bound != 0, "the Hummingbird endpoint did not start")
+        try await body(bound, seen)
     }
 
     func client(_ port: Int, _ path: String, token: String? = "t0ken") throws -> WHIPClient {

@@ -2,7 +2,8 @@ import CWebRTC
 import Foundation
 
 /// A self-signed ECDSA P-256 certificate for DTLS (WebRTC peers refuse RSA and P-224), made
-/// once a process and offered by its SHA-256 fingerprint in SDP.
+/// for each session (about a millisecond; a channel on air for months never presents an
+/// expired one) and offered by its SHA-256 fingerprint in SDP.
 public final class DTLSCertificate: @unchecked Sendable {
     // Immutable after init; OpenSSL only reads the certificate and key (its refcounts are atomic).
     let handle: OpaquePointer
@@ -18,8 +19,6 @@ public final class DTLSCertificate: @unchecked Sendable {
     }
 
     deinit { anchor_cert_free(handle) }
-
-    public static let shared: Result<DTLSCertificate, WebRTCError> = Result { () throws(WebRTCError) in try DTLSCertificate() }
 }
 
 /// One DTLS 1.2 association whose datagrams the caller carries (over ICE's socket). Not

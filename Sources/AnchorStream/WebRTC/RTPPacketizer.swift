@@ -6,10 +6,9 @@ struct RTPPacketizer {
     let payloadType: UInt8
     let ssrc: UInt32
     private(set) var sequence: UInt16
+    /// What a sender report counts.
     private(set) var packets = 0
     private(set) var payloadBytes = 0
-    /// The RTP time and wall-clock time of the last packet (for sender reports).
-    private(set) var lastTimestamp: UInt32 = 0
 
     init(payloadType: UInt8, ssrc: UInt32, firstSequence: UInt16 = .random(in: 0...0x7FFF)) {
         self.payloadType = payloadType
@@ -27,7 +26,6 @@ struct RTPPacketizer {
         sequence &+= 1
         packets += 1
         payloadBytes += payload.count
-        lastTimestamp = timestamp
         return out
     }
 

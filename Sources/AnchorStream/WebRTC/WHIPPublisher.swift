@@ -25,7 +25,7 @@ public struct WHIPPublisher: Publisher {
 
     public func publish(queue: PacketQueue, events: PublishEvents) async throws(PublishError) {
         let certificate: DTLSCertificate
-        do { certificate = try DTLSCertificate.shared.get() } catch { throw .rejected("WebRTC: \(error)") }
+        do { certificate = try DTLSCertificate() } catch { throw .rejected("WebRTC: \(error)") }
         let (channel, candidates): (Channel, [(host: String, port: Int)])
         do { (channel, candidates) = try await WebRTCPeer.bind(group: group) } catch {
             throw .unreachable("cannot open a UDP socket for WebRTC: \(error)")

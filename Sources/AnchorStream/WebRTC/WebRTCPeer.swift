@@ -67,9 +67,8 @@ final class WebRTCPeer: Sendable {
             guard let a = device.address, case .v4 = a, let ip = a.ipAddress else { return nil }
             return ip
         }) ?? []
-        if !hosts.contains("127.0.0.1") { hosts.append("127.0.0.1") }
         // Loopback last: a remote endpoint tries the real interfaces first.
-        hosts.sort { a, _ in a != "127.0.0.1" }
+        hosts = hosts.filter { $0 != "127.0.0.1" } + ["127.0.0.1"]
         return (channel, hosts.map { ($0, port) })
     }
 
@@ -152,6 +151,8 @@ private final class PeerHandler: ChannelInboundHandler {
     private var video: RTPPacketizer
     private var history = RetransmitHistory()
     private var lastReport = NIODeadline.now()
+    /// Each stream's last RTP time and when it was sent: the pair a sender report maps.
+    private var lastSent: (audio: (UInt32, Date)?, video: (UInt32, Date)?)
 
     init(offer: SessionOffer, answer: SessionAnswer, certificate: DTLSCertificate, settings: WebRTCPeer.Settings, parameterSets: [Data],
          stats: StatsBox, connected: EventLoopPromise<Void>, outcome: EventLoopPromise<Void>,
@@ -323,6 +324,7 @@ private final class PeerHandler: ChannelInboundHandler {
             }
         }
         flush()
+        if p.kind == .audio { lastSent.audio = (p.rtpTime, Date()) } else { lastSent.video = (p.rtpTime, Date()) }
         statsBox.value.withLock { s in
             s.packetsSent += packets.count
             s.bytesSent += bytes
@@ -384,9 +386,9 @@ private final class PeerHandler: ChannelInboundHandler {
 
     private func sendReports(to: SocketAddress) {
         guard let srtpOut else { return }
-        let ntp = RTCPPacket.ntp(Date())
-        for stream in [audio, video] where stream.packets > 0 {
-            var report = RTCPPacket.senderReport(ssrc: stream.ssrc, ntp: ntp, rtpTime: stream.lastTimestamp, packets: stream.packets,
+        for (stream, sent) in [(audio, lastSent.audio), (video, lastSent.video)] {
+            guard let (rtpTime, at) = sent else { continue }
+            var report = RTCPPacket.senderReport(ssrc: stream.ssrc, ntp: RTCPPacket.ntp(at), rtpTime: rtpTime, packets: stream.packets,
                                                  octets: stream.payloadBytes, cname: offer.cname)
             if (try? srtpOut.protect(&report, rtcp: true)) != nil { write(report, to: to) }
         }
