@@ -79,6 +79,7 @@ struct LiveBench: AsyncParsableCommand {
         /// Frame start → decoded by the receiver, ms, sorted.
         var glass: [Double]
         var framesDecoded: Int
+        var framesSent: Int
         /// CPU seconds of each encoder pair over the whole run.
         var encoders: [(name: String, cpuSeconds: Double)]
         var wall: Double
@@ -99,7 +100,7 @@ struct LiveBench: AsyncParsableCommand {
         print(String(format: "  frames       %d sent, %d skipped to keep time, %d dropped in the queue", presenter.sent, presenter.skipped, presenter.dropped))
         print(String(format: "  latency      frame start → socket: p50 %.1f ms, p99 %.1f ms, max %.1f ms", presenter.percentile(0.5), presenter.percentile(0.99), presenter.latency.last ?? .nan))
         print(String(format: "  target: ≤ 0.25 of a core — %@", presenter.share <= 0.25 ? "met" : "MISSED"))
-        if let rtc = presenter.webrtc { Self.report(rtc, sent: presenter.sent) }
+        if let rtc = presenter.webrtc { Self.report(rtc) }
         guard let clip else { return }
         guard FileManager.default.fileExists(atPath: clip) else { throw ValidationError("--clip: no such file '\(clip)'") }
         let path = (clip as NSString).isAbsolutePath ? clip : FileManager.default.currentDirectoryPath + "/" + clip
@@ -185,12 +186,13 @@ struct LiveBench: AsyncParsableCommand {
                 let n = Int((pts * Int64(fps) + 45_000) / 90_000)
                 return n < frameStarts.count ? (at - frameStarts[n]) * 1000 : nil
             }
-            figures.webrtc = WebRTCFigures(stats: rtc, glass: glass.sorted(), framesDecoded: decoded.count, encoders: status.encoders, wall: wallAll)
+            figures.webrtc = WebRTCFigures(stats: rtc, glass: glass.sorted(), framesDecoded: decoded.count, framesSent: status.destinations.last?.sentVideo ?? 0,
+                                           encoders: status.encoders, wall: wallAll)
         }
         return figures
     }
 
-    static func report(_ rtc: WebRTCFigures, sent: Int) {
+    static func report(_ rtc: WebRTCFigures) {
         let wire = rtc.stats.firstPacketLatencyMs.sorted()
         let p99Wire = Figures.percentile(wire, 0.99), p99Glass = Figures.percentile(rtc.glass, 0.99)
         let transport = rtc.stats.cpuSeconds / rtc.wall
@@ -198,7 +200,7 @@ struct LiveBench: AsyncParsableCommand {
         print(String(format: "    frame encoded → first RTP packet on the wire: p50 %.2f ms, p99 %.2f ms — target p99 < 20 ms — %@",
                      Figures.percentile(wire, 0.5), p99Wire, p99Wire < 20 ? "met" : "MISSED"))
         print(String(format: "    glass to glass (frame start → decoded by aiortc, %d of %d frames): p50 %.0f ms, p99 %.0f ms — target < 200 ms — %@",
-                     rtc.framesDecoded, sent, Figures.percentile(rtc.glass, 0.5), p99Glass, p99Glass < 200 ? "met" : "MISSED"))
+                     rtc.framesDecoded, rtc.framesSent, Figures.percentile(rtc.glass, 0.5), p99Glass, p99Glass < 200 ? "met" : "MISSED"))
         print(String(format: "    transport CPU (RTP, SRTP, ICE, RTCP on the event loop): %.3f of a core — target < 0.03 — %@",
                      transport, transport < 0.03 ? "met" : "MISSED"))
         for e in rtc.encoders {

@@ -83,6 +83,15 @@ def rewrite_ports(sdp, port):
 sessions = {}
 
 
+async def frames(track):
+    """A track's frames until it ends."""
+    while True:
+        try:
+            yield await track.recv()
+        except MediaStreamError:
+            return
+
+
 class Session:
     def __init__(self, n):
         self.n = n
@@ -104,11 +113,7 @@ class Session:
             self.container.mux(packet)
 
     async def video(self, track):
-        while True:
-            try:
-                frame = await track.recv()
-            except MediaStreamError:
-                return
+        async for frame in frames(track):
             r = self.report
             r["video_frames"] += 1
             r["width"], r["height"] = frame.width, frame.height
@@ -132,11 +137,7 @@ class Session:
             self.held_audio = []
 
     async def audio(self, track):
-        while True:
-            try:
-                frame = await track.recv()
-            except MediaStreamError:
-                return
+        async for frame in frames(track):
             r = self.report
             r["audio_frames"] += 1
             samples = array.array("h", bytes(frame.planes[0])[: frame.samples * 2 * len(frame.layout.channels)])
