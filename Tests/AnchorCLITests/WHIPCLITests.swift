@@ -64,13 +64,17 @@ extension HeavyCLITests {
 
     /// The issue's end-to-end check: 5 s at 320x240 to the endpoint and to nginx-rtmp at once.
     @Test func aShowGoesOutOverWHIPAndRTMPFromOneRender() throws {
-        let whip = try WHIPEndpointProcess()
+        let token = "whip_t0ken_7c1d9e"
+        let whip = try WHIPEndpointProcess(["--token", token])
         defer { whip.stop() }
         let nginx = try NginxRTMP()
         defer { nginx.stop() }
         let run = try TestSupport.anchor(["live", "Scripts/demo.show.md", "--duration", "5s", "--size", "320x240",
-                                          "--push", whip.url, "--push", "rtmp://127.0.0.1:\(nginx.port)/live/\(LiveCLITests.key)"])
+                                          "--push", whip.url, "--push", "rtmp://127.0.0.1:\(nginx.port)/live/\(LiveCLITests.key)"],
+                                         environment: ["ANCHOR_WHIP_TOKEN": token])
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(!(run.stdout + run.stderr).contains(token) && !(run.stdout + run.stderr).contains(LiveCLITests.key), "a secret was printed")
+        #expect(LiveCLITests.Summary(run.stdout, url: "-").framesSkipped == 0, "one render fed both in time: \(run.stdout)")
         let report = try #require(whip.session(1, deleted: true), "no session report: \(run.stdout)")
         #expect(report["errors"] as? [String] == [], "\(report)")
         #expect((report["connected_after"] as? Double ?? 99) < 3, "connected after \(report["connected_after"] ?? "never")")
@@ -108,6 +112,7 @@ extension HeavyCLITests {
         let run = live.wait(timeout: 60)
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains("consent lost"), "\(run.stdout)")
+        #expect(LiveCLITests.Summary(run.stdout, url: "-").framesSkipped == 0, "the show kept time through the outage: \(run.stdout)")
         let line = try #require(Self.summaryLine(run.stdout, "  whip+http://127.0.0.1:\(whip.port)/whip/****: "), "\(run.stdout)")
         #expect(LiveCLITests.Summary.number(before: " sessions", in: line) == 2, "\(run.stdout)")
         let starts = LiveCLITests.Summary(run.stdout, url: "-").sessionStarts

@@ -9,12 +9,18 @@ public struct WHIPPublisher: Publisher {
     let http: HTTPFetch
     /// SPS and PPS of the constrained-baseline encoder, sent before each keyframe.
     let parameterSets: [Data]
-    var peerSettings = WebRTCPeer.Settings()
 
-    public init(endpoint: WHIPEndpoint, parameterSets: [Data], group: EventLoopGroup, trustedCA: String? = nil) throws {
+    /// Makes the media side of one session, given the SPS/PPS and what to do on a keyframe request.
+    public typealias TransportFactory = @Sendable (EventLoopGroup, [Data], @escaping @Sendable () -> Void) async throws -> WebRTCTransport
+    let makeTransport: TransportFactory
+
+    /// `makeTransport`: anchor's own WebRTC stack unless another is given.
+    public init(endpoint: WHIPEndpoint, parameterSets: [Data], group: EventLoopGroup, trustedCA: String? = nil,
+                makeTransport: TransportFactory? = nil) throws {
         self.endpoint = endpoint
         self.parameterSets = parameterSets
         self.group = group
+        self.makeTransport = makeTransport ?? { try await WebRTCPeer(group: $0, parameterSets: $1, onKeyframeRequest: $2) }
         var http = try HTTPFetch(group: group, trustedCA: trustedCA)
         http.timeout = .seconds(10)
         http.maxBody = 256 << 10
@@ -24,36 +30,27 @@ public struct WHIPPublisher: Publisher {
     public var redacted: String { endpoint.redacted }
 
     public func publish(queue: PacketQueue, events: PublishEvents) async throws(PublishError) {
-        let certificate: DTLSCertificate
-        do { certificate = try DTLSCertificate() } catch { throw .rejected("WebRTC: \(error)") }
-        let (channel, candidates): (Channel, [(host: String, port: Int)])
-        do { (channel, candidates) = try await WebRTCPeer.bind(group: group) } catch {
-            throw .unreachable("cannot open a UDP socket for WebRTC: \(error)")
+        let peer: WebRTCTransport
+        do {
+            peer = try await makeTransport(group, parameterSets, events.onKeyframeRequest)
+        } catch {
+            throw .unreachable("cannot set up WebRTC (certificate, UDP socket): \(error)")
         }
-        let offer = SessionOffer(iceUfrag: SessionOffer.randomToken(8), icePwd: SessionOffer.randomToken(24), fingerprint: certificate.fingerprint,
-                                 candidates: candidates, audioSSRC: .random(in: 1...UInt32.max), videoSSRC: .random(in: 1...UInt32.max))
         let client = WHIPClient(endpoint: endpoint, http: http)
         let session: WHIPClient.Session
-        do { session = try await client.publish(offer: offer.sdp) } catch {
-            try? await channel.close()
+        do { session = try await client.publish(offer: peer.offer) } catch {
+            await peer.close()
             throw error
         }
         func end() async {
             if let resource = session.resource { _ = await client.delete(resource) }
         }
-        let answer: SessionAnswer
-        do { answer = try SessionAnswer(session.answer) } catch {
-            try? await channel.close()
-            await end()
-            throw .rejected("the WHIP endpoint \(endpoint.redacted) sent an answer anchor cannot use: \(error)")
-        }
-        let peer: WebRTCPeer
         do {
-            peer = try await WebRTCPeer(channel: channel, offer: offer, answer: answer, certificate: certificate, settings: peerSettings,
-                                        parameterSets: parameterSets, onKeyframeRequest: events.onKeyframeRequest)
+            try await peer.connect(answer: session.answer)
         } catch {
-            try? await channel.close()
+            await peer.close()
             await end()
+            if case .sdp = error { throw .rejected("the WHIP endpoint \(endpoint.redacted) sent an answer anchor cannot use: \(error)") }
             throw .lost("WebRTC to \(endpoint.redacted): \(error)")
         }
         events.onWebRTCStats(peer.stats)
