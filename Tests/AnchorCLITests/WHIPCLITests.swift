@@ -137,6 +137,46 @@ extension HeavyCLITests {
         #expect(run.stdout.contains("no ICE connectivity within 10") && run.stdout.contains("127.0.0.1:\(closed)"), "\(run.stdout)")
     }
 
+    /// The overnight daemon publishes over WebRTC too, and its control port shows the session.
+    @Test func theDaemonPublishesOverWHIPAndShowsItOnStatus() throws {
+        let whip = try WHIPEndpointProcess()
+        defer { whip.stop() }
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let schedule = dir.appendingPathComponent("night.schedule.yaml").path
+        try "timezone: UTC\nfiller: \(TestSupport.path("Scripts/overnight.show.md"))\nentries: []\n".write(toFile: schedule, atomically: true, encoding: .utf8)
+        let port = try TestSupport.freePort()
+        let run = try TestSupport.launchAnchor(["run", "--schedule", schedule, "--push", whip.url, "--size", "160x120", "--duration", "12s",
+                                                "--control", "127.0.0.1:\(port)", "--state-db", dir.appendingPathComponent("state.db").path])
+        let status = HeavyCLITests.RunCLITests.waitFor(port, timeout: 30) { s in
+            (s["destinations"] as? [[String: Any]] ?? []).contains { ($0["webrtc"] as? String)?.contains("WebRTC: connected") == true }
+        }
+        let done = run.wait(timeout: 60)
+        #expect(done.status == 0, "\(done.stdout)\n\(done.stderr)")
+        let destination = try #require((status?["destinations"] as? [[String: Any]])?.first, "no WebRTC session on /status: \(done.stderr)")
+        #expect(destination["url"] as? String == "whip+http://127.0.0.1:\(whip.port)/whip/****" && destination["state"] as? String == "live", "\(destination)")
+        let report = try #require(whip.session(1, deleted: true))
+        #expect(report["video_frames"] as? Int ?? 0 > 200, "\(report)")
+        #expect(done.stdout.contains("WebRTC: connected"), "\(done.stdout)")
+    }
+
+    /// The receiver reports a lost picture (RTCP PLI) in the middle of a GOP: the next frame
+    /// the encoder makes is an IDR, long before the 2 s cadence would bring one.
+    @Test func aPictureLossRequestGetsAKeyframe() throws {
+        let whip = try WHIPEndpointProcess(["--pli-at", "75"])
+        defer { whip.stop() }
+        let run = try TestSupport.anchor(["live", "Scripts/overnight.show.md", "--duration", "5s", "--size", "320x240", "--push", whip.url])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        let report = try #require(whip.session(1, deleted: true))
+        #expect(report["pli_sent_after"] as? Int == 75, "\(report)")
+        let keys = report["key_frames"] as? [Int] ?? []
+        // Frame 1 opens the stream; 61 is the 2 s cadence; one within a few frames of the PLI answers it
+        // (the cadence alone would bring the next at 121).
+        #expect(keys.contains(1) && keys.contains { (76...85).contains($0) }, "keyframes at \(keys)")
+        let rtc = try #require(Self.summaryLine(run.stdout, "WebRTC: connected"), "\(run.stdout)")
+        #expect((LiveCLITests.Summary.number(before: " keyframe requests", in: rtc) ?? 0) >= 1, "\(rtc)")
+    }
+
     /// 10 % of the RTP sent is lost on the way (a relay in the endpoint): the receiver's NACKs
     /// are answered from history and the picture still arrives whole.
     @Test func lostPacketsAreResentOnNack() throws {

@@ -3,7 +3,9 @@ media of each (video re-encoded to H.264 and Opus audio decoded to PCM, in MKV) 
 JSON report per session when it ends.
 
 Usage: whip-endpoint.py PORT OUT_DIR [--token T] [--fail-first STATUS[:RETRY_AFTER]]
-                        [--candidate-port P] [--lossy FRACTION] [--no-record]
+                        [--candidate-port P] [--lossy FRACTION] [--no-record] [--pli-at N]
+--pli-at: after the Nth decoded video frame, send the sender an RTCP PLI (picture loss); the
+report lists which frames were keyframes ("key_frames"), so a test sees the IDR that answers it.
 --no-record: decode but keep nothing (for `anchor bench live --whip`); each decoded video frame's
 RTP timestamp and wall-clock time go to OUT_DIR/frames-N.txt ("pts unix_seconds" a line).
 --candidate-port: the answer names this port instead of aiortc's, and aiortc is told the same
@@ -43,6 +45,7 @@ parser.add_argument("--fail-first", help="answer the first POST with this status
 parser.add_argument("--candidate-port", type=int)
 parser.add_argument("--lossy", type=float)
 parser.add_argument("--no-record", action="store_true")
+parser.add_argument("--pli-at", type=int)
 args = parser.parse_args()
 os.makedirs(args.out, exist_ok=True)
 
@@ -97,7 +100,7 @@ class Session:
         self.n = n
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.report = {"video_frames": 0, "width": 0, "height": 0, "audio_frames": 0, "audio_samples": 0,
-                       "audio_sum_squares": 0.0, "ended": None, "errors": []}
+                       "audio_sum_squares": 0.0, "ended": None, "errors": [], "key_frames": []}
         self.started = time.monotonic()
         self.container = None if args.no_record else av.open(os.path.join(args.out, f"session-{n}.mkv"), "w")
         self.frames_log = open(os.path.join(args.out, f"frames-{n}.txt"), "w") if args.no_record else None
@@ -119,6 +122,10 @@ class Session:
             r["width"], r["height"] = frame.width, frame.height
             r.setdefault("first_video", time.monotonic() - self.started)
             r["last_video"] = time.monotonic() - self.started
+            if frame.key_frame:
+                r["key_frames"].append(r["video_frames"])
+            if args.pli_at and r["video_frames"] == args.pli_at:
+                await self.picture_loss(track)
             if self.frames_log is not None:
                 self.frames_log.write(f"{frame.pts} {time.time():.6f}\n")
                 continue
@@ -135,6 +142,13 @@ class Session:
             for held in self.held_audio:
                 self.mux(self.audio_stream, held)
             self.held_audio = []
+
+    async def picture_loss(self, track):
+        for receiver in self.pc.getReceivers():
+            if receiver.track is track:
+                for ssrc in list(receiver._RTCRtpReceiver__remote_streams):
+                    await receiver._send_rtcp_pli(ssrc)
+                    self.report["pli_sent_after"] = self.report["video_frames"]
 
     async def audio(self, track):
         async for frame in frames(track):

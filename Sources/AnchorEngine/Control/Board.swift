@@ -54,6 +54,8 @@ public final class Board: Sendable {
         /// Media waiting to be sent, in ms: above ~0.5 s the ingest is not keeping up.
         public var behindMs: Int
         public var lastError: String?
+        /// A WHIP destination's transport: connected to, RTP packets, NACKs, keyframe requests, latency.
+        public var webrtc: String?
     }
 
     private let snapshot: Mutex<Snapshot>
@@ -120,7 +122,8 @@ public final class Board: Sendable {
             b.chatPerMinute = perMinute
             b.destinations = s.destinations.map { d in
                 DestinationSnapshot(url: d.url, state: Self.describe(d.state, behindMs: d.queueMs), sessions: d.sessions, reconnects: d.reconnects, bytes: Int(d.bytes),
-                                    droppedVideo: d.queue.droppedVideo, droppedAudio: d.queue.droppedAudio, behindMs: Int(d.queueMs), lastError: d.lastError)
+                                    droppedVideo: d.queue.droppedVideo, droppedAudio: d.queue.droppedAudio, behindMs: Int(d.queueMs), lastError: d.lastError,
+                                    webrtc: d.webrtc?.summary)
             }
         }
         counters.record(s, chat: stats)

@@ -20,7 +20,8 @@ enum StatusPage {
                                                             s.chat.likes, s.chat.giftValue, s.chat.thanksSpoken)))
         }
         for d in s.destinations {
-            rows.append(row(d.url, "\(d.state); \(d.reconnects) reconnects, dropped \(d.droppedVideo) video frames" + (d.lastError.map { "; last error: \($0)" } ?? "")))
+            rows.append(row(d.url, "\(d.state); \(d.reconnects) reconnects, dropped \(d.droppedVideo) video frames" + (d.lastError.map { "; last error: \($0)" } ?? "")
+                            + (d.webrtc.map { "; \($0)" } ?? "")))
         }
         if let d = s.database, d.error != nil || d.pending > 10 {
             rows.append(row("database", d.error.map { "FAILING (\(d.failedWrites) writes, \(d.pending) waiting): \($0)" } ?? "\(d.pending) writes waiting"))
