@@ -137,6 +137,25 @@ extension HeavyCLITests {
         #expect(run.stdout.contains("no ICE connectivity within 10") && run.stdout.contains("127.0.0.1:\(closed)"), "\(run.stdout)")
     }
 
+    /// The endpoint names a STUN server (and a TURN server) in `Link: rel="ice-server"`: anchor
+    /// asks the STUN server for its public address (the test's server answers as a NAT would,
+    /// 203.0.113.7) and trickles it to the session with PATCH; TURN is reported unused.
+    @Test func theEndpointsSTUNServerGivesATrickledCandidate() throws {
+        let whip = try WHIPEndpointProcess(["--stun-maps-to", "203.0.113.7"])
+        defer { whip.stop() }
+        let run = try TestSupport.anchor(["live", "Scripts/overnight.show.md", "--duration", "4s", "--size", "160x120", "--push", whip.url])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        let report = try #require(whip.session(1, deleted: true))
+        let trickled = report["trickled"] as? [String] ?? []
+        #expect(trickled.count == 1, "\(report)")
+        let fragment = trickled.first ?? ""
+        #expect(fragment.contains("a=ice-ufrag:") && fragment.contains("a=mid:0") && fragment.contains(" 203.0.113.7 ") && fragment.contains("typ srflx"), "\(fragment)")
+        #expect(report["video_frames"] as? Int ?? 0 >= 100, "still on air: \(report)")
+        let rtc = try #require(Self.summaryLine(run.stdout, "WebRTC: connected"), "\(run.stdout)")
+        #expect(rtc.contains("public address 203.0.113.7:"), "\(rtc)")
+        #expect(run.stdout.contains("TURN"), "the unused TURN server is named: \(run.stdout)")
+    }
+
     /// The overnight daemon publishes over WebRTC too, and its control port shows the session.
     @Test func theDaemonPublishesOverWHIPAndShowsItOnStatus() throws {
         let whip = try WHIPEndpointProcess()

@@ -2,6 +2,7 @@ import AnchorMedia
 @testable import AnchorStream
 import AnchorTestSupport
 import Foundation
+import NIOCore
 import Testing
 
 private func bytes(_ hex: String) -> [UInt8] {
@@ -216,6 +217,33 @@ private func bytes(_ hex: String) -> [UInt8] {
         #expect(throws: WebRTCError.sdp("the endpoint accepted neither Opus nor H.264 as offered (no H.264)")) {
             try SessionAnswer(Self.answer.replacingOccurrences(of: "H264/90000", with: "VP8/90000"))
         }
+    }
+}
+
+@Suite struct ReflexiveGatheringTests {
+    @Test func stunServersAreReadAndTURNIsLeftOut() {
+        let (servers, ignored) = ReflexiveGathering.stunServers(["stun:127.0.0.1:3478", "stun:127.0.0.2", "turn:127.0.0.1:3479?transport=udp", "stun:[::1]:19302"])
+        #expect(servers.map { "\($0.ipAddress ?? ""):\($0.port ?? 0)" } == ["127.0.0.1:3478", "127.0.0.2:3478", "::1:19302"])
+        #expect(ignored == ["turn:127.0.0.1:3479?transport=udp"])
+    }
+
+    @Test func aMappedAddressBecomesACandidateOnceAndOnlyWhenNew() throws {
+        let server = try SocketAddress(ipAddress: "127.0.0.1", port: 3478)
+        var g = ReflexiveGathering(servers: [server], hosts: [("10.0.0.2", 5000)])
+        let first = g.requests(at: .uptimeNanoseconds(1_000_000_000))
+        #expect(first.count == 1 && g.requests(at: .uptimeNanoseconds(1_100_000_000)).isEmpty, "the next round waits 500 ms")
+        func reply(to request: [UInt8], host: String, port: Int) throws -> STUNMessage {
+            let asked = try #require(STUNMessage.parse(request))
+            var m = STUNMessage(kind: .bindingSuccess, transaction: asked.transaction)
+            m.add(.xorMappedAddress, try #require(STUNMessage.xorAddress(host: host, port: port, transaction: asked.transaction)))
+            return try #require(STUNMessage.parse(m.encoded(integrityKey: nil)))
+        }
+        let same = try reply(to: first[0].0, host: "10.0.0.2", port: 5000)
+        #expect(g.isOurs(same) && g.response(same) == nil, "no NAT: the host candidate says it all")
+        let second = g.requests(at: .uptimeNanoseconds(1_600_000_000))
+        let natted = try reply(to: second[0].0, host: "203.0.113.7", port: 61000)
+        #expect(g.response(natted).map { "\($0.host):\($0.port)" } == "203.0.113.7:61000")
+        #expect(!g.isOurs(natted) && g.requests(at: .uptimeNanoseconds(3_000_000_000)).isEmpty, "found: no more rounds")
     }
 }
 

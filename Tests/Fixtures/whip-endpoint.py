@@ -3,7 +3,10 @@ media of each (video re-encoded to H.264 and Opus audio decoded to PCM, in MKV) 
 JSON report per session when it ends.
 
 Usage: whip-endpoint.py PORT OUT_DIR [--token T] [--fail-first STATUS[:RETRY_AFTER]]
-                        [--candidate-port P] [--lossy FRACTION] [--no-record] [--pli-at N]
+                        [--candidate-port P] [--lossy FRACTION] [--no-record] [--pli-at N] [--stun-maps-to IP]
+--stun-maps-to IP: also run a STUN server on 127.0.0.1 that answers every Binding request with
+IP as the mapped address (a NAT, seen from inside), name it and a TURN server in `Link:
+rel="ice-server"` headers, and take trickled candidates (PATCH); the report lists them.
 --pli-at: after the Nth decoded video frame, send the sender an RTCP PLI (picture loss); the
 report lists which frames were keyframes ("key_frames"), so a test sees the IDR that answers it.
 --no-record: decode but keep nothing (for `anchor bench live --whip`); each decoded video frame's
@@ -23,8 +26,10 @@ import asyncio
 import json
 import math
 import os
+import ipaddress
 import random
 import re
+import struct
 import time
 from fractions import Fraction
 
@@ -46,6 +51,7 @@ parser.add_argument("--candidate-port", type=int)
 parser.add_argument("--lossy", type=float)
 parser.add_argument("--no-record", action="store_true")
 parser.add_argument("--pli-at", type=int)
+parser.add_argument("--stun-maps-to")
 args = parser.parse_args()
 os.makedirs(args.out, exist_ok=True)
 
@@ -75,6 +81,22 @@ class LossyRelay(asyncio.DatagramProtocol):
             return
         state["relayed"] += 1
         self.transport.sendto(data, self.target)
+
+
+class StunServer(asyncio.DatagramProtocol):
+    """Answers Binding requests with --stun-maps-to as the address and the sender's port."""
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def datagram_received(self, data, addr):
+        if len(data) < 20 or data[0:2] != b"\x00\x01" or data[4:8] != b"\x21\x12\xa4\x42":
+            return
+        state["stun_requests"] = state.get("stun_requests", 0) + 1
+        ip = int(ipaddress.IPv4Address(args.stun_maps_to)) ^ 0x2112A442
+        value = struct.pack("!BBHI", 0, 1, addr[1] ^ 0x2112, ip)
+        body = struct.pack("!HH", 0x0020, len(value)) + value
+        self.transport.sendto(struct.pack("!HH", 0x0101, len(body)) + data[4:20] + body, addr)
 
 
 def candidate_ports(sdp):
@@ -244,8 +266,23 @@ async def post(request):
         answer = rewrite_ports(answer, transport.get_extra_info("sockname")[1])
     with open(os.path.join(args.out, f"answer-{n}.sdp"), "w") as f:
         f.write(answer)
-    return web.Response(status=201, content_type="application/sdp", text=answer,
-                        headers={"Location": f"/whip/session/{n}"})
+    headers = {"Location": f"/whip/session/{n}"}
+    response = web.Response(status=201, content_type="application/sdp", text=answer, headers=headers)
+    if args.stun_maps_to:
+        response.headers.add("Link", f'<stun:127.0.0.1:{state["stun_port"]}>; rel="ice-server"')
+        response.headers.add("Link", '<turn:127.0.0.1:3479?transport=udp>; rel="ice-server"; username="u"; credential="c"')
+    return response
+
+
+async def patch(request):
+    s = sessions.get(request.match_info["n"])
+    if s is None:
+        return web.Response(status=404)
+    if request.content_type != "application/trickle-ice-sdpfrag":
+        return web.Response(status=415)
+    s.report.setdefault("trickled", []).append(await request.text())
+    s.report["stun_requests"] = state.get("stun_requests", 0)
+    return web.Response(status=204)
 
 
 async def delete(request):
@@ -264,12 +301,16 @@ async def delete(request):
 app = web.Application()
 app.router.add_post("/whip/endpoint", post)
 app.router.add_delete("/whip/session/{n}", delete)
+app.router.add_patch("/whip/session/{n}", patch)
 
 
 async def main():
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", args.port).start()
+    if args.stun_maps_to:
+        transport, _ = await asyncio.get_running_loop().create_datagram_endpoint(StunServer, local_addr=("127.0.0.1", 0))
+        state["stun_port"] = transport.get_extra_info("sockname")[1]
     open(os.path.join(args.out, "ready"), "w").close()
     await asyncio.Event().wait()
 

@@ -36,6 +36,14 @@ struct SessionOffer {
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
+    /// A candidate learned after the offer, as WHIP trickles it: a PATCH body of type
+    /// `application/trickle-ice-sdpfrag` (RFC 8840), for the first (bundled) media section.
+    func trickleFragment(serverReflexive c: (host: String, port: Int), base: Int) -> String {
+        ["a=ice-ufrag:\(iceUfrag)", "a=ice-pwd:\(icePwd)", "m=audio 9 UDP/TLS/RTP/SAVPF \(Self.opusType)", "a=mid:0",
+         "a=candidate:\(candidates.count + 1) 1 udp 1694498815 \(c.host) \(c.port) typ srflx raddr 0.0.0.0 rport \(base)"]
+            .joined(separator: "\r\n") + "\r\n"
+    }
+
     /// ICE credentials: a 4+ character ufrag and a 22+ character password (RFC 8839).
     static func randomToken(_ count: Int) -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/")

@@ -44,6 +44,12 @@ struct WHIPClient: Sendable {
         throw .rejected("the WHIP endpoint \(endpoint.redacted) redirected more than 3 times")
     }
 
+    /// Sends a candidate learned after the offer (RFC 9725 §4.3.1); the status (204 when taken,
+    /// 405/501 when the endpoint does not trickle), or nil without an answer.
+    func trickle(_ fragment: String, to resource: URL) async -> Int? {
+        try? await http.send(.PATCH, resource, headers: headers + [("Content-Type", "application/trickle-ice-sdpfrag")], body: Data(fragment.utf8)).status
+    }
+
     /// Ends the session on the server, waiting at most 3 s (a stop or a reconnect does not
     /// hang on a slow server; it times the session out anyway).
     func delete(_ resource: URL) async -> Int? {

@@ -30,6 +30,11 @@ public struct WHIPEndpoint: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { redacted }
 
+    /// An ICE server URL without its query (TURN credentials can ride there).
+    static func redactedICEServer(_ url: String) -> String {
+        String(url.prefix { $0 != "?" })
+    }
+
     static func redacted(_ url: URL) -> String {
         let host = url.host.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "?"
         let port = url.port.map { ":\($0)" } ?? ""

@@ -46,7 +46,10 @@ public struct WHIPPublisher: Publisher {
             if let resource = session.resource { _ = await client.delete(resource) }
         }
         do {
-            try await peer.connect(answer: session.answer)
+            try await peer.connect(answer: session.answer, iceServers: session.iceServers) { fragment in
+                guard let resource = session.resource else { return }
+                Task { _ = await client.trickle(fragment, to: resource) }
+            }
         } catch {
             await peer.close()
             await end()

@@ -19,6 +19,10 @@ public struct WebRTCStats: Sendable {
     public var remote: String?
     /// Seconds from the answer to ICE + DTLS connected.
     public var connectSeconds: Double?
+    /// Our public address as the endpoint's STUN servers see it, when it differs from ours.
+    public var serverReflexive: String?
+    /// `Link` ICE servers not used (TURN; names that did not resolve).
+    public var iceServersIgnored: [String] = []
     public var receiverLossFraction: Double?
     /// CPU time spent on the event loop for this session: RTP packetization, SRTP, sends,
     /// ICE, RTCP (thread CPU time, so other work on the machine does not count).
@@ -36,7 +40,11 @@ public struct WebRTCStats: Sendable {
         let connect = connectSeconds.map { String(format: "connected in %.2f s", $0) } ?? "not connected"
         let via = remote.map { " to \($0)" } ?? ""
         let latency = latencyMs(0.5).map { String(format: ", frame to wire p50 %.2f ms p99 %.2f ms", $0, latencyMs(0.99) ?? $0) } ?? ""
-        return "WebRTC: \(connect)\(via), \(packetsSent) RTP packets, \(nackedPackets) NACKed, \(retransmitted) resent, \(keyframeRequests) keyframe requests\(latency)"
+        let srflx = serverReflexive.map { ", public address \($0) (trickled)" } ?? ""
+        let unused = iceServersIgnored.isEmpty ? "" : "; ICE servers not used (TURN is not supported): "
+            + iceServersIgnored.map(WHIPEndpoint.redactedICEServer).joined(separator: ", ")
+        return "WebRTC: \(connect)\(via)\(srflx), \(packetsSent) RTP packets, \(nackedPackets) NACKed, \(retransmitted) resent, "
+            + "\(keyframeRequests) keyframe requests\(latency)\(unused)"
     }
 }
 
@@ -88,8 +96,11 @@ final class WebRTCPeer: WebRTCTransport {
     }
 
     /// Starts ICE and DTLS towards the answer's candidates; returns once SRTP is keyed.
-    func connect(answer text: String) async throws(WebRTCError) {
+    func connect(answer text: String, iceServers: [String], trickle: @escaping @Sendable (String) -> Void) async throws(WebRTCError) {
         let answer = try SessionAnswer(text)
+        let (servers, ignored) = ReflexiveGathering.stunServers(iceServers)
+        statsBox.value.withLock { $0.iceServersIgnored = ignored }
+        let gathering = ReflexiveGathering(servers: servers, hosts: description.candidates)
         let loop = channel.eventLoop
         let connected = loop.makePromise(of: Void.self)
         let (channel, offer, certificate, settings, parameterSets, stats, outcome, onKeyframeRequest) =
@@ -97,7 +108,8 @@ final class WebRTCPeer: WebRTCTransport {
         do {
             let bound = try await loop.submit {
                 let h = try PeerHandler(offer: offer, answer: answer, certificate: certificate, settings: settings, parameterSets: parameterSets,
-                                        stats: stats, connected: connected, outcome: outcome, onKeyframeRequest: onKeyframeRequest)
+                                        stats: stats, connected: connected, outcome: outcome, onKeyframeRequest: onKeyframeRequest,
+                                        gathering: gathering, trickle: trickle)
                 try channel.pipeline.syncOperations.addHandler(h)
                 h.start()
                 return NIOLoopBound(h, eventLoop: loop)
@@ -150,6 +162,8 @@ private final class PeerHandler: ChannelInboundHandler {
     private let connectedPromise: EventLoopPromise<Void>
     private let outcome: EventLoopPromise<Void>
     private let onKeyframeRequest: @Sendable () -> Void
+    private let trickle: @Sendable (String) -> Void
+    private var gathering: ReflexiveGathering
     private let dtls: DTLSTransport
     private let tiebreaker = (0..<8).map { _ in UInt8.random(in: 0...255) }
 
@@ -176,8 +190,10 @@ private final class PeerHandler: ChannelInboundHandler {
 
     init(offer: SessionOffer, answer: SessionAnswer, certificate: DTLSCertificate, settings: WebRTCPeer.Settings, parameterSets: [Data],
          stats: StatsBox, connected: EventLoopPromise<Void>, outcome: EventLoopPromise<Void>,
-         onKeyframeRequest: @escaping @Sendable () -> Void) throws {
+         onKeyframeRequest: @escaping @Sendable () -> Void, gathering: ReflexiveGathering, trickle: @escaping @Sendable (String) -> Void) throws {
         self.offer = offer
+        self.gathering = gathering
+        self.trickle = trickle
         self.answer = answer
         self.settings = settings
         self.parameterSets = parameterSets
@@ -233,6 +249,11 @@ private final class PeerHandler: ChannelInboundHandler {
             flush()
             // A peer-reflexive candidate: the endpoint reached us from an address it did not announce.
             if selected == nil, !remotes.contains(source) { remotes.append(source) }
+        case .bindingSuccess where gathering.isOurs(m):
+            if let mapped = gathering.response(m) {
+                statsBox.value.withLock { $0.serverReflexive = "\(mapped.host):\(mapped.port)" }
+                trickle(offer.trickleFragment(serverReflexive: mapped, base: offer.candidates.first?.port ?? 9))
+            }
         case .bindingSuccess:
             guard checks.removeValue(forKey: m.transaction) != nil, m.hasIntegrity(key: Array(answer.icePwd.utf8)) else { return }
             lastConsent = .now()
@@ -367,6 +388,7 @@ private final class PeerHandler: ChannelInboundHandler {
                  : .dtls("the DTLS handshake did not complete within \(settings.handshakeTimeout)"))
             return
         }
+        for (request, server) in gathering.requests(at: now) { write(request, to: server) }
         if selected == nil, now - lastCheck >= .milliseconds(200) {
             lastCheck = now
             for r in remotes { check(r, nominate: true) }

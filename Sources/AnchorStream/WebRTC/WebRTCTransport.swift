@@ -7,7 +7,9 @@ public protocol WebRTCTransport: AnyObject, Sendable {
     /// The SDP offer to POST: Opus and H.264 constrained baseline, send-only.
     var offer: String { get }
     /// Connects with the answer; an unusable answer throws `.sdp`, a failed handshake `.ice`/`.dtls`.
-    func connect(answer: String) async throws(WebRTCError)
+    /// `iceServers` (the endpoint's `Link: rel="ice-server"` URLs) may reveal candidates after the
+    /// offer; each is handed to `trickle` as an `application/trickle-ice-sdpfrag` body.
+    func connect(answer: String, iceServers: [String], trickle: @escaping @Sendable (String) -> Void) async throws(WebRTCError)
     /// Sends one encoded frame; never blocks (dropped before connecting).
     func send(_ packet: StreamPacket)
     /// Returns when the session fails on its own (consent lost, DTLS closed); throws why.
