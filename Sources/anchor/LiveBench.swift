@@ -255,8 +255,11 @@ struct LiveBench: AsyncParsableCommand {
             }
         }
 
+        /// SIGKILL: a child of anchor inherits its blocked SIGTERM (anchor takes signals on
+        /// one thread), and nothing of the endpoint's is needed any more.
         func stop() {
-            if process.isRunning { process.terminate() }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
             try? FileManager.default.removeItem(at: directory)
         }
     }

@@ -21,15 +21,21 @@ Writes OUT_DIR/ready once listening; OUT_DIR/session-N.json per session:
   ended (delete | closed | failed), posts, deletes.
 Facts that make aiortc work on loopback are in docs/NOTES.md ("WebRTC")."""
 import argparse
-import array
 import asyncio
+import warnings
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import audioop  # C speed for the audio level (deprecated in 3.11, present until 3.13)
+import ipaddress
 import json
 import math
 import os
-import ipaddress
+import queue
 import random
 import re
 import struct
+import threading
 import time
 from fractions import Fraction
 
@@ -117,6 +123,57 @@ async def frames(track):
             return
 
 
+class Recording(threading.Thread):
+    """Re-encodes what arrives into OUT_DIR/session-N.mkv on its own thread, so encoding never
+    holds up the event loop that reads the sockets (a slow loop loses packets)."""
+
+    def __init__(self, path):
+        super().__init__(daemon=True)
+        self.path = path
+        self.items = queue.Queue()
+        self.errors = []
+        self.start()
+
+    def run(self):
+        container = av.open(self.path, "w")
+        video = audio = None
+        held, audio_pts = [], 0
+        try:
+            while (item := self.items.get()) is not None:
+                kind, frame, index = item
+                if kind == "video":
+                    if video is None:
+                        video = container.add_stream("libx264", rate=30)
+                        video.width, video.height, video.pix_fmt = frame.width, frame.height, "yuv420p"
+                        video.options = {"preset": "ultrafast"}
+                        audio = container.add_stream("pcm_s16le", rate=48000, layout="stereo")
+                    picture = frame.reformat(format="yuv420p")
+                    picture.pts, picture.time_base = index, Fraction(1, 30)
+                    container.mux(video.encode(picture))
+                    # Audio waits for the first video frame (aiortc's own recorder loses all video otherwise).
+                    for h in held:
+                        container.mux(audio.encode(h))
+                    held = []
+                else:
+                    frame.pts, frame.time_base = audio_pts, Fraction(1, 48000)
+                    audio_pts += frame.samples
+                    if audio is None:
+                        held.append(frame)
+                    else:
+                        container.mux(audio.encode(frame))
+            for stream in (video, audio):
+                if stream is not None:
+                    container.mux(stream.encode(None))
+        except Exception as e:  # noqa: BLE001 — reported to the test, which fails on it
+            self.errors.append(f"recording: {type(e).__name__}: {e}")
+        finally:
+            container.close()
+
+    def finish(self):
+        self.items.put(None)
+        self.join(timeout=20)
+
+
 class Session:
     def __init__(self, n):
         self.n = n
@@ -124,18 +181,10 @@ class Session:
         self.report = {"video_frames": 0, "width": 0, "height": 0, "audio_frames": 0, "audio_samples": 0,
                        "audio_sum_squares": 0.0, "ended": None, "errors": [], "key_frames": []}
         self.started = time.monotonic()
-        self.container = None if args.no_record else av.open(os.path.join(args.out, f"session-{n}.mkv"), "w")
+        self.recording = None if args.no_record else Recording(os.path.join(args.out, f"session-{n}.mkv"))
         self.frames_log = open(os.path.join(args.out, f"frames-{n}.txt"), "w") if args.no_record else None
-        self.video_stream = None
-        self.audio_stream = None
-        self.held_audio = []
-        self.audio_pts = 0
         self.tasks = []
         self.done = False
-
-    def mux(self, stream, frame):
-        for packet in stream.encode(frame):
-            self.container.mux(packet)
 
     async def video(self, track):
         async for frame in frames(track):
@@ -150,20 +199,8 @@ class Session:
                 await self.picture_loss(track)
             if self.frames_log is not None:
                 self.frames_log.write(f"{frame.pts} {time.time():.6f}\n")
-                continue
-            if self.video_stream is None:
-                self.video_stream = self.container.add_stream("libx264", rate=30)
-                self.video_stream.width, self.video_stream.height = frame.width, frame.height
-                self.video_stream.pix_fmt = "yuv420p"
-                self.video_stream.options = {"preset": "ultrafast"}
-                self.audio_stream = self.container.add_stream("pcm_s16le", rate=48000, layout="stereo")
-            picture = frame.reformat(format="yuv420p")
-            picture.pts, picture.time_base = r["video_frames"] - 1, Fraction(1, 30)
-            self.mux(self.video_stream, picture)
-            # Audio waits for the first video frame (aiortc's own recorder loses all video otherwise).
-            for held in self.held_audio:
-                self.mux(self.audio_stream, held)
-            self.held_audio = []
+            if self.recording is not None:
+                self.recording.items.put(("video", frame, r["video_frames"] - 1))
 
     async def picture_loss(self, track):
         for receiver in self.pc.getReceivers():
@@ -176,17 +213,13 @@ class Session:
         async for frame in frames(track):
             r = self.report
             r["audio_frames"] += 1
-            samples = array.array("h", bytes(frame.planes[0])[: frame.samples * 2 * len(frame.layout.channels)])
-            r["audio_samples"] += len(samples)
-            r["audio_sum_squares"] += sum((v / 32768.0) ** 2 for v in samples)
-            frame.pts, frame.time_base = self.audio_pts, Fraction(1, 48000)
-            self.audio_pts += frame.samples
-            if self.container is None:
-                continue
-            if self.audio_stream is None:
-                self.held_audio.append(frame)
-            else:
-                self.mux(self.audio_stream, frame)
+            pcm = bytes(frame.planes[0])[: frame.samples * 2 * len(frame.layout.channels)]
+            count = len(pcm) // 2
+            rms = audioop.rms(pcm, 2) / 32768.0 if count else 0.0
+            r["audio_samples"] += count
+            r["audio_sum_squares"] += rms * rms * count
+            if self.recording is not None:
+                self.recording.items.put(("audio", frame, 0))
 
     async def finish(self, how):
         if self.done:
@@ -199,16 +232,11 @@ class Session:
                 await asyncio.wait_for(t, 2)
             except Exception:  # noqa: BLE001
                 pass
-        try:
-            if self.frames_log is not None:
-                self.frames_log.close()
-            for s in (self.video_stream, self.audio_stream):
-                if s is not None:
-                    self.mux(s, None)
-            if self.container is not None:
-                self.container.close()
-        except Exception as e:  # noqa: BLE001
-            self.report["errors"].append(f"closing the recording: {e}")
+        if self.frames_log is not None:
+            self.frames_log.close()
+        if self.recording is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.recording.finish)
+            self.report["errors"] += self.recording.errors
         self.write_report()
 
     def write_report(self):

@@ -1,26 +1,6 @@
 import CWebRTC
 import Foundation
 
-/// A self-signed ECDSA P-256 certificate for DTLS (WebRTC peers refuse RSA and P-224), made
-/// for each session (about a millisecond; a channel on air for months never presents an
-/// expired one) and offered by its SHA-256 fingerprint in SDP.
-public final class DTLSCertificate: @unchecked Sendable {
-    // Immutable after init; OpenSSL only reads the certificate and key (its refcounts are atomic).
-    let handle: OpaquePointer
-    /// "sha-256 AB:CD:…" without the algorithm: the hex pairs.
-    public let fingerprint: String
-
-    public init() throws(WebRTCError) {
-        guard let h = anchor_cert_new() else { throw .dtls("could not make an ECDSA P-256 certificate") }
-        handle = h
-        var text = [CChar](repeating: 0, count: 128)
-        _ = anchor_cert_fingerprint(h, &text, text.count)
-        fingerprint = String(cString: text)
-    }
-
-    deinit { anchor_cert_free(handle) }
-}
-
 /// One DTLS 1.2 association whose datagrams the caller carries (over ICE's socket). Not
 /// thread-safe: owned by one event loop.
 final class DTLSTransport {
@@ -98,41 +78,4 @@ final class DTLSTransport {
     }
 
     private var error: String { String(cString: anchor_dtls_error(handle)) }
-}
-
-/// One direction of SRTP and SRTCP (AES_CM_128_HMAC_SHA1_80) from libsrtp2. Not thread-safe.
-final class SRTPContext {
-    /// Bytes a protected packet grows by at most (SRTCP: index 4 + tag 10).
-    static let overhead = 16
-    private let handle: OpaquePointer
-
-    /// `keySalt`: 16 bytes of key then 14 of salt.
-    init(keySalt: [UInt8], outbound: Bool) throws(WebRTCError) {
-        guard keySalt.count == 30, let h = anchor_srtp_new(keySalt, outbound ? 1 : 0) else { throw .srtp("could not set up SRTP") }
-        handle = h
-    }
-
-    deinit { anchor_srtp_free(handle) }
-
-    func protect(_ packet: inout [UInt8], rtcp: Bool = false) throws(WebRTCError) {
-        let plain = Int32(packet.count)
-        packet.append(contentsOf: repeatElement(0, count: Self.overhead))
-        var len = plain
-        let status = packet.withUnsafeMutableBufferPointer { b in
-            rtcp ? anchor_srtp_protect_rtcp(handle, b.baseAddress, &len) : anchor_srtp_protect(handle, b.baseAddress, &len)
-        }
-        guard status == 0 else { throw .srtp("SRTP protect failed (libsrtp2 status \(status))") }
-        packet.removeLast(packet.count - Int(len))
-    }
-
-    /// Checks and decrypts in place; false when the packet is not authentic or a replay.
-    func unprotect(_ packet: inout [UInt8], rtcp: Bool = false) -> Bool {
-        var len = Int32(packet.count)
-        let status = packet.withUnsafeMutableBufferPointer { b in
-            rtcp ? anchor_srtp_unprotect_rtcp(handle, b.baseAddress, &len) : anchor_srtp_unprotect(handle, b.baseAddress, &len)
-        }
-        guard status == 0 else { return false }
-        packet.removeLast(packet.count - Int(len))
-        return true
-    }
 }
