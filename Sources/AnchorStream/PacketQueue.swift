@@ -44,6 +44,8 @@ public final class PacketQueue: Sendable {
         var counts = Counts()
         var waiter: CheckedContinuation<StreamPacket?, Never>?
         var closed = false
+        /// Set by a destination that never blocks (WebRTC over UDP): packets go straight to it.
+        var direct: (@Sendable (StreamPacket) -> Void)?
     }
 
     public let capacityMs: UInt32
@@ -64,6 +66,7 @@ public final class PacketQueue: Sendable {
     /// Adds a packet without ever blocking; returns false when it was dropped.
     @discardableResult
     public func push(_ p: StreamPacket) -> Bool {
+        var direct: (@Sendable (StreamPacket) -> Void)?
         let resume: (CheckedContinuation<StreamPacket?, Never>, StreamPacket)? = state.withLock { s in
             if s.closed || !s.accepting { return nil }
             if s.waitingForKeyframe {
@@ -74,6 +77,10 @@ public final class PacketQueue: Sendable {
                     return nil
                 }
                 s.waitingForKeyframe = false
+            }
+            if let sink = s.direct {
+                direct = sink
+                return nil
             }
             if let w = s.waiter {
                 s.waiter = nil
@@ -96,8 +103,17 @@ public final class PacketQueue: Sendable {
             }
             return nil
         }
+        if let direct { direct(p); return true }
         if let (w, p) = resume { w.resume(returning: p); return true }
         return true
+    }
+
+    /// From the next keyframe on, hands packets to `sink` on the producer's thread instead of
+    /// queueing them (nil: queue again). For a destination whose send never blocks: the packet
+    /// then never waits for a reader task, which a busy cooperative pool can hold up for a
+    /// second or more.
+    public func deliverDirectly(to sink: (@Sendable (StreamPacket) -> Void)?) {
+        state.withLock { $0.direct = sink }
     }
 
     /// Starts accepting packets from the next keyframe (a connection began publishing).
@@ -117,6 +133,7 @@ public final class PacketQueue: Sendable {
             s.packets.removeAll(keepingCapacity: true)
             s.head = 0
             s.accepting = false
+            s.direct = nil
         }
     }
 

@@ -34,6 +34,7 @@ import os
 import queue
 import random
 import re
+import socket
 import struct
 import threading
 import time
@@ -332,7 +333,26 @@ app.router.add_delete("/whip/session/{n}", delete)
 app.router.add_patch("/whip/session/{n}", patch)
 
 
+def with_large_receive_buffers(loop):
+    """Every UDP socket of this process (aiortc's included) gets 4 MB of receive buffer: the
+    Linux default (~200 KB, about 100 small datagrams) overflows in a second if the event loop
+    stalls on a loaded machine, and the loss looks like the sender's."""
+    create = loop.create_datagram_endpoint
+
+    async def create_with_buffer(*a, **kw):
+        transport, protocol = await create(*a, **kw)
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, 33, 4 << 20)  # SO_RCVBUFFORCE (root)
+            except OSError:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+        return transport, protocol
+    loop.create_datagram_endpoint = create_with_buffer
+
+
 async def main():
+    with_large_receive_buffers(asyncio.get_running_loop())
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", args.port).start()

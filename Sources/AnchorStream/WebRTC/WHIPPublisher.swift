@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import Synchronization
 
 /// Publishes over WebRTC to a WHIP endpoint: a fresh socket, offer and DTLS session for each
 /// attempt; media from the queue until it closes (then DELETE) or the session fails.
@@ -57,17 +58,26 @@ public struct WHIPPublisher: Publisher {
             throw .lost("WebRTC to \(endpoint.redacted): \(error)")
         }
         events.onWebRTCStats(peer.stats)
+        // Sending is a hand-off to the session's event loop: packets go from the encoder straight
+        // to it, never through a reader task.
+        let statsEvery = Mutex(ContinuousClock.now)
+        queue.deliverDirectly { p in
+            peer.send(p)
+            events.onSent(p)
+            let due = statsEvery.withLock { last -> Bool in
+                guard ContinuousClock.now - last > .milliseconds(500) else { return false }
+                last = .now
+                return true
+            }
+            if due { events.onWebRTCStats(peer.stats) }
+        }
         events.onPublishing()
         let failure: Error? = await withTaskGroup(of: Error?.self) { tasks in
             tasks.addTask {
-                var last = ContinuousClock.now
+                // Nothing is queued in direct delivery: this waits for the queue to close (the end).
                 while !Task.isCancelled, let p = await queue.next() {
                     peer.send(p)
                     events.onSent(p)
-                    if ContinuousClock.now - last > .milliseconds(500) {
-                        last = .now
-                        events.onWebRTCStats(peer.stats)
-                    }
                 }
                 return nil
             }
@@ -75,6 +85,7 @@ public struct WHIPPublisher: Publisher {
                 do { try await peer.ended(); return nil } catch { return error }
             }
             let first = await tasks.next() ?? nil
+            queue.deliverDirectly(to: nil)
             tasks.cancelAll()
             if first == nil {
                 // The queue closed: let what was handed to the event loop go out before close_notify.
