@@ -1,6 +1,7 @@
 import AnchorMedia
 @testable import AnchorStream
 import Foundation
+import Synchronization
 import NIOCore
 import NIOEmbedded
 import Testing
@@ -161,6 +162,24 @@ import Testing
         q.push(video(1_333)) // still waiting for a keyframe: dropped and counted
         q.push(video(1_366, key: true))
         #expect(await q.next()?.timestamp == 1_366)
+    }
+
+    /// A destination that never blocks takes packets on the producer's thread, from a keyframe,
+    /// with nothing queued; pausing (the session ended) stops it.
+    @Test func directDeliveryHandsPacketsOverFromAKeyframe() {
+        let q = PacketQueue(capacityMs: 1_000)
+        let got = Mutex<[UInt32]>([])
+        q.deliverDirectly { p in got.withLock { $0.append(p.timestamp) } }
+        q.start()
+        q.push(audio(0)); q.push(video(33))
+        q.push(video(66, key: true)); q.push(audio(70))
+        for t in stride(from: UInt32(100), through: 2_000, by: 33) { q.push(video(t)) }
+        #expect(got.withLock { $0.prefix(2) } == [66, 70] && got.withLock { $0.count } == 60)
+        #expect(q.depthMs == 0 && q.counts.overflows == 0, "nothing waits in the queue")
+        q.pause()
+        q.start()
+        q.push(video(2_100, key: true))
+        #expect(got.withLock { $0.count } == 60 && q.depthMs == 0, "after a pause the sink is gone: packets queue again")
     }
 
     @Test func closeEndsTheReaderAndCancelWakesIt() async {
