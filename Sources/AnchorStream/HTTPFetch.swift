@@ -88,9 +88,15 @@ public struct HTTPFetch: Sendable {
             head.headers.add(name: "Connection", value: "close")
             for (name, value) in headers { head.headers.add(name: name, value: value) }
             if let body { head.headers.add(name: "Content-Length", value: String(body.count)) }
-            try await outbound.write(.head(head))
-            if let body, !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
-            try await outbound.write(.end(nil))
+            var parts: [HTTPClientRequestPart] = [.head(head)]
+            if let body, !body.isEmpty { parts.append(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+            parts.append(.end(nil))
+            // One write: a server that answers and closes as soon as it has read the head (we said
+            // `Connection: close`) could otherwise close the channel under a second write, and the
+            // answer already on its way would be lost to "I/O on closed channel".
+            do { try await outbound.write(contentsOf: parts) } catch ChannelError.ioOnClosedChannel {
+                // The answer, if one came, is still read below.
+            }
             var response = Response(status: 0, headers: [], body: Data())
             for try await part in inbound {
                 switch part {
