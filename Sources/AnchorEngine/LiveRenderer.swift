@@ -97,6 +97,7 @@ public struct LiveRenderer {
         // The recorder (MP4 segments) takes H.264.
         let primary = renditions.first { $0.video is VideoEncoder } ?? renditions[0]
         if let h264 = primary.video as? VideoEncoder { hooks.onEncoders?(h264, primary.audio) }
+        primary.onPacket = hooks.onPacket
         let destinations = renditions.flatMap(\.destinations)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             // Destinations connect while the first lines are being spoken.
@@ -158,21 +159,13 @@ public struct LiveRenderer {
                     if let onThumbnail = hooks.onThumbnail, n % s.fps == 0 { onThumbnail(frame.scaled(toWidth: 320)) }
                     if n % (s.fps * 60) == 0 { Heap.trim() }
                     for r in renditions {
-                        let cpu = CPUTime.thread()
-                        let packets = r.video.encode(picture, index: Int64(n), changed: damage)
-                        r.cpuSeconds += CPUTime.thread() - cpu
-                        if r === primary { bytes += packets.reduce(0) { $0 + $1.data.count } }
-                        r.push(packets, madeAt: madeAt, onPacket: r === primary ? hooks.onPacket : nil)
+                        let made = r.encode(picture, index: n, changed: damage, madeAt: madeAt)
+                        if r === primary { bytes += made }
                     }
                     sent += 1
                 }
                 let pcm = director.read((n + 1) * rate / s.fps - director.audioPosition)
-                for r in renditions {
-                    let cpu = CPUTime.thread()
-                    let packets = r.audio.encode(pcm)
-                    r.cpuSeconds += CPUTime.thread() - cpu
-                    r.push(packets, onPacket: r === primary ? hooks.onPacket : nil)
-                }
+                for r in renditions { r.encode(pcm) }
                 for m in director.passed(upTo: director.audioPosition) {
                     let at = Double(m.at) / Double(rate)
                     if case .answer(let d, let arrived) = m.kind {
@@ -210,11 +203,7 @@ public struct LiveRenderer {
                     report(status)
                 }
             }
-            // What the encoders still hold goes out too: the stream ends on its last sample.
-            for r in renditions {
-                r.push(r.video.flush(), onPacket: r === primary ? hooks.onPacket : nil)
-                r.push(r.audio.flush(), onPacket: r === primary ? hooks.onPacket : nil)
-            }
+            for r in renditions { r.flush() }
             // End cleanly: queued media goes out, then FCUnpublish and deleteStream.
             for d in destinations { d.finish() }
             let deadline = ContinuousClock.now + .seconds(3)
@@ -244,7 +233,9 @@ final class Rendition {
     /// "H.264 high + AAC", "H.264 baseline + Opus".
     let name: String
     /// Thread CPU time spent encoding.
-    var cpuSeconds = 0.0
+    private(set) var cpuSeconds = 0.0
+    /// Sees every packet this rendition makes (the recorder's, on the primary one).
+    var onPacket: ((EncodedPacket) -> Void)?
     private(set) var destinations: [Destination] = []
     private let fps: Int
     private let priming: Int64
@@ -261,7 +252,7 @@ final class Rendition {
     }
 
     /// The renditions `targets` need (and an H.264 one for the recorder when `recording` and
-    /// none is pushed); the first feeds the status line.
+    /// none is pushed).
     static func make(for targets: [PushTarget], options o: LiveRenderer.Options, group: EventLoopGroup, recording: Bool = false) throws -> [Rendition] {
         let rtmp = targets.compactMap { if case .rtmp(let u) = $0 { u } else { nil } }
         let whip = targets.compactMap { if case .whip(let w) = $0 { w } else { nil } }
@@ -286,7 +277,8 @@ final class Rendition {
             let keyframe = r.keyframe
             r.destinations = try whip.map { endpoint in
                 let publisher = try WHIPPublisher(endpoint: endpoint, parameterSets: r.video.parameterSets, group: group, trustedCA: o.trustedCA)
-                // Real-time media: a queue of a second at most (late RTP is useless to a viewer).
+                // Packets go straight to the session once it publishes; should they ever queue, a
+                // second at most (late RTP is useless to a viewer).
                 return Destination(publisher: publisher, queueCapacityMs: min(o.queueCapacityMs, 1_000)) { keyframe.request() }
             }
             renditions.append(r)
@@ -297,8 +289,31 @@ final class Rendition {
         return renditions
     }
 
+    /// Encodes frame `index` and sends it on; returns the bytes it made.
+    func encode(_ picture: I420Frame, index: Int, changed: Damage?, madeAt: ContinuousClock.Instant) -> Int {
+        let cpu = CPUTime.thread()
+        let packets = video.encode(picture, index: Int64(index), changed: changed)
+        cpuSeconds += CPUTime.thread() - cpu
+        push(packets, madeAt: madeAt)
+        return packets.reduce(0) { $0 + $1.data.count }
+    }
+
+    /// Encodes the sound of one frame period and sends it on.
+    func encode(_ pcm: ArraySlice<Float>) {
+        let cpu = CPUTime.thread()
+        let packets = audio.encode(pcm)
+        cpuSeconds += CPUTime.thread() - cpu
+        push(packets)
+    }
+
+    /// What the encoders still hold goes out too: the stream ends on its last sample.
+    func flush() {
+        push(video.flush())
+        push(audio.flush())
+    }
+
     /// Sends encoded packets to this rendition's destinations (and `onPacket`).
-    func push(_ packets: [EncodedPacket], madeAt: ContinuousClock.Instant = .now, onPacket: ((EncodedPacket) -> Void)? = nil) {
+    private func push(_ packets: [EncodedPacket], madeAt: ContinuousClock.Instant = .now) {
         for p in packets {
             let packet: StreamPacket
             if p.kind == .video {

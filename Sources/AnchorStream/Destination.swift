@@ -1,7 +1,6 @@
 import AnchorCore
 import Foundation
 import NIOCore
-import NIOSSL
 import Synchronization
 
 /// One `--push` target kept on air (RTMP or WHIP): publishes from its own queue, and after any failure

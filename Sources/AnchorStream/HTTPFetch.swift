@@ -35,9 +35,7 @@ public struct HTTPFetch: Sendable {
 
     public init(group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton, trustedCA: String? = nil) throws {
         self.group = group
-        var config = TLSConfiguration.makeClientConfiguration()
-        if let trustedCA { config.additionalTrustRoots = [.file(trustedCA)] }
-        tls = try NIOSSLContext(configuration: config)
+        tls = try NIOSSLContext.client(trusting: trustedCA)
     }
 
     /// GETs `url` (http or https) with `headers`; any status comes back, only transport

@@ -32,13 +32,7 @@ public struct RTMPPublisher: Publisher {
         self.url = url
         self.settings = settings
         self.group = group
-        if url.scheme == .rtmps {
-            var config = TLSConfiguration.makeClientConfiguration()
-            if let trustedCA { config.additionalTrustRoots = [.file(trustedCA)] }
-            tls = try NIOSSLContext(configuration: config)
-        } else {
-            tls = nil
-        }
+        tls = url.scheme == .rtmps ? try NIOSSLContext.client(trusting: trustedCA) : nil
     }
 
     public var redacted: String { url.redacted }

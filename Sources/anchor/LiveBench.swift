@@ -127,12 +127,9 @@ struct LiveBench: AsyncParsableCommand {
         let sink = Process()
         if codec == .hevc {
             // Debian's FFmpeg 5.1 cannot read Enhanced RTMP: PyAV's FFmpeg 8 listens (and decodes) instead.
-            let home = ProcessInfo.processInfo.environment["ANCHOR_HOME"] ?? FileManager.default.currentDirectoryPath
-            guard FileManager.default.isExecutableFile(atPath: home + "/.build-venv/bin/python") else {
-                throw ValidationError("--codec hevc needs PyAV in .build-venv: run scripts/setup.sh --no-build in the anchor folder")
-            }
-            sink.executableURL = URL(fileURLWithPath: home + "/.build-venv/bin/python")
-            sink.arguments = [home + "/Tests/Fixtures/flv-listen.py", "rtmp://127.0.0.1:\(port)/live/bench"]
+            let listener = try Self.venvFixture("flv-listen.py", for: "--codec hevc", needs: "PyAV")
+            sink.executableURL = URL(fileURLWithPath: listener.python)
+            sink.arguments = [listener.script, "rtmp://127.0.0.1:\(port)/live/bench"]
         } else {
             sink.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
             sink.arguments = ["-v", "error", "-listen", "1", "-f", "flv", "-i", "rtmp://127.0.0.1:\(port)/live/bench", "-c", "copy", "-f", "null", "-"]
@@ -193,12 +190,11 @@ struct LiveBench: AsyncParsableCommand {
     }
 
     static func report(_ rtc: WebRTCFigures) {
-        let wire = rtc.stats.firstPacketLatencyMs.sorted()
-        let p99Wire = Figures.percentile(wire, 0.99), p99Glass = Figures.percentile(rtc.glass, 0.99)
+        let p99Wire = rtc.stats.latencyMs(0.99) ?? .nan, p99Glass = Figures.percentile(rtc.glass, 0.99)
         let transport = rtc.stats.cpuSeconds / rtc.wall
         print("  WebRTC       WHIP to aiortc on 127.0.0.1: \(rtc.stats.summary.dropFirst(8))")
         print(String(format: "    frame encoded → first RTP packet on the wire: p50 %.2f ms, p99 %.2f ms — target p99 < 20 ms — %@",
-                     Figures.percentile(wire, 0.5), p99Wire, p99Wire < 20 ? "met" : "MISSED"))
+                     rtc.stats.latencyMs(0.5) ?? .nan, p99Wire, p99Wire < 20 ? "met" : "MISSED"))
         print(String(format: "    glass to glass (frame start → decoded by aiortc, %d of %d frames): p50 %.0f ms, p99 %.0f ms — target < 200 ms — %@",
                      rtc.framesDecoded, rtc.framesSent, Figures.percentile(rtc.glass, 0.5), p99Glass, p99Glass < 200 ? "met" : "MISSED"))
         print(String(format: "    transport CPU (RTP, SRTP, ICE, RTCP on the event loop): %.3f of a core — target < 0.03 — %@",
@@ -215,12 +211,8 @@ struct LiveBench: AsyncParsableCommand {
         let target: WHIPEndpoint
 
         static func start() throws -> WHIPBenchEndpoint {
-            let home = ProcessInfo.processInfo.environment["ANCHOR_HOME"] ?? FileManager.default.currentDirectoryPath
-            let python = home + "/.build-venv/bin/python", script = home + "/Tests/Fixtures/whip-endpoint.py"
-            guard FileManager.default.isExecutableFile(atPath: python), FileManager.default.fileExists(atPath: script) else {
-                throw ValidationError("--whip needs aiortc in .build-venv and Tests/Fixtures/whip-endpoint.py: run scripts/setup.sh --no-build in the anchor folder")
-            }
-            return try WHIPBenchEndpoint(python: python, script: script)
+            let endpoint = try LiveBench.venvFixture("whip-endpoint.py", for: "--whip", needs: "aiortc")
+            return try WHIPBenchEndpoint(python: endpoint.python, script: endpoint.script)
         }
 
         init(python: String, script: String) throws {
@@ -262,6 +254,17 @@ struct LiveBench: AsyncParsableCommand {
             process.waitUntilExit()
             try? FileManager.default.removeItem(at: directory)
         }
+    }
+
+    /// A receiver from the test suite and the setup's venv that runs it, found where anchor finds
+    /// its other assets (`ANCHOR_HOME`, here, the package the binary was built in).
+    static func venvFixture(_ script: String, for option: String, needs: String) throws -> (python: String, script: String) {
+        let missing = ValidationError("\(option) needs \(needs) in .build-venv and Tests/Fixtures/\(script): run scripts/setup.sh --no-build in the anchor folder")
+        guard let fixtures = Assets.folder("Tests/Fixtures", containing: script, nearShow: nil) else { throw missing }
+        let root = ((fixtures as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        let python = (root as NSString).appendingPathComponent(".build-venv/bin/python")
+        guard FileManager.default.isExecutableFile(atPath: python) else { throw missing }
+        return (python, (fixtures as NSString).appendingPathComponent(script))
     }
 
     static func freePort() throws -> Int {

@@ -2,7 +2,6 @@ import AnchorCore
 import AnchorMedia
 import Foundation
 import NIOCore
-import NIOPosix
 import Synchronization
 
 /// ICE + DTLS + SRTP + RTP state of one session, on its channel's event loop.
@@ -32,7 +31,6 @@ final class PeerHandler: ChannelInboundHandler {
     private var lastCheck = NIODeadline.uptimeNanoseconds(0)
     private var lastConsent = NIODeadline.now()
     private var nextConsentCheck = NIODeadline.now()
-    private var dtlsTimerDue: NIODeadline?
     private var secure = false
     private var ended = false
     private var srtpOut: SRTPContext?
@@ -227,7 +225,7 @@ final class PeerHandler: ChannelInboundHandler {
             s.bytesSent += bytes
             if p.kind == .video {
                 if s.firstPacketLatencyMs.count >= 100_000 { s.firstPacketLatencyMs.removeFirst(50_000) }
-                s.firstPacketLatencyMs.append(Double(latency.components.attoseconds) / 1e15 + Double(latency.components.seconds) * 1000)
+                s.firstPacketLatencyMs.append(latency.inSeconds * 1000)
             }
         }
     }
@@ -244,7 +242,9 @@ final class PeerHandler: ChannelInboundHandler {
                  : .dtls("the DTLS handshake did not complete within \(settings.handshakeTimeout)"))
             return
         }
-        for (request, server) in gathering.requests(at: now) { write(request, to: server) }
+        let requests = gathering.requests(at: now)
+        for (request, server) in requests { write(request, to: server) }
+        if !requests.isEmpty { flush() }
         if selected == nil, now - lastCheck >= .milliseconds(200) {
             lastCheck = now
             for r in remotes { check(r, nominate: true) }

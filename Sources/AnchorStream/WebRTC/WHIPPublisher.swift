@@ -58,10 +58,8 @@ public struct WHIPPublisher: Publisher {
             throw .lost("WebRTC to \(endpoint.redacted): \(error)")
         }
         events.onWebRTCStats(peer.stats)
-        // Sending is a hand-off to the session's event loop: packets go from the encoder straight
-        // to it, never through a reader task.
         let statsEvery = Mutex(ContinuousClock.now)
-        queue.deliverDirectly { p in
+        let deliver: @Sendable (StreamPacket) -> Void = { p in
             peer.send(p)
             events.onSent(p)
             let due = statsEvery.withLock { last -> Bool in
@@ -71,14 +69,14 @@ public struct WHIPPublisher: Publisher {
             }
             if due { events.onWebRTCStats(peer.stats) }
         }
+        // Sending is a hand-off to the session's event loop: packets go from the encoder straight
+        // to it, never through a reader task.
+        queue.deliverDirectly(to: deliver)
         events.onPublishing()
         let failure: Error? = await withTaskGroup(of: Error?.self) { tasks in
             tasks.addTask {
                 // Nothing is queued in direct delivery: this waits for the queue to close (the end).
-                while !Task.isCancelled, let p = await queue.next() {
-                    peer.send(p)
-                    events.onSent(p)
-                }
+                while !Task.isCancelled, let p = await queue.next() { deliver(p) }
                 return nil
             }
             tasks.addTask {
