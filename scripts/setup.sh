@@ -25,6 +25,8 @@ PACKAGES=(
   python3-venv
   # WebRTC (WHIP): DTLS from the system OpenSSL, SRTP from libsrtp2
   libssl-dev libsrtp2-dev
+  # the operator console, report and replay page are tested in a real headless browser
+  chromium chromium-driver python3-selenium
 )
 
 build=1

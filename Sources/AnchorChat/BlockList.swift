@@ -34,10 +34,10 @@ public struct BlockList: Sendable {
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    /// The first term found in the text, as the seller wrote it.
-    public func match(_ text: ChatText) -> String? {
+    /// The first term found in the text, as the seller wrote it; terms in `except` are skipped.
+    public func match(_ text: ChatText, except: Set<String> = []) -> String? {
         var words: [String]?
-        for t in terms {
+        for t in terms where !except.contains(t.written) {
             switch t.match {
             case .anywhere(let s):
                 if text.squeezed.contains(s) { return t.written }

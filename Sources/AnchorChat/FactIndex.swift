@@ -98,6 +98,17 @@ public final class FactIndex: Sendable {
         }
     }
 
+    /// Adds an FAQ entry to a product while the show runs (the console's "add as FAQ"): the
+    /// next question that matches it gets its answer.
+    public func add(faq: Product.FAQ, sku: String) throws {
+        try db.write { db in
+            try db.execute(sql: "INSERT INTO fact(terms, sku, kind, answer) VALUES (?, ?, ?, ?)", arguments: [
+                ChatText.terms(faq.question + " " + faq.question + " " + faq.answer).joined(separator: " ") + " " + Self.token(sku: sku),
+                sku, Kind.faq.rawValue, faq.answer,
+            ])
+        }
+    }
+
     /// A search token no viewer types: "sku" + the SKU's letters and digits.
     static func token(sku: String) -> String {
         "skuzz" + String(sku.lowercased().unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil) }.map(Character.init))

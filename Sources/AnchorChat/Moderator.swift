@@ -24,6 +24,8 @@ public struct Moderator: Sendable {
 
     public let policy: Policy
     private let blocked: BlockList
+    /// Block-list terms the operator cleared for the rest of the night (a false positive).
+    public private(set) var cleared: Set<String> = []
     private var recent: [String: [(time: Double, text: String)]] = [:]
     private var seenSinceSweep = 0
 
@@ -40,11 +42,25 @@ public struct Moderator: Sendable {
     /// What nobody may put on air through a message or a name: blocked terms, links, contact
     /// details, spam. nil when the text is clean.
     public func problem(in text: ChatText) -> String? {
-        if let term = blocked.match(text) { return "block list: '\(term)'" }
+        if let term = blocked.match(text, except: cleared) { return "block list: '\(term)'" }
         if let link = LinkDetector.find(in: text.normalized) { return link }
         if let contact = ContactDetector.find(in: text.normalized) { return contact }
         if let p = Self.spam.first(where: { text.squeezed.contains($0) }) { return "spam: '\(p)'" }
         return nil
+    }
+
+    /// Stops blocking a term for the rest of the night; false when it is not on the block list.
+    @discardableResult
+    public mutating func clear(term: String) -> Bool {
+        guard blocked.terms.contains(where: { $0.written == term }) else { return false }
+        cleared.insert(term)
+        return true
+    }
+
+    /// The term a "block list: 'x'" reason names.
+    public static func blockedTerm(inReason reason: String) -> String? {
+        guard reason.hasPrefix("block list: '"), reason.hasSuffix("'") else { return nil }
+        return String(reason.dropFirst("block list: '".count).dropLast())
     }
 
     /// A user name that may be spoken and drawn, or nil (greet as "friend", never by name): at

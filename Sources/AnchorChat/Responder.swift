@@ -7,6 +7,8 @@ public struct Decision: Sendable, Codable {
         case rule, facts, fallback, silence, blocked
         /// Thanks for gifts, follows, shares, joins or likes; a paid message read out.
         case thanks, paid
+        /// A line the operator typed at the console ("say now").
+        case console
     }
     /// Script text to speak (may start with an `[intent]` tag); nil: say nothing.
     public var reply: String?

@@ -32,7 +32,7 @@ public struct AnswerQueue: Sendable {
             return
         }
         let w = Waiting(decision: d, askers: [(d.user, d.spokenName)], arrivedAt: arrivedAt)
-        // Paid messages go first, then thanks (at most one every 10 s: see ThanksDesk), then
+        // The operator's lines go first, then paid messages, then thanks (at most one every 10 s: see ThanksDesk), then
         // answers in arrival order.
         if let k = waiting.firstIndex(where: { Self.priority($0.decision) < Self.priority(d) }) {
             waiting.insert(w, at: k)
@@ -52,6 +52,7 @@ public struct AnswerQueue: Sendable {
 
     static func rank(_ d: Decision) -> Int {
         switch d.source {
+        case .console: 5
         case .paid: 4
         case .thanks: 3
         case .facts: 2
@@ -62,6 +63,7 @@ public struct AnswerQueue: Sendable {
 
     static func priority(_ d: Decision) -> Int {
         switch d.source {
+        case .console: 3
         case .paid: 2
         case .thanks: 1
         default: 0

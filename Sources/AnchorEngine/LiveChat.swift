@@ -43,10 +43,27 @@ public final class LiveChat: Sendable {
         public var detail: String
     }
 
+    /// A blocked message, kept for the operator's review (its text is never logged).
+    public struct Blocked: Sendable, Codable, Equatable {
+        public var id: Int
+        public var at: Date
+        public var platform: String
+        public var user: String
+        public var text: String
+        public var reason: String
+        /// The operator let it through (its term is cleared for the rest of the night).
+        public var cleared = false
+    }
+
     struct Inbox {
         var messages = CircularBuffer<(ViewerEvent, ContinuousClock.Instant)>(initialCapacity: 256)
         var stats = Stats()
+        var blocked: [Blocked] = []
+        var nextBlockedID = 1
     }
+
+    /// Blocked messages kept for review, newest last.
+    public static let blockedKept = 100
 
     public let capacity: Int
     /// Time the live loop spends deciding per frame at most.
@@ -59,12 +76,16 @@ public final class LiveChat: Sendable {
 
     /// Told every decision (on the live loop), for the log.
     private let onDecision: @Sendable (Decision) -> Void
+    /// Told every viewer event that is not a message as it arrives (any thread), for the analytics.
+    private let onEvent: @Sendable (ViewerEvent) -> Void
 
     public init(responder: Responder, capacity: Int = 2_000, budget: Duration = .milliseconds(4),
+                onEvent: @escaping @Sendable (ViewerEvent) -> Void = { _ in },
                 onDecision: @escaping @Sendable (Decision) -> Void = { _ in }) {
         self.responder = Mutex(responder)
         self.capacity = capacity
         self.budget = budget
+        self.onEvent = onEvent
         self.onDecision = onDecision
     }
 
@@ -74,6 +95,7 @@ public final class LiveChat: Sendable {
     /// Posts a viewer event (any thread).
     public func post(_ m: ViewerEvent) {
         let now = ContinuousClock.now
+        if m.kind != .message { onEvent(m) }
         inbox.withLock { box in
             if m.kind == .message {
                 box.stats.received += 1
@@ -100,6 +122,7 @@ public final class LiveChat: Sendable {
         let chatLanguage: ChatText.ChatLanguage = language == .zh ? .zh : .en
         var out: [(Decision, ContinuousClock.Instant)] = []
         var entries: [Entry] = []
+        var blocked: [(ViewerEvent, Decision)] = []
         var counts = (decided: 0, blocked: 0, silent: 0, thanks: 0, paid: 0)
         func note(_ d: Decision, _ at: ContinuousClock.Instant) {
             onDecision(d)
@@ -118,6 +141,7 @@ public final class LiveChat: Sendable {
                 if m.kind == .message { counts.decided += 1 }
                 if let d = r.take(m, onScreen: onScreen, language: chatLanguage) {
                     note(d, at)
+                    if d.source == .blocked, m.kind == .message { blocked.append((m, d)) }
                     if m.kind == .message { draw.withLock { $0?.consider(m, decision: d) } }
                 }
             }
@@ -131,6 +155,12 @@ public final class LiveChat: Sendable {
             box.stats.thanks += counts.thanks
             box.stats.paid += counts.paid
             box.stats.recent = Array((box.stats.recent + entries).suffix(20))
+            for (m, d) in blocked {
+                box.blocked.append(Blocked(id: box.nextBlockedID, at: Date(timeIntervalSince1970: m.time), platform: m.platform, user: m.user,
+                                           text: String((m.text ?? "").prefix(500)), reason: d.detail))
+                box.nextBlockedID += 1
+            }
+            if box.blocked.count > Self.blockedKept { box.blocked.removeFirst(box.blocked.count - Self.blockedKept) }
         }
         return out
     }
@@ -150,6 +180,42 @@ public final class LiveChat: Sendable {
             }
         }
     }
+
+    /// Blocked messages kept for review, newest last.
+    public var blockedMessages: [Blocked] { inbox.withLock { $0.blocked } }
+
+    public enum ReviewError: Error, CustomStringConvertible, Equatable {
+        case unknown(Int)
+        case notClearable(String)
+        public var description: String {
+            switch self {
+            case .unknown(let id): "no blocked message \(id) (only the last \(LiveChat.blockedKept) are kept)"
+            case .notClearable(let reason): "blocked for '\(reason)': only block-list terms can be cleared; links, contact details, spam and floods stay blocked"
+            }
+        }
+    }
+
+    /// Lets a blocked message through: its block-list term is cleared for the rest of the night
+    /// and the message is decided again (answered like any other). Returns the term cleared.
+    public func unblock(id: Int) -> Result<String, ReviewError> {
+        guard let b = inbox.withLock({ $0.blocked.first { $0.id == id } }) else { return .failure(.unknown(id)) }
+        guard let term = Moderator.blockedTerm(inReason: b.reason) else { return .failure(.notClearable(b.reason)) }
+        responder.withLock { _ = $0.moderator.clear(term: term) }
+        inbox.withLock { box in
+            for i in box.blocked.indices where Moderator.blockedTerm(inReason: box.blocked[i].reason) == term { box.blocked[i].cleared = true }
+        }
+        post(ChatMessage(platform: b.platform, user: b.user, text: b.text, time: Date().timeIntervalSince1970))
+        return .success(term)
+    }
+
+    /// Adds an FAQ entry to a product for the rest of the night (the caller keeps it in the database).
+    public func add(faq: Product.FAQ, sku: String) throws {
+        let index = responder.withLock { $0.index }
+        try index.add(faq: faq, sku: sku)
+    }
+
+    /// SKUs in the responder's catalog.
+    public var skus: [String] { responder.withLock { $0.index.catalog.products.map(\.sku) } }
 
     /// Questions the responder could not answer since the last call (for the unanswered log).
     public func takeUnanswered() -> [ChatMessage] { responder.withLock { $0.takeUnanswered() } }

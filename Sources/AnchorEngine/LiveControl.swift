@@ -1,3 +1,4 @@
+import AnchorChat
 import Synchronization
 
 /// Requests to a running show from other threads (the control port, signals), applied by the
@@ -8,6 +9,10 @@ public final class LiveControl: Sendable {
         case pause
         case resume
         case switchTo(Program)
+        /// Pin the product link on air.
+        case pinLink
+        /// Speak this line next (the operator's "say now").
+        case say(String)
     }
 
     private let pending = Mutex<[Request]>([])
@@ -16,14 +21,18 @@ public final class LiveControl: Sendable {
 
     public func send(_ r: Request) { pending.withLock { $0.append(r) } }
 
+    /// The requests sent since the last call, oldest first.
+    func drain() -> [Request] { pending.withLock { list in defer { list = [] }; return list } }
+
     func apply(to director: LiveDirector) {
-        let requests = pending.withLock { list in defer { list = [] }; return list }
-        for r in requests {
+        for r in drain() {
             switch r {
             case .skipSegment: director.skipSegment()
             case .pause: director.pause()
             case .resume: director.paused = false
             case .switchTo(let p): director.switchTo(p)
+            case .pinLink: director.pinLink()
+            case .say(let text): director.say(text, language: ChatText(text).language == .zh ? .zh : .en)
             }
         }
     }

@@ -41,6 +41,8 @@ public final class LiveDirector {
             case answer(Decision, arrivedAt: ContinuousClock.Instant)
             /// A lucky draw's winner (or nobody) being announced.
             case draw(DrawOutcome)
+            /// A link pinned or a countdown begun (for the analytics).
+            case cue(Cue)
         }
         public var at: Int
         public var program: String
@@ -193,6 +195,22 @@ public final class LiveDirector {
         answers.add(d, arrivedAt: arrivedAt)
     }
 
+    /// Pins the product link now (the banner, as `@link` shows it).
+    public func pinLink() {
+        let at = audio.position
+        events.append(.init(at: at, cue: .link(sku: nil)))
+        let m = Marker(at: at, program: program.id, position: cursor.position, kind: .cue(.link(sku: nil)))
+        markers.insert(m, at: markers.firstIndex { $0.at > at } ?? markers.endIndex)
+        cachedSampler = nil
+    }
+
+    /// Says an operator's line at the next word boundary, before viewers' answers waiting.
+    public func say(_ text: String, language: Language) {
+        let d = Decision(reply: text, intent: .answer, source: .console, detail: "typed at the console", productSKU: nil,
+                         language: language == .zh ? "zh" : "en", user: "console", question: "", seconds: 0, topic: "console")
+        answers.add(d, arrivedAt: .now)
+    }
+
     /// Stops the current segment at the next word boundary (a clip playing stops now) and goes
     /// on with the next one.
     public func skipSegment() {
@@ -286,6 +304,10 @@ public final class LiveDirector {
             return
         case .cue(let cue, _):
             events.append(.init(at: head, cue: cue))
+            switch cue {
+            case .link, .countdown: markers.append(Marker(at: head, program: program.id, position: p, kind: .cue(cue)))
+            default: break
+            }
             switch cue {
             case .pause(let ms): head += ms * SpeechClip.sampleRate / 1000
             case .countdown(let n): head += n * SpeechClip.sampleRate

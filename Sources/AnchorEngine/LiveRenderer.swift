@@ -174,7 +174,7 @@ public struct LiveRenderer {
                     }
                     switch m.kind {
                     case .segment(let title, let sku): status.segment = title; status.productSKU = sku
-                    case .line, .answer, .draw: break
+                    case .line, .answer, .draw, .cue: break
                     }
                     status.program = m.program
                     status.position = m.position

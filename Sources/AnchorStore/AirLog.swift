@@ -85,6 +85,22 @@ public struct AirLog: Sendable {
         }
     }
 
+    /// Moments that were on air at some time between `from` and `to` (one that began before
+    /// `from` and went on past it included), oldest first.
+    public func moments(overlapping from: Date, to: Date) throws -> [Moment] {
+        try database.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM replayMoment WHERE channel = ? AND startedAt <= ? AND (endedAt IS NULL OR endedAt >= ?)
+                ORDER BY startedAt, id
+                """, arguments: [channel, to, from]).map(Self.moment)
+        }
+    }
+
+    static func moment(_ r: Row) -> Moment {
+        Moment(id: r["id"], show: r["show"], segment: r["segment"], productSku: r["productSku"], startedAt: r["startedAt"],
+               endedAt: r["endedAt"], file: r["file"], offsetSeconds: r["offsetSeconds"])
+    }
+
     /// The moments recorded in one file, for its chapters.
     public func moments(inFile file: String) throws -> [Moment] {
         try database.pool.read { db in

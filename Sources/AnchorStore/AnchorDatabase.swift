@@ -152,6 +152,35 @@ public final class AnchorDatabase: Sendable {
                 t.add(column: "clips", .text).notNull().defaults(to: "[]")
             }
         }
+        m.registerMigration("v6-analytics") { db in
+            // One row per thing that happened on air; every figure of `anchor stats` and the
+            // morning report is a query over it (and the replay index for time on air).
+            try db.create(table: "airEvent") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("channel", .text).notNull()
+                t.column("at", .double).notNull() // Unix seconds: minutes are `at / 60`
+                t.column("kind", .text).notNull()
+                t.column("show", .text)
+                t.column("segment", .text)
+                t.column("productSku", .text)
+                t.column("source", .text)
+                t.column("detail", .text)
+                t.column("topic", .text)
+                t.column("language", .text)
+                t.column("user", .text)
+                t.column("text", .text)
+                t.column("value", .double)
+                t.column("count", .integer)
+            }
+            try db.create(index: "airEvent_channel_at", on: "airEvent", columns: ["channel", "at"])
+            try db.create(table: "operatorFAQ") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("productSku", .text).notNull()
+                t.column("question", .text).notNull()
+                t.column("answer", .text).notNull()
+                t.column("addedAt", .datetime).notNull()
+            }
+        }
         return m
     }
 }

@@ -26,6 +26,6 @@ struct Anchor: AsyncParsableCommand {
         64 a bad command line.
         """,
         version: version,
-        subcommands: [Check.self, Narrate.self, Say.self, Frame.self, Preview.self, Live.self, Run.self, Soak.self, ChatCommand.self, ConnectCommand.self, DrawsCommand.self, ScheduleCommand.self, Voices.self, Init.self, CatalogCommand.self, Bench.self]
+        subcommands: [Check.self, Narrate.self, Say.self, Frame.self, Preview.self, Live.self, Run.self, Soak.self, ChatCommand.self, ConnectCommand.self, DrawsCommand.self, StatsCommand.self, ReportCommand.self, ReplayCommand.self, ScheduleCommand.self, Voices.self, Init.self, CatalogCommand.self, Bench.self]
     )
 }

@@ -53,20 +53,25 @@ struct ChatOptions: ParsableArguments {
 
     /// A responder over `catalog` with the rules (default: Scripts/) and block list given.
     static func responder(catalog: Catalog, rules: String?, blocklist: String?) throws -> Responder {
-        // The project's own rules (./Scripts/*.rules.yaml) first, then anchor's built-in ones.
-        let local = ((try? FileManager.default.contentsOfDirectory(atPath: "Scripts")) ?? []).contains { $0.hasSuffix(".rules.yaml") }
-        let rulesPath = rules ?? (local ? "Scripts" : Assets.folder("Scripts", containing: "default.rules.yaml", nearShow: nil) ?? "Scripts")
-        var book: RuleBook
-        do { book = try RuleBook.load(rulesPath) } catch {
+        let book: RuleBook
+        do { book = try ruleBook(rules) } catch {
             Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
-        // Wordings the seller's rules leave out come from anchor's own rules file.
+        return Responder(index: try FactIndex(catalog: catalog), rules: book, moderator: try moderator(blocklist: blocklist))
+    }
+
+    /// The chat rules: `--rules`, else the project's own (./Scripts/*.rules.yaml), else anchor's
+    /// built-in ones; wordings the seller's rules leave out come from anchor's own rules file.
+    static func ruleBook(_ rules: String?) throws(RuleBook.LoadError) -> RuleBook {
+        let local = ((try? FileManager.default.contentsOfDirectory(atPath: "Scripts")) ?? []).contains { $0.hasSuffix(".rules.yaml") }
+        let rulesPath = rules ?? (local ? "Scripts" : Assets.folder("Scripts", containing: "default.rules.yaml", nearShow: nil) ?? "Scripts")
+        var book = try RuleBook.load(rulesPath)
         if let folder = Assets.folder("Scripts", containing: "default.rules.yaml", nearShow: nil),
            let base = try? RuleBook.load((folder as NSString).appendingPathComponent("default.rules.yaml")) {
             book = (try? book.filling(templatesFrom: base)) ?? book
         }
-        return Responder(index: try FactIndex(catalog: catalog), rules: book, moderator: try moderator(blocklist: blocklist))
+        return book
     }
 
     /// The moderator with anchor's starter block lists (English, Chinese, pinyin), which are
@@ -256,7 +261,7 @@ struct ChatEval: AsyncParsableCommand {
             let reply = d.reply ?? ""
             let got: String
             switch d.source {
-            case .rule, .facts, .thanks, .paid: got = "answer"
+            case .rule, .facts, .thanks, .paid, .console: got = "answer"
             case .fallback: got = d.detail == "no rule or fact matched" ? "fallback" : "answer"
             case .blocked: got = "blocked"
             case .silence: got = "silent"

@@ -3,6 +3,7 @@ import AnchorCore
 import AnchorEngine
 import AnchorScript
 import AnchorMedia
+import AnchorStore
 import AnchorStream
 import ArgumentParser
 import Foundation
@@ -59,6 +60,9 @@ struct LiveBench: AsyncParsableCommand {
     @Flag(help: "Also publish over WebRTC (WHIP) to an aiortc endpoint on 127.0.0.1 and measure latency and CPU.")
     var whip = false
 
+    @Option(help: ArgumentHelp("Also stream again while air events are recorded at this many per second (a chat flood's analytics), and compare.", valueName: "per-second"))
+    var analyticsRate = 0
+
     @Option(help: ArgumentHelp("Video codec of the RTMP stream: h264, or hevc (x265 as Enhanced RTMP; the receiver is PyAV's FFmpeg 8 then, Debian's cannot read it).", valueName: "codec"))
     var codec: VideoCodec = .h264
 
@@ -101,6 +105,24 @@ struct LiveBench: AsyncParsableCommand {
         print(String(format: "  latency      frame start → socket: p50 %.1f ms, p99 %.1f ms, max %.1f ms", presenter.percentile(0.5), presenter.percentile(0.99), presenter.latency.last ?? .nan))
         print(String(format: "  target: ≤ 0.25 of a core — %@", presenter.share <= 0.25 ? "met" : "MISSED"))
         if let rtc = presenter.webrtc { Self.report(rtc) }
+        if analyticsRate > 0 {
+            let temp = try TemporaryFolder()
+            let writer = AnalyticsWriter(log: AnalyticsLog(database: try AnchorDatabase(path: temp.path + "/bench.db")), channel: "bench")
+            let load = AnalyticsLoad(writer: writer, perSecond: analyticsRate)
+            load.start()
+            let loaded = try await stream(show.loaded.rundown, catalog: show.loaded.catalog, folder: show.avatarFolder, background: show.background)
+            let offered = load.stop()
+            let t0 = ContinuousClock.now
+            writer.flush()
+            let tail = (ContinuousClock.now - t0).inSeconds
+            let s = writer.status
+            print(String(format: "  analytics    %d air events recorded at %d/s during the stream: %d written (%.0f/s), %d dropped, %.2f s left to write at the end",
+                         offered, analyticsRate, s.written, Double(s.written) / loaded.wallAll, s.dropped, tail))
+            print(String(format: "               stream with them: %.2f of a core (%.2f without, ×%.2f), %d skipped (%d without), frame → socket p99 %.1f ms (%.1f without)",
+                         loaded.share, presenter.share, loaded.share / presenter.share, loaded.skipped, presenter.skipped, loaded.percentile(0.99), presenter.percentile(0.99)))
+            let met = Double(s.written) / loaded.wallAll >= Double(analyticsRate) * 0.95 && s.dropped == 0 && loaded.skipped <= presenter.skipped
+            print("  target: ≥ 2000 writes/s with the stream unaffected (no frame skipped that was not skipped without) — \(analyticsRate >= 2_000 && met ? "met" : "MISSED")")
+        }
         guard let clip else { return }
         guard FileManager.default.fileExists(atPath: clip) else { throw ValidationError("--clip: no such file '\(clip)'") }
         let path = (clip as NSString).isAbsolutePath ? clip : FileManager.default.currentDirectoryPath + "/" + clip

@@ -136,13 +136,27 @@ struct Run: AsyncParsableCommand {
 
         let options = try stream.liveOptions(width: w, height: h, duration: limit ?? SpeechClip.sampleRate * 86_400 * 3_650) // ten years: until stopped
 
+        let report: @Sendable (String, Bool) -> Void = { message, isError in
+            if isError { log.error("\(message)") } else { log.info("\(message)") }
+        }
+        let analyticsLog = AnalyticsLog(database: database)
+        let analytics = AnalyticsWriter(log: analyticsLog, channel: channel, report: report)
+        // FAQ entries added at the console on earlier nights answer tonight too.
+        let added = Dictionary(grouping: try analyticsLog.addedFAQs(), by: \.productSku)
         let catalog = Catalog(products: preloaded.flatMap { $0.catalog?.products ?? [] }.reduce(into: [Product]()) { all, p in
             if !all.contains(where: { $0.sku == p.sku }) { all.append(p) }
+        }.map { p in
+            var p = p
+            p.faq += (added[p.sku] ?? []).map { Product.FAQ(question: $0.question, answer: $0.answer) }
+            return p
         })
-        let liveChat = LiveChat(responder: try ChatOptions.responder(catalog: catalog, rules: stream.rules, blocklist: stream.blocklist)) { d in
+        let liveChat = LiveChat(responder: try ChatOptions.responder(catalog: catalog, rules: stream.rules, blocklist: stream.blocklist),
+                                onEvent: { analytics.record(viewer: $0) },
+                                onDecision: { d in
             // Blocked messages are logged with the reason, never their text.
             if d.source == .blocked { log.info("blocked", metadata: ["user": "\(d.user)", "reason": "\(d.detail)"]) }
-        }
+            analytics.record(decision: d)
+        })
         try stream.feedChat(into: liveChat)
         let controls = LiveControl()
         let metrics = MetricsExport.bootstrap() // before any instrument is made
@@ -153,12 +167,10 @@ struct Run: AsyncParsableCommand {
         hooks.chat = liveChat
         hooks.control = controls
         hooks.willEnterSegment = { station.willEnterSegment($0, $1, $2) }
-        let report: @Sendable (String, Bool) -> Void = { message, isError in
-            if isError { log.error("\(message)") } else { log.info("\(message)") }
-        }
         // Database writes go through their own queue: a locked database never stalls the stream.
         let writer = AirLogWriter(log: air, report: report)
         board.attach(writer)
+        board.attach(analytics)
         let recorder = try record.map { try Recorder(folder: $0, fps: stream.fps, segmentMilliseconds: segmentMs, air: writer, report: report) }
         if let recorder {
             board.attach(recorder)
@@ -186,6 +198,8 @@ struct Run: AsyncParsableCommand {
                 save(marker)
             case .answer(let d, _):
                 log.info("answered", metadata: ["user": "\(d.user)", "source": "\(d.source.rawValue)", "product": "\(d.productSKU ?? "-")"])
+            case .cue:
+                break
             case .draw(let o):
                 // Decided: a restart goes on after the draw, never draws again.
                 save(marker)
@@ -197,11 +211,12 @@ struct Run: AsyncParsableCommand {
                 writer.perform("record the lucky draw") { try DrawLog(database: $0.database, channel: $0.channel).record(record) }
             }
             board.marker(marker)
+            analytics.record(marker: marker)
         }
         hooks.onThumbnail = { board.thumbnail($0) }
 
         let stop = Interrupt.install()
-        let server = endpoint.map { ControlServer(endpoint: $0, board: board, control: controls, air: air, metrics: metrics) }
+        let server = endpoint.map { ControlServer(endpoint: $0, board: board, control: controls, air: air, recordings: record, catalog: catalog, metrics: metrics) }
         let tokenNote = madeTokenFile ?? "-"
         // The control port opens once the show is on air: what the live path needs (espeak-ng's
         // data, the encoders, the ingest and recording files) is open before anyone can connect.
@@ -227,12 +242,15 @@ struct Run: AsyncParsableCommand {
             to: targets, options: options, group: MultiThreadedEventLoopGroup.singleton, hooks: hooks,
             status: { s in
                 board.update(s)
+                analytics.record(status: s)
                 for problem in s.problems where reportedProblems.insert(problem).inserted {
                     log.warning("cannot play a clip or music; the show goes on without it", metadata: ["problem": "\(problem)"])
                 }
                 startServer()
                 for m in liveChat.takeUnanswered() {
                     let (sku, language) = (s.productSKU, ChatText(m.text).language.rawValue)
+                    analytics.record(unanswered: m, language: language)
+                    board.noteUnanswered(m.text, productSku: sku, language: language)
                     writer.perform("keep an unanswered question") {
                         try UnansweredLog(database: $0.database).record(user: m.user, text: m.text, language: language, productSku: sku)
                     }
@@ -242,6 +260,7 @@ struct Run: AsyncParsableCommand {
         recorder?.finish()
         writer.end()
         writer.flush()
+        analytics.flush()
         await server?.shutdown()
         _ = await serverTask.withLock({ $0 })?.result
         if let record { try? ReplayExport.write(air: air, to: (record as NSString).appendingPathComponent("index.json")) }

@@ -78,7 +78,7 @@ struct Soak: AsyncParsableCommand {
                 if chatEvery > 0, counts.lines % chatEvery == 0 { chat.post(viewers.next(at: Double(counts.lines))) }
             case .segment: counts.segments += 1
             case .answer: counts.answers += 1
-            case .draw: break
+            case .draw, .cue: break
             }
         }
         let stateDir = try TemporaryFolder()

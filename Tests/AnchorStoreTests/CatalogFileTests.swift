@@ -196,7 +196,7 @@ import Testing
             // Reopening an existing database runs no migration twice.
             let again = try AnchorDatabase(path: dir.appendingPathComponent("anchor.db").path)
             let applied = try again.pool.read { db in try AnchorDatabase.migrator.appliedMigrations(db) }
-            #expect(applied == ["v1-catalog", "v2-chat", "v3-air", "v4-draws", "v5-gallery"])
+            #expect(applied == ["v1-catalog", "v2-chat", "v3-air", "v4-draws", "v5-gallery", "v6-analytics"])
         }
     }
 

@@ -36,6 +36,27 @@ public final class Board: Sendable {
         public var draw: DrawSnapshot?
         /// Clips and music beds that could not be played (the show went on without them).
         public var media: [String] = []
+        /// The analytics' writes.
+        public var analytics: AnalyticsWriter.Status?
+    }
+
+    /// One second of the channel, for the console's charts.
+    public struct Sample: Sendable, Codable, Equatable {
+        /// Unix seconds.
+        public var t: Double
+        public var chatPerMinute: Double
+        /// Seconds from question to answer of the answers heard in this second (nil: none).
+        public var latency: Double?
+        public var kbps: Double
+        public var skipped: Int
+    }
+
+    /// An unanswered question of this run, grouped by text, for the console's "add as FAQ".
+    public struct Unanswered: Sendable, Codable, Equatable {
+        public var text: String
+        public var count: Int
+        public var productSku: String?
+        public var language: String
     }
 
     public struct DrawSnapshot: Sendable, Codable, Equatable {
@@ -68,6 +89,11 @@ public final class Board: Sendable {
     private let writerBox = Mutex<AirLogWriter?>(nil)
     private let connectorBox = Mutex<[String: @Sendable () -> String]>([:])
     private let counters = Counters()
+    private let samples = Mutex<(list: [Sample], answered: Int, skipped: Int)>(([], 0, 0))
+    private let unansweredBox = Mutex<[Unanswered]>([])
+    private let analyticsBox = Mutex<AnalyticsWriter?>(nil)
+    /// Seconds of chart history kept.
+    public static let historySeconds = 600
 
     public init(channel: String, station: Station?, chat: LiveChat?) {
         snapshot = Mutex(Snapshot(channel: channel))
@@ -77,6 +103,31 @@ public final class Board: Sendable {
 
     public func attach(_ recorder: Recorder) { recorderBox.withLock { $0 = recorder } }
     public func attach(_ writer: AirLogWriter) { writerBox.withLock { $0 = writer } }
+    public func attach(_ analytics: AnalyticsWriter) { analyticsBox.withLock { $0 = analytics } }
+    public var analytics: AnalyticsWriter? { analyticsBox.withLock { $0 } }
+
+    /// The charts' history, oldest first.
+    public var history: [Sample] { samples.withLock { $0.list } }
+
+    /// Unanswered questions of this run, most asked first (at most 50).
+    public var unanswered: [Unanswered] { unansweredBox.withLock { $0 } }
+
+    public func noteUnanswered(_ text: String, productSku: String?, language: String) {
+        unansweredBox.withLock { list in
+            if let i = list.firstIndex(where: { $0.text.lowercased() == text.lowercased() }) {
+                list[i].count += 1
+            } else {
+                list.append(Unanswered(text: String(text.prefix(300)), count: 1, productSku: productSku, language: language))
+            }
+            list.sort { $0.count > $1.count }
+            if list.count > 50 { list.removeLast(list.count - 50) }
+        }
+    }
+
+    /// An unanswered question got its FAQ entry.
+    public func resolveUnanswered(_ text: String) {
+        unansweredBox.withLock { $0.removeAll { $0.text.lowercased() == text.lowercased() } }
+    }
     /// A chat connector's state, read at each status.
     public func attachConnector(_ name: String, state: @escaping @Sendable () -> String) { connectorBox.withLock { $0[name] = state } }
 
@@ -93,6 +144,7 @@ public final class Board: Sendable {
         s.problems = station?.problems ?? [:]
         s.connectors = connectorBox.withLock { $0 }.mapValues { $0() }
         s.draw = chat?.openDraw
+        s.analytics = analytics?.status
         return s
     }
 
@@ -127,6 +179,14 @@ public final class Board: Sendable {
             }
         }
         counters.record(s, chat: stats)
+        samples.withLock { h in
+            let answered = stats?.latencies.count ?? 0
+            let new = answered >= h.answered ? Array((stats?.latencies ?? []).suffix(answered - h.answered)) : []
+            h.list.append(Sample(t: Date().timeIntervalSince1970, chatPerMinute: perMinute, latency: new.isEmpty ? nil : new.reduce(0, +) / Double(new.count),
+                                 kbps: s.videoKbps, skipped: max(0, s.framesSkipped - h.skipped)))
+            (h.answered, h.skipped) = (answered, s.framesSkipped)
+            if h.list.count > Self.historySeconds { h.list.removeFirst(h.list.count - Self.historySeconds) }
+        }
     }
 
     public func marker(_ m: LiveDirector.Marker) {

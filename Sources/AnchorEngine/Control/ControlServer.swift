@@ -1,4 +1,5 @@
 import AnchorChat
+import AnchorCore
 import AnchorStore
 import Foundation
 import Hummingbird
@@ -51,14 +52,18 @@ public struct ControlEndpoint: Sendable {
     static func isLoopback(_ host: String) -> Bool { host == "localhost" || host == "::1" || host.hasPrefix("127.") }
 }
 
-/// The control port (Hummingbird): a status page for a person, JSON status, Prometheus metrics,
-/// the replay index, and commands: inject chat (POST or a WebSocket), skip a segment, pause,
-/// resume, reload.
+/// The control port (Hummingbird): the operator console (a live page fed by Server-Sent
+/// Events), JSON status, Prometheus metrics, the replay page and index with the recordings, and
+/// commands: inject chat (POST or a WebSocket), skip a segment, pause, resume, reload, pin the
+/// link, say a line now, let a blocked message through, add an FAQ entry.
 public final class ControlServer: Sendable {
     public let endpoint: ControlEndpoint
     let board: Board
     let control: LiveControl
     let air: AirLog?
+    /// The recordings folder, served at `/recordings/` for the replay page.
+    let recordings: String?
+    let catalog: Catalog
     let metrics: @Sendable () -> String
     private let lifecycle = Mutex<(group: ServiceGroup?, stopped: Bool)>((nil, false))
     /// Connections per peer address (a browser opens ~6; a dashboard a few more).
@@ -69,8 +74,10 @@ public final class ControlServer: Sendable {
     /// How long a connection may stay silent (also in the middle of sending a request).
     let idleTimeout: TimeAmount
 
-    public init(endpoint: ControlEndpoint, board: Board, control: LiveControl, air: AirLog?, idleTimeout: Duration = .seconds(15),
-                metrics: @escaping @Sendable () -> String) {
+    public init(endpoint: ControlEndpoint, board: Board, control: LiveControl, air: AirLog?, recordings: String? = nil, catalog: Catalog = Catalog(),
+                idleTimeout: Duration = .seconds(15), metrics: @escaping @Sendable () -> String) {
+        self.recordings = recordings
+        self.catalog = catalog
         self.idleTimeout = .nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000 + idleTimeout.components.attoseconds / 1_000_000_000)
         self.endpoint = endpoint
         self.board = board
@@ -87,9 +94,13 @@ public final class ControlServer: Sendable {
         if let token = endpoint.token {
             router.add(middleware: TokenCheck(token: token, openReads: endpoint.isLoopback, signedPath: signature == nil ? nil : "/events"))
         }
-        let board = self.board, control = self.control, air = self.air, metrics = self.metrics
+        if let recordings { router.add(middleware: FileMiddleware(recordings, urlBasePath: "/recordings", logger: Self.quietLogger)) }
+        let board = self.board, control = self.control, air = self.air, metrics = self.metrics, catalog = self.catalog
+        let isStopping: @Sendable () -> Bool = { [self] in lifecycle.withLock { $0.stopped } }
 
-        router.get("/") { _, _ in Self.html(StatusPage.render(board.current)) }
+        router.get("/") { _, _ in Self.html(ConsolePage.render(board.current)) }
+        router.get("/status.html") { _, _ in Self.html(StatusPage.render(board.current)) }
+        router.get("/console/feed") { _, _ in ConsoleFeed.response(board: board, stopped: isStopping) }
         router.get("/status") { _, _ in try Self.json(board.current) }
         router.get("/thumbnail.png") { _, _ -> Response in
             guard let png = board.thumbnailPNG else { return Response(status: .noContent) }
@@ -99,7 +110,12 @@ public final class ControlServer: Sendable {
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics())))
         }
-        router.get("/replay") { _, _ in try Self.json((try air?.moments()) ?? []) }
+        router.get("/replay") { request, _ -> Response in
+            // A browser gets the page; a script (curl, a dashboard) the index as JSON, as before.
+            if request.headers[.accept]?.contains("text/html") == true { return Self.html(ReplayPage.render(data: nil)) }
+            return try Self.json((try air?.moments()) ?? [])
+        }
+        router.get("/replay.json") { _, _ in try Self.json(ReplayPage.Data(moments: (try air?.moments()) ?? [], catalog: catalog, mediaBase: "/recordings/")) }
         router.post("/chat") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 64 * 1024)
             guard let chat = board.chat else { return try Self.json(["error": "chat is off"], status: .serviceUnavailable) }
@@ -126,9 +142,64 @@ public final class ControlServer: Sendable {
                 return try Self.json(["error": e.description], status: .badRequest)
             }
         }
-        router.post("/skip") { _, _ in control.send(.skipSegment); return try Self.json(["ok": "skipping to the next segment"]) }
-        router.post("/pause") { _, _ in control.send(.pause); return try Self.json(["ok": "pausing at the next word"]) }
-        router.post("/resume") { _, _ in control.send(.resume); return try Self.json(["ok": "resuming"]) }
+        let analytics = board.analytics
+        router.post("/skip") { _, _ in
+            control.send(.skipSegment); analytics?.record(.control, detail: "skip")
+            return try Self.json(["ok": "skipping to the next segment"])
+        }
+        router.post("/pause") { _, _ in
+            control.send(.pause); analytics?.record(.control, detail: "pause")
+            return try Self.json(["ok": "pausing at the next word"])
+        }
+        router.post("/resume") { _, _ in
+            control.send(.resume); analytics?.record(.control, detail: "resume")
+            return try Self.json(["ok": "resuming"])
+        }
+        router.post("/pin") { _, _ in
+            control.send(.pinLink); analytics?.record(.control, detail: "pin")
+            return try Self.json(["ok": "the link is pinned"])
+        }
+        router.post("/say") { request, _ -> Response in
+            guard let r = await Self.decode(SayRequest.self, from: request) else {
+                return try Self.json(["error": "send JSON {\"text\": \"…\"}"], status: .badRequest)
+            }
+            let text = r.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !text.isEmpty, text.count <= 300 else { return try Self.json(["error": "say 1 to 300 characters"], status: .badRequest) }
+            control.send(.say(text)); analytics?.record(.control, detail: "say", text: text)
+            return try Self.json(["ok": "the host says it at the next word"])
+        }
+        router.post("/unblock") { request, _ -> Response in
+            guard let chat = board.chat else { return try Self.json(["error": "chat is off"], status: .serviceUnavailable) }
+            guard let r = await Self.decode(UnblockRequest.self, from: request) else {
+                return try Self.json(["error": "send JSON {\"id\": N} (an id from /console/feed's blocked list)"], status: .badRequest)
+            }
+            switch chat.unblock(id: r.id) {
+            case .success(let term):
+                analytics?.record(.control, detail: "unblock", text: term)
+                return try Self.json(["ok": "'\(term)' is no longer blocked tonight; the message is answered now"])
+            case .failure(let e):
+                return try Self.json(["error": e.description], status: e == .unknown(r.id) ? .notFound : .unprocessableContent)
+            }
+        }
+        router.post("/faq") { request, _ -> Response in
+            guard let chat = board.chat else { return try Self.json(["error": "chat is off"], status: .serviceUnavailable) }
+            guard let r = await Self.decode(FAQRequest.self, from: request) else {
+                return try Self.json(["error": "send JSON {\"question\": \"…\", \"answer\": \"…\", \"sku\": \"…\"}"], status: .badRequest)
+            }
+            let question = r.question.trimmingCharacters(in: .whitespacesAndNewlines), answer = r.answer.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !question.isEmpty, !answer.isEmpty, answer.count <= 1000 else { return try Self.json(["error": "give a question and an answer (at most 1000 characters)"], status: .badRequest) }
+            guard let sku = r.sku ?? board.current.productSKU ?? chat.skus.first, chat.skus.contains(sku) else {
+                return try Self.json(["error": "no product '\(r.sku ?? "")' in the catalog"], status: .unprocessableContent)
+            }
+            try chat.add(faq: .init(question: question, answer: answer), sku: sku)
+            // Kept with the state: later nights answer it too.
+            if let analytics {
+                try analytics.log.add(.init(productSku: sku, question: question, answer: answer))
+                analytics.record(.control, productSku: sku, detail: "faq", text: question)
+            }
+            board.resolveUnanswered(question)
+            return try Self.json(["ok": "added to \(sku)'s FAQ; the next viewer who asks gets it"])
+        }
         router.post("/reload") { _, _ -> Response in
             guard let station = board.station else { return try Self.json(["error": "no schedule"], status: .serviceUnavailable) }
             let s = board.current
@@ -207,6 +278,16 @@ public final class ControlServer: Sendable {
     public func shutdown() async {
         await lifecycle.withLock { l in l.stopped = true; return l.group }?.triggerGracefulShutdown()
     }
+
+    struct SayRequest: Decodable { var text: String }
+
+    /// A command's JSON body (at most 16 KB), or nil when it is not that.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request) async -> T? {
+        guard let body = try? await request.body.collect(upTo: 16 * 1024) else { return nil }
+        return try? JSONDecoder().decode(type, from: Data(buffer: body))
+    }
+    struct UnblockRequest: Decodable { var id: Int }
+    struct FAQRequest: Decodable { var question: String; var answer: String; var sku: String? }
 
     /// A chat message from `{"user", "text"}` JSON (or a plain-text body from "web").
     static func message(from body: ByteBuffer) -> ChatMessage? {

@@ -4,8 +4,29 @@ import Foundation
 /// It reloads itself every 2 seconds; everything shown from a viewer or a file is escaped.
 enum StatusPage {
     static func render(_ s: Board.Snapshot) -> String {
-        func row(_ k: String, _ v: String) -> String { "<tr><th>\(escape(k))</th><td>\(escape(v))</td></tr>" }
         let state = s.paused ? "PAUSED" : s.onAir ? "ON AIR" : "OFF AIR"
+        let chat = s.chat.recent.reversed().map { e in
+            "<li><b>\(escape(e.user))</b>: \(escape(e.question)) <i>→ \(escape(e.source))</i>\(e.reply.map { " “\(escape($0))”" } ?? "")</li>"
+        }.joined()
+        return """
+        <!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="2">
+        <title>anchor · \(escape(s.channel)) · \(state)</title>
+        <style>body{font:15px system-ui,sans-serif;margin:2em;max-width:60em}th{text-align:left;padding-right:1em;vertical-align:top}
+        .state{display:inline-block;padding:.2em .6em;border-radius:.3em;color:#fff;background:\(s.onAir && !s.paused ? "#c62828" : "#555")}
+        img{border:1px solid #ccc;max-width:100%}</style></head><body>
+        <h1><span class="state">\(state)</span> \(escape(s.channel))</h1>
+        <img src="/thumbnail.png" alt="the current frame" width="320">
+        \(table(s))
+        <h2>Chat</h2><ul>\(chat.isEmpty ? "<li>no messages yet</li>" : chat)</ul>
+        <p>JSON: <a href="/status">/status</a> · metrics: <a href="/metrics">/metrics</a> · replay index: <a href="/replay">/replay</a> ·
+        POST /chat, /events, /skip, /pause, /resume, /reload</p>
+        </body></html>
+        """
+    }
+
+    /// The status as a table (also the console's summary, readable without JavaScript).
+    static func table(_ s: Board.Snapshot) -> String {
+        func row(_ k: String, _ v: String) -> String { "<tr><th>\(escape(k))</th><td>\(escape(v))</td></tr>" }
         var rows = [
             row("show", s.show), row("segment", s.segment), row("product", s.productSKU ?? "–"),
             row("position", "pass \(s.position.pass), segment \(s.position.segment + 1), line \(s.position.event + 1)"),
@@ -31,23 +52,10 @@ enum StatusPage {
         if let d = s.draw { rows.append(row("lucky draw", "“\(d.keyword)” open, \(d.entrants) entrants")) }
         for (show, problem) in s.problems.sorted(by: { $0.key < $1.key }) { rows.append(row("not aired", "\(show): \(problem)")) }
         for problem in s.media { rows.append(row("not played", problem)) }
-        let chat = s.chat.recent.reversed().map { e in
-            "<li><b>\(escape(e.user))</b>: \(escape(e.question)) <i>→ \(escape(e.source))</i>\(e.reply.map { " “\(escape($0))”" } ?? "")</li>"
-        }.joined()
-        return """
-        <!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="2">
-        <title>anchor · \(escape(s.channel)) · \(state)</title>
-        <style>body{font:15px system-ui,sans-serif;margin:2em;max-width:60em}th{text-align:left;padding-right:1em;vertical-align:top}
-        .state{display:inline-block;padding:.2em .6em;border-radius:.3em;color:#fff;background:\(s.onAir && !s.paused ? "#c62828" : "#555")}
-        img{border:1px solid #ccc;max-width:100%}</style></head><body>
-        <h1><span class="state">\(state)</span> \(escape(s.channel))</h1>
-        <img src="/thumbnail.png" alt="the current frame" width="320">
-        <table>\(rows.joined())</table>
-        <h2>Chat</h2><ul>\(chat.isEmpty ? "<li>no messages yet</li>" : chat)</ul>
-        <p>JSON: <a href="/status">/status</a> · metrics: <a href="/metrics">/metrics</a> · replay index: <a href="/replay">/replay</a> ·
-        POST /chat, /events, /skip, /pause, /resume, /reload</p>
-        </body></html>
-        """
+        if let a = s.analytics, a.error != nil || a.dropped > 0 {
+            rows.append(row("analytics", a.error.map { "FAILING (\(a.pending) waiting, \(a.dropped) dropped): \($0)" } ?? "\(a.dropped) events dropped"))
+        }
+        return "<table>\(rows.joined())</table>"
     }
 
     static func escape(_ s: String) -> String {
