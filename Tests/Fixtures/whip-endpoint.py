@@ -15,7 +15,7 @@ RTP timestamp and wall-clock time go to OUT_DIR/frames-N.txt ("pts unix_seconds"
 port for the sender's candidates (so it cannot reach the sender either, as an ICE-lite server
 never checks): with a closed port, ICE must fail.
 --lossy: the answer names a UDP relay that drops this fraction of the RTP media sent to us
-(STUN, DTLS and RTCP pass), so the sender's NACK retransmissions are exercised.
+(STUN, DTLS, RTCP and retransmissions pass), so the sender's NACK retransmissions are exercised.
 Writes OUT_DIR/ready once listening; OUT_DIR/session-N.json per session:
   video_frames, width, height, audio_frames, audio_rms, first/last frame times, connected_after,
   ended (delete | closed | failed), posts, deletes.
@@ -66,12 +66,16 @@ state = {"sessions": 0, "posts": 0, "deletes": 0, "failed_first": False, "relaye
 
 
 class LossyRelay(asyncio.DatagramProtocol):
-    """Forwards between the sender and aiortc's port, dropping a fraction of the sender's RTP."""
+    """Forwards between the sender and aiortc's port, dropping a fraction of the sender's RTP.
+    Only first transmissions are dropped: aiortc NACKs a missing packet once and never asks for a
+    keyframe, so a lost retransmission would cost the frames up to the next keyframe whatever the
+    sender does (and the test would depend on how the machine's load orders the packets)."""
 
     def __init__(self, target_port):
         self.target = ("127.0.0.1", target_port)
         self.sender = None
         self.random = random.Random(7)
+        self.seen = set()
 
     def connection_made(self, transport):
         self.transport = transport
@@ -83,7 +87,12 @@ class LossyRelay(asyncio.DatagramProtocol):
             return
         self.sender = addr
         is_rtp = 128 <= data[0] <= 191 and not 192 <= data[1] <= 223
-        if is_rtp and self.random.random() < args.lossy:
+        # SRTP leaves the header in clear: SSRC and sequence number name a packet and its resend.
+        key = data[8:12] + data[2:4] if is_rtp and len(data) >= 12 else None
+        resend = key in self.seen
+        if key is not None:
+            self.seen.add(key)
+        if is_rtp and not resend and self.random.random() < args.lossy:
             state["dropped"] += 1
             return
         state["relayed"] += 1

@@ -37,7 +37,10 @@ final class PeerHandler: ChannelInboundHandler {
     private var srtpIn: SRTPContext?
     private var audio: RTPPacketizer
     private var video: RTPPacketizer
-    private var history = RetransmitHistory()
+    /// Sent packets of each stream for NACKs: audio and video number their packets apart, so one
+    /// history for both let an audio packet take a video packet's slot and its NACK go unanswered.
+    private var videoHistory = RetransmitHistory()
+    private var audioHistory = RetransmitHistory()
     private var lastReport = NIODeadline.now()
     /// Each stream's last RTP time and when it was sent: the pair a sender report maps.
     private var lastSent: (audio: (UInt32, Date)?, video: (UInt32, Date)?)
@@ -168,8 +171,9 @@ final class PeerHandler: ChannelInboundHandler {
         guard srtpIn.unprotect(&packet, rtcp: true) else { return }
         for p in RTCPPacket.parse(packet) {
             switch p {
-            case .nack(_, let sequences):
+            case .nack(let ssrc, let sequences):
                 var resent = 0
+                let history = ssrc == audio.ssrc ? audioHistory : videoHistory
                 for s in sequences {
                     if let again = history.packet(s) { write(again, to: selected); resent += 1 }
                 }
@@ -209,7 +213,7 @@ final class PeerHandler: ChannelInboundHandler {
         for (i, var packet) in packets.enumerated() {
             let sequence = RTPPacketizer.sequence(of: packet)
             do { try srtpOut.protect(&packet) } catch { fail(error); return }
-            history.keep(packet, sequence: sequence)
+            if p.kind == .video { videoHistory.keep(packet, sequence: sequence) } else { audioHistory.keep(packet, sequence: sequence) }
             bytes += packet.count
             write(packet, to: to)
             if i == 0 {
