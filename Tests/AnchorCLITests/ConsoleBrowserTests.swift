@@ -39,17 +39,26 @@ extension HeavyCLITests {
         let state = dir.appendingPathComponent("state.db").path
         let rec = dir.appendingPathComponent("rec").path
         let port = try TestSupport.freePort()
+        // Bound to every address, as a console reached from another machine is: then reads (the
+        // page, its feed, the picture, the recordings) want the token too, the strictest rules.
+        let token = "console-" + UUID().uuidString.prefix(12)
         let run = try TestSupport.launchAnchor(["run", "--schedule", sched, "--push", "rtmp://127.0.0.1:\(nginx.port)/live/sk_console_secret", "--size", "320x180",
-                                                "--record", rec, "--segment", "10s", "--control", "127.0.0.1:\(port)", "--state-db", state,
+                                                "--record", rec, "--segment", "10s", "--control", "0.0.0.0:\(port)", "--token", token, "--state-db", state,
                                                 "--blocklist", block.path])
         var ended = false
         defer { if !ended { run.signal(SIGKILL) } }
-        #expect(RunCLITests.waitFor(port, timeout: 30) { ($0["onAir"] as? Bool) == true } != nil, "never on air")
-        let token = try String(contentsOfFile: dir.appendingPathComponent("anchor-control.token").path, encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let base = "http://127.0.0.1:\(port)"
+        var onAir = false
+        for _ in 0..<150 where !onAir {
+            let (code, body) = (try? RunCLITests.http("GET", base + "/status", token: token)) ?? (0, "")
+            onAir = code == 200 && body.contains("\"onAir\" : true")
+            if !onAir { Thread.sleep(forTimeInterval: 0.2) }
+        }
+        #expect(onAir, "never on air")
+        #expect(try RunCLITests.http("GET", base + "/console/feed").0 == 401, "off loopback the feed wants the token")
 
         // The console, clicked through.
-        let c = try Self.browse(["console", "http://127.0.0.1:\(port)", token] + Self.screenshots)
+        let c = try Self.browse(["console", base, token] + Self.screenshots)
         #expect(c["connected"] as? Bool == true && c["tokenLeftTheURL"] as? Bool == true, "\(c)")
         #expect((c["chatAfter"] as? Double ?? 0) > (c["chatBefore"] as? Double ?? 0), "the chat chart did not rise after a message: \(c)")
         #expect((c["blockedShown"] as? String)?.contains("block list: 'badword'") == true, "\(c)")
@@ -69,7 +78,7 @@ extension HeavyCLITests {
         let deadline = Date().addingTimeInterval(60)
         var seekable = false
         while !seekable, Date() < deadline {
-            let (_, body) = try RunCLITests.http("GET", "http://127.0.0.1:\(port)/replay.json")
+            let (_, body) = try RunCLITests.http("GET", base + "/replay.json", token: token)
             let nodes = ((try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["nodes"] as? [[String: Any]]) ?? []
             seekable = nodes.contains { n in
                 guard n["sku"] is String, (n["offset"] as? Double ?? 0) > 1, let media = n["media"] as? String else { return false }
@@ -78,7 +87,7 @@ extension HeavyCLITests {
             if !seekable { Thread.sleep(forTimeInterval: 1) }
         }
         #expect(seekable, "no product segment in a finished recording within 60 s")
-        let r = try Self.browse(["replay", "http://127.0.0.1:\(port)/replay"] + Self.screenshots)
+        let r = try Self.browse(["replay", base + "/replay?token=" + token] + Self.screenshots)
         let node = try #require(r["node"] as? [String: Any], "no product node to seek to: \(r)")
         let offset = node["offset"] as? Double ?? -1, at = r["currentTime"] as? Double ?? -2
         let chapterEnd = node["next"] as? Double ?? (r["duration"] as? Double ?? 0)

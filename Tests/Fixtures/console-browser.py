@@ -56,7 +56,8 @@ def console(base, token, shots):
     out = {}
     d = browser()
     try:
-        d.get(f"{base}/#token={token}")
+        # ?token= (a port off loopback wants it for every read); the page keeps it and drops it from the URL.
+        d.get(f"{base}/?token={token}")
         out["connected"] = bool(wait(lambda: d.find_element(By.ID, "conn").text == "live"))
         out["tokenLeftTheURL"] = "token" not in d.current_url
         last = lambda: float(d.find_element(By.ID, "c-chat").get_attribute("data-last") or "nan")
@@ -79,9 +80,9 @@ def console(base, token, shots):
         d.find_element(By.ID, "b-pause").click()
         out["pausedBadge"] = bool(wait(lambda: d.find_element(By.ID, "state").text == "PAUSED", timeout=10))
         time.sleep(1.5)
-        a = http("GET", f"{base}/status")
+        a = http("GET", f"{base}/status", token)
         time.sleep(3)
-        b = http("GET", f"{base}/status")
+        b = http("GET", f"{base}/status", token)
         out["paused"] = {"status": b["paused"], "framesBefore": a["framesSent"], "framesAfter": b["framesSent"],
                          "positionBefore": a["position"], "positionAfter": b["position"]}
         d.find_element(By.ID, "b-resume").click()
@@ -106,7 +107,7 @@ def console(base, token, shots):
             out["faqResult"] = wait(lambda: "added" in d.find_element(By.ID, "result").text and d.find_element(By.ID, "result").text, timeout=5)
             time.sleep(1)
             http("POST", f"{base}/chat", token, {"user": "dan", "text": "Is the Moonlit serum vegan?"})
-            out["faqAnswered"] = wait(lambda: [e for e in http("GET", f"{base}/status")["chat"]["recent"]
+            out["faqAnswered"] = wait(lambda: [e for e in http("GET", f"{base}/status", token)["chat"]["recent"]
                                                if e["user"] == "dan" and "vegan" in (e.get("reply") or "")], timeout=15)
         time.sleep(1.5)
         shot(d, shots, "console.png")

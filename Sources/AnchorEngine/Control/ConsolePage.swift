@@ -9,17 +9,19 @@ import Foundation
 /// buttons are CSRF-safe, and the fragment never reaches a server log. Everything from viewers
 /// is put on the page as text, never as HTML.
 enum ConsolePage {
-    static func render(_ s: Board.Snapshot) -> String {
+    /// `openReads`: the picture can be fetched without the token (loopback); otherwise the
+    /// script fetches it with the token.
+    static func render(_ s: Board.Snapshot, openReads: Bool = true) -> String {
         let state = s.paused ? "PAUSED" : s.onAir ? "ON AIR" : "OFF AIR"
         return """
         <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-        <title>anchor · \(StatusPage.escape(s.channel)) · console</title>
+        <link rel="icon" href="data:,"><title>anchor · \(StatusPage.escape(s.channel)) · console</title>
         <style>\(css)</style></head><body>
         <header><span id="state" class="state \(s.onAir && !s.paused ? "live" : "")">\(state)</span>
         <h1>\(StatusPage.escape(s.channel))</h1><span id="now" class="now">\(StatusPage.escape(s.show)) · \(StatusPage.escape(s.segment))</span>
         <span id="conn" class="conn">connecting…</span></header>
         <main>
-        <section class="picture"><img id="thumb" src="/thumbnail.png" alt="the current frame" width="320" height="180">
+        <section class="picture"><img id="thumb" \(openReads ? "src=\"/thumbnail.png\" " : "")alt="the current frame" width="320" height="180">
           <div class="buttons">
             <button data-cmd="pause" id="b-pause">Pause</button><button data-cmd="resume" id="b-resume">Resume</button>
             <button data-cmd="skip" id="b-skip">Skip segment</button><button data-cmd="reload" id="b-reload">Reload show</button>
@@ -77,8 +79,13 @@ enum ConsolePage {
     static let script = """
     'use strict';
     const $ = id => document.getElementById(id);
-    const h = location.hash.match(/token=([^&]+)/);
+    // The token from #token= (never sent to a server) or ?token= (how a page off loopback is
+    // opened at all), kept in this tab and taken out of the address bar.
+    const h = (location.hash + '&' + location.search).match(/[#?&]token=([^&]+)/);
     if (h) { sessionStorage.setItem('anchor-token', decodeURIComponent(h[1])); history.replaceState(null, '', location.pathname); }
+    // Reads need the token too when the port is not on loopback: the feed, the picture, the replay.
+    const withToken = (url) => { const t = sessionStorage.getItem('anchor-token'); return t ? url + (url.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(t) : url; };
+    document.querySelectorAll('a[href="/replay"]').forEach(a => a.href = withToken('/replay'));
     $('token').value = sessionStorage.getItem('anchor-token') || '';
     $('token').addEventListener('change', e => sessionStorage.setItem('anchor-token', e.target.value));
     const series = {chat: [], latency: [], kbps: [], skipped: []};
@@ -162,10 +169,10 @@ enum ConsolePage {
       });
       add(m.samples);
       $('summary').innerHTML = m.summary; // rendered and escaped by anchor
-      $('thumb').src = '/thumbnail.png?t=' + Date.now();
+      $('thumb').src = withToken('/thumbnail.png?t=' + Date.now());
     }
     function connect() {
-      const es = new EventSource('/console/feed' + (location.search || ''));
+      const es = new EventSource(withToken('/console/feed'));
       es.onopen = () => { $('conn').textContent = 'live'; };
       es.onmessage = e => { try { update(JSON.parse(e.data)); } catch (err) { console.error(err); } };
       es.onerror = () => { $('conn').textContent = 'reconnecting…'; };

@@ -98,7 +98,8 @@ public final class ControlServer: Sendable {
         let board = self.board, control = self.control, air = self.air, metrics = self.metrics, catalog = self.catalog
         let isStopping: @Sendable () -> Bool = { [self] in lifecycle.withLock { $0.stopped } }
 
-        router.get("/") { _, _ in Self.html(ConsolePage.render(board.current)) }
+        let openReads = endpoint.isLoopback
+        router.get("/") { _, _ in Self.html(ConsolePage.render(board.current, openReads: openReads)) }
         router.get("/status.html") { _, _ in Self.html(StatusPage.render(board.current)) }
         router.get("/console/feed") { _, _ in ConsoleFeed.response(board: board, stopped: isStopping) }
         router.get("/status") { _, _ in try Self.json(board.current) }

@@ -68,7 +68,7 @@ public enum ReplayPage {
         }
         return """
         <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-        <title>\(StatusPage.escape(title))</title><style>\(css)</style></head><body>
+        <link rel="icon" href="data:,"><title>\(StatusPage.escape(title))</title><style>\(css)</style></head><body>
         <header><h1>\(StatusPage.escape(title))</h1></header>
         <main><section class="player"><video id="player" controls preload="metadata" playsinline></video>
         <ol id="nodes" class="nodes" aria-label="products"></ol></section>
@@ -102,6 +102,9 @@ public enum ReplayPage {
     const $ = id => document.getElementById(id);
     const player = $('player');
     let data = null, current = -1;
+    // Off loopback the control port wants the token for every read: pass on the page's own.
+    const token = new URLSearchParams(location.search).get('token');
+    const media = (url) => token ? url + '?token=' + encodeURIComponent(token) : url;
     function show(i) {
       const n = data.nodes[i], c = n.sku && data.products[n.sku], card = $('card');
       card.replaceChildren();
@@ -121,7 +124,7 @@ public enum ReplayPage {
       if (!n.media) return;
       const seek = () => { player.currentTime = n.offset || 0; player.play().catch(() => {}); };
       if (player.dataset.media !== n.media) {
-        player.dataset.media = n.media; player.src = n.media;
+        player.dataset.media = n.media; player.src = media(n.media);
         player.addEventListener('loadedmetadata', seek, {once: true});
       } else seek();
       show(i);
@@ -146,7 +149,7 @@ public enum ReplayPage {
       }));
       if (!d.nodes.length) ol.textContent = 'Nothing has aired yet.';
       const first = d.nodes.findIndex(n => n.media);
-      if (first >= 0) { player.dataset.media = d.nodes[first].media; player.src = d.nodes[first].media; show(first); }
+      if (first >= 0) { player.dataset.media = d.nodes[first].media; player.src = media(d.nodes[first].media); show(first); }
       document.body.dataset.ready = 'yes';
     }
     const inline = document.getElementById('replay-data');
