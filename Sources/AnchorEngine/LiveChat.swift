@@ -32,6 +32,13 @@ public final class LiveChat: Sendable {
         /// Seconds from the first event a thanks covers (or a paid message) to it starting in the stream.
         public var thanksLatencies: [Double] = []
         public var recent: [Entry] = []
+
+        /// The answer latencies heard since `answered` was `before`. `latencies` keeps only the
+        /// last few thousand (trimmed by half when full), so counting by its length would stop
+        /// seeing new ones after a trim; `answered` never goes back.
+        public func latencies(since before: Int) -> ArraySlice<Double> {
+            latencies.suffix(max(0, min(answered - before, latencies.count)))
+        }
     }
 
     /// One decision, for the dashboard.

@@ -131,6 +131,21 @@ import Testing
         #expect(Analyst.findings(quiet, rules: nil).isEmpty)
     }
 
+    /// Issue 22 found the latency export stopping for good once the kept latencies were trimmed:
+    /// new ones are counted by the answers heard, which never go back.
+    @Test func latenciesSinceAMarkSurviveTheTrim() throws {
+        let chat = LiveChat(responder: Responder(index: try FactIndex(catalog: Catalog()), rules: try RuleBook(rules: [])))
+        for _ in 0..<10_000 { chat.heard(.facts, after: 0.5) }
+        let mark = chat.stats.answered
+        for x in 1...5 { chat.heard(.facts, after: Double(x)) } // the first of these trims the list by half
+        let stats = chat.stats
+        #expect(stats.latencies.count == 5_005 && stats.answered == 10_005)
+        #expect(Array(stats.latencies(since: mark)) == [1, 2, 3, 4, 5])
+        #expect(stats.latencies(since: stats.answered).isEmpty)
+        chat.heard(.thanks, after: 9) // thanks are counted apart
+        #expect(chat.stats.latencies(since: stats.answered).isEmpty)
+    }
+
     @Test func theReportIsOneSelfContainedFileForScreenPrintAndDarkMode() {
         let events = [event(.question, 10, source: "fallback", text: "<script>alert(1)</script>"), event(.unanswered, 10, text: "<script>alert(1)</script>"),
                       event(.unanswered, 20, text: "<b>ship</b> to canada?"), event(.unanswered, 30, text: "canada shipping?"), event(.answer, 12, value: 1)]

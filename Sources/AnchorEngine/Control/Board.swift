@@ -180,8 +180,8 @@ public final class Board: Sendable {
         }
         counters.record(s, chat: stats)
         samples.withLock { h in
-            let answered = stats?.latencies.count ?? 0
-            let new = answered >= h.answered ? Array((stats?.latencies ?? []).suffix(answered - h.answered)) : []
+            let answered = stats?.answered ?? 0
+            let new = stats?.latencies(since: h.answered) ?? []
             h.list.append(Sample(t: Date().timeIntervalSince1970, chatPerMinute: perMinute, latency: new.isEmpty ? nil : new.reduce(0, +) / Double(new.count),
                                  kbps: s.videoKbps, skipped: max(0, s.framesSkipped - h.skipped)))
             (h.answered, h.skipped) = (answered, s.framesSkipped)
@@ -213,7 +213,7 @@ public final class Board: Sendable {
 
 /// swift-metrics instruments fed from the status once a second (counters get the increase).
 final class Counters: Sendable {
-    private let last = Mutex<(frames: Int, skipped: Int, received: Int, answered: Int, blocked: Int, shed: Int, latencies: Int)>((0, 0, 0, 0, 0, 0, 0))
+    private let last = Mutex<(frames: Int, skipped: Int, received: Int, answered: Int, blocked: Int, shed: Int)>((0, 0, 0, 0, 0, 0))
     let frames = Counter(label: "anchor_frames_sent_total")
     let skipped = Counter(label: "anchor_frames_skipped_total")
     let bitrate = Gauge(label: "anchor_video_kbps")
@@ -242,10 +242,8 @@ final class Counters: Sendable {
             answered.increment(by: max(0, chat.answered - l.answered))
             blocked.increment(by: max(0, chat.blocked - l.blocked))
             shed.increment(by: max(0, chat.shed - l.shed))
-            if chat.latencies.count > l.latencies {
-                for x in chat.latencies.suffix(chat.latencies.count - l.latencies) { latency.recordSeconds(x) }
-            }
-            (l.received, l.answered, l.blocked, l.shed, l.latencies) = (chat.received, chat.answered, chat.blocked, chat.shed, chat.latencies.count)
+            for x in chat.latencies(since: l.answered) { latency.recordSeconds(x) }
+            (l.received, l.answered, l.blocked, l.shed) = (chat.received, chat.answered, chat.blocked, chat.shed)
         }
         guard let chat else { return }
         events.withLock { e in
