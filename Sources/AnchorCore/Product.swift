@@ -53,6 +53,12 @@ public struct Catalog: Sendable, Hashable, Codable {
 
     public init(products: [Product] = []) { self.products = products }
 
+    /// The products of several catalogs, the first of each SKU kept (the shows of a schedule).
+    public init(merging catalogs: [Catalog]) {
+        var seen = Set<String>()
+        products = catalogs.flatMap(\.products).filter { seen.insert($0.sku).inserted }
+    }
+
     public func product(sku: String) -> Product? { products.first { $0.sku == sku } }
 
     /// Products carrying a tag (or of that category), ordered by cart slot, then SKU.

@@ -80,12 +80,10 @@ struct ReplayCommand: AsyncParsableCommand {
         /// The product cards: each aired show's catalog, as 'anchor run' found it (a show that no
         /// longer compiles gives none: its nodes show segment titles).
         func catalog(shows: Set<String>) -> Catalog {
-            var products: [Product] = []
-            for show in shows.sorted() {
-                guard case .success(let program) = Run.compile(show, catalogOptions: catalogOptions) else { continue }
-                for p in program.catalog?.products ?? [] where !products.contains(where: { $0.sku == p.sku }) { products.append(p) }
-            }
-            return Catalog(products: products)
+            Catalog(merging: shows.sorted().compactMap { show in
+                guard case .success(let program) = Run.compile(show, catalogOptions: catalogOptions) else { return nil }
+                return program.catalog
+            })
         }
     }
 }

@@ -143,9 +143,7 @@ struct Run: AsyncParsableCommand {
         let analytics = AnalyticsWriter(log: analyticsLog, channel: channel, report: report)
         // FAQ entries added at the console on earlier nights answer tonight too.
         let added = Dictionary(grouping: try analyticsLog.addedFAQs(), by: \.productSku)
-        let catalog = Catalog(products: preloaded.flatMap { $0.catalog?.products ?? [] }.reduce(into: [Product]()) { all, p in
-            if !all.contains(where: { $0.sku == p.sku }) { all.append(p) }
-        }.map { p in
+        let catalog = Catalog(products: Catalog(merging: preloaded.compactMap(\.catalog)).products.map { p in
             var p = p
             p.faq += (added[p.sku] ?? []).map { Product.FAQ(question: $0.question, answer: $0.answer) }
             return p

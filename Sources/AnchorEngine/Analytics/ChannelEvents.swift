@@ -8,7 +8,7 @@ import Foundation
 extension AnalyticsWriter {
     /// A chat message decided (thanks and paid messages are counted as viewer events instead).
     public func record(decision d: Decision) {
-        guard d.source != .thanks, d.source != .paid, d.source != .console else { return }
+        guard d.source != .thanks, d.source != .paid else { return }
         record(.question, productSku: d.productSKU, source: d.source.rawValue, detail: d.detail, topic: d.topic, language: d.language,
                user: d.user, text: d.question)
     }

@@ -50,9 +50,13 @@ enum ConsolePage {
         """
     }
 
-    static let css = """
+    /// The colours of the control port's pages (the console, the replay page), light and dark.
+    static let palette = """
     :root{color-scheme:light dark;--bg:#fafafa;--fg:#1b1b1b;--muted:#666;--card:#fff;--line:#ddd;--accent:#1565c0;--live:#c62828;--warn:#ef6c00}
     @media (prefers-color-scheme:dark){:root{--bg:#121212;--fg:#e8e8e8;--muted:#a0a0a0;--card:#1e1e1e;--line:#333;--accent:#64b5f6;--live:#ef5350;--warn:#ffb74d}}
+    """
+
+    static let css = palette + """
     body{font:14px system-ui,sans-serif;margin:0;background:var(--bg);color:var(--fg)}
     header{display:flex;gap:1em;align-items:center;padding:.6em 1.2em;border-bottom:1px solid var(--line)}
     h1{font-size:1.3em;margin:0}h2{font-size:1.05em;margin:.2em 0 .5em}h2 small{font-weight:normal;color:var(--muted)}

@@ -281,14 +281,14 @@ public final class ControlServer: Sendable {
     }
 
     struct SayRequest: Decodable { var text: String }
+    struct UnblockRequest: Decodable { var id: Int }
+    struct FAQRequest: Decodable { var question: String; var answer: String; var sku: String? }
 
     /// A command's JSON body (at most 16 KB), or nil when it is not that.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request) async -> T? {
         guard let body = try? await request.body.collect(upTo: 16 * 1024) else { return nil }
         return try? JSONDecoder().decode(type, from: Data(buffer: body))
     }
-    struct UnblockRequest: Decodable { var id: Int }
-    struct FAQRequest: Decodable { var question: String; var answer: String; var sku: String? }
 
     /// A chat message from `{"user", "text"}` JSON (or a plain-text body from "web").
     static func message(from body: ByteBuffer) -> ChatMessage? {

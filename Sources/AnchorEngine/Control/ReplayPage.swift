@@ -46,7 +46,7 @@ public enum ReplayPage {
             var cards: [String: Card] = [:]
             for sku in Set(moments.compactMap(\.productSku)) {
                 guard let p = catalog.products.first(where: { $0.sku == sku }) else { continue }
-                let zh = p.name.unicodeScalars.contains { $0.value >= 0x4E00 && $0.value <= 0x9FFF }
+                let zh = p.name.unicodeScalars.contains(where: Language.isHan)
                 cards[sku] = Card(name: p.name, price: p.price.formatted(for: zh ? .zh : .en, style: .display), highlights: Array(p.highlights.prefix(3)))
             }
             products = cards
@@ -84,9 +84,7 @@ public enum ReplayPage {
         return e
     }()
 
-    static let css = """
-    :root{color-scheme:light dark;--bg:#fafafa;--fg:#1b1b1b;--muted:#666;--card:#fff;--line:#ddd;--accent:#1565c0}
-    @media (prefers-color-scheme:dark){:root{--bg:#121212;--fg:#e8e8e8;--muted:#a0a0a0;--card:#1e1e1e;--line:#333;--accent:#64b5f6}}
+    static let css = ConsolePage.palette + """
     body{font:15px system-ui,sans-serif;margin:0;background:var(--bg);color:var(--fg)}header{padding:.6em 1.2em;border-bottom:1px solid var(--line)}
     h1{font-size:1.3em;margin:0}main{display:grid;grid-template-columns:minmax(0,3fr) minmax(14em,1fr);gap:1em;padding:1em}
     video{width:100%;max-height:70vh;background:#000;border-radius:.3em}.muted{color:var(--muted)}
