@@ -137,6 +137,8 @@ let package = Package(
             name: "AnchorEngineTests",
             dependencies: ["AnchorEngine", "AnchorCore", "AnchorScript", "AnchorChat", "AnchorAvatar", "AnchorMedia", "AnchorTestSupport",
                            .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOEmbedded", package: "swift-nio"),
+                           .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]
         ),
         .testTarget(name: "AnchorChatTests", dependencies: ["AnchorChat", "AnchorCore", "AnchorStore", "AnchorConnect", "AnchorStream", "AnchorTestSupport"]),

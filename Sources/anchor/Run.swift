@@ -9,7 +9,7 @@ import AnchorVoice
 import ArgumentParser
 import Foundation
 import Logging
-import NIOPosix
+import ServiceLifecycle
 import Synchronization
 
 struct Run: AsyncParsableCommand {
@@ -40,7 +40,10 @@ struct Run: AsyncParsableCommand {
     )
 
     @Option(help: "The schedule (*.schedule.yaml).")
-    var schedule: String
+    var schedule: String?
+
+    @Option(help: ArgumentHelp("A station file (*.station.yaml): several channels in one process, each with its own schedule, ingest, recordings and picture; the command line's options are their defaults. See docs/SCALE.md.", valueName: "file"))
+    var station: String?
 
     @OptionGroup var stream: StreamOptions
 
@@ -48,7 +51,7 @@ struct Run: AsyncParsableCommand {
     var record: String?
 
     @Option(help: "Length of each recording file (30m, 1h…).")
-    var segment = "1h"
+    var segment: RecordingSegment = RecordingSegment(milliseconds: 3_600_000)
 
     @Option(help: "Control port: HOST:PORT, or 'off'.")
     var control = "127.0.0.1:8090"
@@ -69,19 +72,21 @@ struct Run: AsyncParsableCommand {
     var channel = "main"
 
     @Option(help: "Stop after this long (for trials): 90s, 10m, 1h.")
-    var duration: String?
+    var duration: RunLength?
 
     @OptionGroup var catalogOptions: CatalogOptions
+
+    func validate() throws {
+        guard (schedule == nil) != (station == nil) else { throw ValidationError("give --schedule FILE (one channel) or --station FILE (several)") }
+        if station != nil, !stream.pushes.isEmpty || stream.pushFile != nil || record != nil {
+            throw ValidationError("with --station each channel names its own push and record in the station file")
+        }
+        guard ChannelConfiguration.isValidName(channel) else { throw ValidationError("--channel takes a-z, 0-9, - and _ (at most 63), not '\(channel)'") }
+    }
 
     func run() async throws {
         FileLimit.raise()
         let log = Logger(label: "anchor.run")
-        let (w, h, limit) = try RenderOptions.validate(size: stream.size, fps: stream.fps, duration: duration)
-        guard try !stream.pushTexts().isEmpty || record != nil else { throw ValidationError("give at least one --push URL (or --push-file, $ANCHOR_PUSH) or --record FOLDER") }
-        guard let segmentMs = Parse.milliseconds(segment), segmentMs >= 10_000 else {
-            throw ValidationError("--segment takes a time of at least 10s, like 30m or 1h, not '\(segment)'")
-        }
-        let targets = try stream.targets()
         var endpoint: ControlEndpoint?
         let given = token ?? ProcessInfo.processInfo.environment["ANCHOR_TOKEN"]
         do { endpoint = try ControlEndpoint(control, token: given == "none" ? nil : given) } catch {
@@ -91,6 +96,8 @@ struct Run: AsyncParsableCommand {
             guard endpoint != nil else { throw ValidationError("--events-secret-file needs the control port (not --control off)") }
             endpoint?.eventsSecret = secret
         }
+        let configurations = try station.map(stationConfigurations) ?? [configuration(name: channel, schedulePath: schedule ?? "", stream: stream, record: record,
+                                                                                     segment: segment, avatar: nil)]
         var madeTokenFile: String?
         if endpoint != nil, endpoint?.token == nil, given != "none" {
             // Commands always need a token, also on loopback: any web page can reach 127.0.0.1.
@@ -100,173 +107,117 @@ struct Run: AsyncParsableCommand {
             madeTokenFile = file
         }
 
+        let database = try AnchorDatabase(path: AnchorDatabase.resolvePath(stateDB))
+        let metrics = MetricsExport.bootstrap() // before any instrument is made
+        let channels: [AnchorEngine.Channel]
+        do { channels = try configurations.map { try AnchorEngine.Channel($0, database: database, logger: log) } } catch let e as AnchorEngine.Channel.Problem {
+            Terminal.error("error: \(e)")
+            throw ExitCode(1)
+        }
+        let set = ChannelSet(channels, logger: log)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: set, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+        if let endpoint {
+            let server = ControlServer(endpoint: endpoint, rooms: channels.map(ControlServer.Room.init), station: station != nil, metrics: metrics)
+            let tokenNote = madeTokenFile ?? "-"
+            // The control port opens once the channels are on air: what the live path needs
+            // (espeak-ng's data, the encoders, the ingest and recording files) is open before anyone can connect.
+            let control = server.service(after: { await set.onAir() }, logger: log) { port in
+                log.info("control", metadata: ["url": "http://\(endpoint.host):\(port)/", "token-file": "\(tokenNote)"])
+            }
+            services.insert(.init(service: control), at: 0)
+        }
+        // SIGTERM or Ctrl-C: the channels finish their word, close recordings and end their streams;
+        // the control port closes after them. Anything still going after 30 s is cancelled.
+        var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: Self.quiet)
+        group.maximumGracefulShutdownDuration = .seconds(30)
+        try await ServiceGroup(configuration: group).run()
+
+        for c in channels {
+            guard let final = c.result else { continue }
+            for d in final.destinations {
+                print(String(format: "  %@%@: %d sessions, %d reconnects, %.1f MB, dropped %d video / %d audio", channels.count > 1 ? "\(c.name) " : "", d.url,
+                             d.sessions, d.reconnects, Double(d.bytes) / 1e6, d.queue.droppedVideo, d.queue.droppedAudio))
+                if let rtc = d.webrtc { print("    " + rtc.summary) }
+            }
+        }
+        if channels.count == 1, let failure = channels[0].board.current.failure { throw RunFailure(description: failure) }
+    }
+
+    struct RunFailure: Error, CustomStringConvertible { var description: String }
+
+    /// ServiceLifecycle's own log lines (start, signal caught) at warning: ours say what matters.
+    static var quiet: Logger {
+        var l = Logger(label: "anchor.lifecycle")
+        l.logLevel = .warning
+        return l
+    }
+
+    /// One channel from a schedule and the stream options; the schedule and its shows must be sound.
+    func configuration(name: String, schedulePath: String, stream: StreamOptions, record: String?, segment: RecordingSegment, avatar: String?,
+                       environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ChannelConfiguration {
+        let (w, h, limit) = try RenderOptions.validate(size: stream.size, fps: stream.fps, duration: duration?.text)
+        let label = station == nil ? "" : "channel '\(name)': "
+        guard try !stream.pushTexts(environment: environment).isEmpty || record != nil else {
+            throw ValidationError(label + "give at least one --push URL (or --push-file, $ANCHOR_PUSH) or --record FOLDER")
+        }
+        let targets = try stream.targets(environment: environment)
         // The schedule and every show in it must be sound before anything airs.
-        var (loaded, diagnostics) = Schedule.load(path: schedule)
+        var (loaded, diagnostics) = Schedule.load(path: schedulePath)
         if let loaded { diagnostics += ShowMedia.warmups(loaded) }
         Terminal.print(diagnostics) { _ in nil }
         guard let sched = loaded, !diagnostics.hasErrors else {
-            Terminal.error("error: \(schedule) has errors; check it with 'anchor schedule check \(schedule)'")
+            Terminal.error("error: \(schedulePath) has errors; check it with 'anchor schedule check \(schedulePath)'")
             throw ExitCode(1)
         }
         let catalogOptions = self.catalogOptions
-        let loader: Station.Loader = { path in Self.compile(path, catalogOptions: catalogOptions) }
-        let station = Station(schedule: sched, load: loader, report: { event in
-            switch event {
-            case .switched(let to, let slot): log.info("show change", metadata: ["show": "\(to)", "slot": "\(slot)"])
-            case .reloaded(let path): log.info("show reloaded", metadata: ["show": "\(path)"])
-            case .rejected(let problem): log.error("show not aired: \(problem.message)", metadata: ["show": "\(problem.path)"])
-            }
-        })
-
-        let database = try AnchorDatabase(path: AnchorDatabase.resolvePath(stateDB))
-        let air = AirLog(database: database, channel: channel)
-        let saved = try air.saved().map { (show: $0.show, position: ShowPosition(pass: $0.pass, segment: $0.segment, event: $0.event)) }
-        // Every show compiled first: the chat catalog needs them, and a warm-up takes its show's language.
-        let preloaded = station.preload()
-        let (program, resumed) = station.opening(saved: saved)
-        if resumed {
-            log.info("resuming", metadata: ["show": "\(program.id)", "segment": "\(program.position.segment)", "line": "\(program.position.event)"])
-        } else {
-            log.info("starting", metadata: ["show": "\(program.id)"])
+        let options = try stream.liveOptions(width: w, height: h, duration: limit ?? SpeechClip.sampleRate * 86_400 * 3_650) // ten years: until stopped
+        let (rules, blocklist) = (stream.rules, stream.blocklist)
+        var c = ChannelConfiguration(name: name, schedule: sched, load: { Self.compile($0, catalogOptions: catalogOptions) }, targets: targets, options: options,
+                                     responder: { try ChatOptions.responder(catalog: $0, rules: rules, blocklist: blocklist) })
+        c.record = record
+        c.segmentMilliseconds = segment.milliseconds
+        c.avatar = avatar
+        let specs = try stream.connectorSpecs() + sched.chat
+        let feed = ChatFeedOptions(stream)
+        let log = Logger(label: "anchor.run")
+        c.feedChat = { chat, board in
+            try feed.start(into: chat)
+            try Connectors.start(specs, into: chat, board: board) { log.info("\($0)", metadata: ["channel": "\(name)"]) }
         }
-        guard let folder = Assets.avatarFolder(program.rundown.avatar, nearShow: program.id) ?? Assets.avatarFolder("juno") else {
-            Terminal.error("error: no avatar '\(program.rundown.avatar)' found")
+        return c
+    }
+
+    /// The station file's channels, each over the command line's options.
+    func stationConfigurations(_ path: String) throws -> [ChannelConfiguration] {
+        let (file, diagnostics) = StationFile.load(path: path)
+        Terminal.print(diagnostics) { _ in nil }
+        guard let file, !diagnostics.hasErrors else {
+            Terminal.error("error: \(path) has errors")
             throw ExitCode(1)
         }
-
-        let options = try stream.liveOptions(width: w, height: h, duration: limit ?? SpeechClip.sampleRate * 86_400 * 3_650) // ten years: until stopped
-
-        let report: @Sendable (String, Bool) -> Void = { message, isError in
-            if isError { log.error("\(message)") } else { log.info("\(message)") }
-        }
-        let analyticsLog = AnalyticsLog(database: database)
-        let analytics = AnalyticsWriter(log: analyticsLog, channel: channel, report: report)
-        // FAQ entries added at the console on earlier nights answer tonight too.
-        let added = Dictionary(grouping: try analyticsLog.addedFAQs(), by: \.productSku)
-        let catalog = Catalog(products: Catalog(merging: preloaded.compactMap(\.catalog)).products.map { p in
-            var p = p
-            p.faq += (added[p.sku] ?? []).map { Product.FAQ(question: $0.question, answer: $0.answer) }
-            return p
-        })
-        let liveChat = LiveChat(responder: try ChatOptions.responder(catalog: catalog, rules: stream.rules, blocklist: stream.blocklist),
-                                onEvent: { analytics.record(viewer: $0) },
-                                onDecision: { d in
-            // Blocked messages are logged with the reason, never their text.
-            if d.source == .blocked { log.info("blocked", metadata: ["user": "\(d.user)", "reason": "\(d.detail)"]) }
-            analytics.record(decision: d)
-        })
-        try stream.feedChat(into: liveChat)
-        let controls = LiveControl()
-        let metrics = MetricsExport.bootstrap() // before any instrument is made
-        let board = Board(channel: channel, station: station, chat: liveChat)
-        try Connectors.start(try stream.connectorSpecs() + sched.chat, into: liveChat, board: board) { log.info("\($0)") }
-
-        var hooks = LiveRenderer.Hooks()
-        hooks.chat = liveChat
-        hooks.control = controls
-        hooks.willEnterSegment = { station.willEnterSegment($0, $1, $2) }
-        // Database writes go through their own queue: a locked database never stalls the stream.
-        let writer = AirLogWriter(log: air, report: report)
-        board.attach(writer)
-        board.attach(analytics)
-        let recorder = try record.map { try Recorder(folder: $0, fps: stream.fps, segmentMilliseconds: segmentMs, air: writer, report: report) }
-        if let recorder {
-            board.attach(recorder)
-            hooks.onEncoders = { recorder.start(video: $0, audio: $1) }
-            hooks.onPacket = { recorder.write($0) }
-            // The segment on air goes on in the new file: index it there too, from its start.
-            recorder.onNewFile = { file in
-                let s = board.current
-                guard !s.segment.isEmpty else { return }
-                writer.begin(show: s.show, segment: s.segment, productSku: s.productSKU, file: file, offsetSeconds: 0)
+        var environment = ProcessInfo.processInfo.environment
+        environment["ANCHOR_PUSH"] = nil // one channel's ingest is never every channel's
+        return try file.channels.map { e in
+            var s = stream
+            s.pushes = e.push
+            s.pushFile = e.pushFile
+            if let size = e.size { s.picture.sizeText = size }
+            if let fps = e.fps { s.picture.fpsValue = fps }
+            if let preset = e.preset { s.preset = preset }
+            if let rules = e.rules { s.rules = rules }
+            if let blocklist = e.blocklist { s.blocklist = blocklist }
+            if let chat = e.chat { s.chat = chat }
+            if let events = e.events { s.events = events }
+            s.connects += e.connect
+            var env = environment
+            if let name = e.pushEnv {
+                guard let value = environment[name], !value.isEmpty else { throw ValidationError("channel '\(e.name)': $\(name) (its push_env) is not set") }
+                env["ANCHOR_PUSH"] = value
             }
-        }
-        /// Where the show is, as each line (and segment) starts: what a restart resumes from.
-        func save(_ m: LiveDirector.Marker) {
-            writer.savePosition(show: m.program, pass: m.position.pass, segment: m.position.segment, event: m.position.event)
-        }
-        hooks.onMarker = { marker, streamSeconds in
-            switch marker.kind {
-            case .line:
-                save(marker)
-            case .segment(let title, let sku):
-                log.info("segment", metadata: ["show": "\(marker.program)", "segment": "\(title)", "product": "\(sku ?? "-")"])
-                let place = recorder?.place(atStreamSeconds: streamSeconds)
-                writer.begin(show: marker.program, segment: title, productSku: sku, file: place?.file, offsetSeconds: place?.offset)
-                save(marker)
-            case .answer(let d, _):
-                log.info("answered", metadata: ["user": "\(d.user)", "source": "\(d.source.rawValue)", "product": "\(d.productSKU ?? "-")"])
-            case .cue:
-                break
-            case .draw(let o):
-                // Decided: a restart goes on after the draw, never draws again.
-                save(marker)
-                log.info("lucky draw", metadata: ["keyword": "\(o.keyword)", "entrants": "\(o.entrants.count)", "winner": "\(o.winner?.id ?? "-")",
-                                                  "seed": "\(o.seed)"])
-                let record = DrawLog.Record(channel: channel, show: o.show, keyword: o.keyword, seconds: o.seconds, seed: o.seed,
-                                            entrants: o.entrants.map { DrawLog.Entrant(id: $0.id, name: $0.name) },
-                                            winner: o.winner.map { DrawLog.Entrant(id: $0.id, name: $0.name) }, drawnAt: Date())
-                writer.perform("record the lucky draw") { try DrawLog(database: $0.database, channel: $0.channel).record(record) }
-            }
-            board.marker(marker)
-            analytics.record(marker: marker)
-        }
-        hooks.onThumbnail = { board.thumbnail($0) }
-
-        let stop = Interrupt.install()
-        let server = endpoint.map { ControlServer(endpoint: $0, board: board, control: controls, air: air, recordings: record, catalog: catalog, metrics: metrics) }
-        let tokenNote = madeTokenFile ?? "-"
-        // The control port opens once the show is on air: what the live path needs (espeak-ng's
-        // data, the encoders, the ingest and recording files) is open before anyone can connect.
-        let serverTask = Mutex<Task<Void, Error>?>(nil)
-        let startServer: @Sendable () -> Void = { serverTask.withLock { task in
-            guard task == nil, let server else { return }
-            task = Task {
-                let at = server.endpoint
-                do {
-                    try await server.run { port in
-                        log.info("control", metadata: ["url": "http://\(at.host):\(port)/", "token-file": "\(tokenNote)"])
-                    }
-                } catch {
-                    log.error("control port \(at.host):\(at.port) failed: \(error)")
-                    throw error
-                }
-            }
-        } }
-        log.info("on air", metadata: ["push": "\(targets.isEmpty ? "-" : targets.map(\.description).joined(separator: ", "))", "record": "\(record ?? "-")"])
-
-        var reportedProblems: Set<String> = []
-        let final = try await LiveRenderer(program: program, avatarFolder: folder).run(
-            to: targets, options: options, group: MultiThreadedEventLoopGroup.singleton, hooks: hooks,
-            status: { s in
-                board.update(s)
-                analytics.record(status: s)
-                for problem in s.problems where reportedProblems.insert(problem).inserted {
-                    log.warning("cannot play a clip or music; the show goes on without it", metadata: ["problem": "\(problem)"])
-                }
-                startServer()
-                for m in liveChat.takeUnanswered() {
-                    let (sku, language) = (s.productSKU, ChatText(m.text).language.rawValue)
-                    analytics.record(unanswered: m, language: language)
-                    board.noteUnanswered(m.text, productSku: sku, language: language)
-                    writer.perform("keep an unanswered question") {
-                        try UnansweredLog(database: $0.database).record(user: m.user, text: m.text, language: language, productSku: sku)
-                    }
-                }
-            },
-            shouldStop: { stop.isSet })
-        recorder?.finish()
-        writer.end()
-        writer.flush()
-        analytics.flush()
-        await server?.shutdown()
-        _ = await serverTask.withLock({ $0 })?.result
-        if let record { try? ReplayExport.write(air: air, to: (record as NSString).appendingPathComponent("index.json")) }
-        log.info("off air", metadata: ["seconds": "\(Int(final.mediaSeconds))", "frames": "\(final.framesSent)", "skipped": "\(final.framesSkipped)"])
-        for d in final.destinations {
-            print(String(format: "  %@: %d sessions, %d reconnects, %.1f MB, dropped %d video / %d audio", d.url, d.sessions, d.reconnects,
-                         Double(d.bytes) / 1e6, d.queue.droppedVideo, d.queue.droppedAudio))
-            if let rtc = d.webrtc { print("    " + rtc.summary) }
+            let segment = try e.segment.map { try RecordingSegment.parse($0, label: "channel '\(e.name)': segment") } ?? self.segment
+            return try configuration(name: e.name, schedulePath: e.schedule, stream: s, record: e.record, segment: segment, avatar: e.avatar, environment: env)
         }
     }
 

@@ -95,30 +95,7 @@ struct StreamOptions: ParsableArguments {
     }
 
     /// Starts feeding `--chat` and `--events` into `live` (a file is checked first: a bad line is exit 1).
-    func feedChat(into live: LiveChat) throws {
-        if chat == "-", events == "-" { throw ValidationError("--chat and --events cannot both read stdin") }
-        if let chat {
-            if chat != "-" {
-                do { _ = try ChatLogFile(path: chat).readAll() } catch {
-                    Terminal.error("error: \(error)")
-                    throw ExitCode(1)
-                }
-            }
-            let source: ChatSource = chat == "-" ? StdinChat() : ChatLogFile(path: chat)
-            Task { try? await live.feed(source, realTime: chat != "-") }
-        }
-        if let events {
-            if events == "-" {
-                Task { try? await live.feed(EventLogFile.stdin { Terminal.error("warning: \($0)") }, realTime: false) }
-            } else {
-                do { _ = try EventLogFile(path: events).readAll() } catch {
-                    Terminal.error("error: \(error)")
-                    throw ExitCode(1)
-                }
-                Task { try? await live.feed(EventLogFile(path: events).events(), realTime: true) }
-            }
-        }
-    }
+    func feedChat(into live: LiveChat) throws { try ChatFeedOptions(self).start(into: live) }
 
     /// Chat or events come in on the command line.
     var hasChatInput: Bool { chat != nil || events != nil || irc != nil || !connects.isEmpty }
@@ -160,5 +137,39 @@ enum Connectors {
         let hours = unitsPerDay / 5 * every / 3_600
         guard hours < 24 else { return nil }
         return String(format: "%@: polling every %g s spends YouTube's default daily quota (10 000 units) in %.1f hours; 'every: 45s' lasts the day", spec.description, every, hours)
+    }
+}
+
+/// Where a channel's chat and viewer events come from on the command line (`--chat`, `--events`).
+struct ChatFeedOptions: Sendable {
+    var chat: String?
+    var events: String?
+
+    init(_ options: StreamOptions) { (chat, events) = (options.chat, options.events) }
+
+    /// Starts feeding them into `live`; a file is checked first (a bad line is exit 1).
+    func start(into live: LiveChat) throws {
+        if chat == "-", events == "-" { throw ValidationError("--chat and --events cannot both read stdin") }
+        if let chat {
+            if chat != "-" {
+                do { _ = try ChatLogFile(path: chat).readAll() } catch {
+                    Terminal.error("error: \(error)")
+                    throw ExitCode(1)
+                }
+            }
+            let source: ChatSource = chat == "-" ? StdinChat() : ChatLogFile(path: chat)
+            Task { try? await live.feed(source, realTime: chat != "-") }
+        }
+        if let events {
+            if events == "-" {
+                Task { try? await live.feed(EventLogFile.stdin { Terminal.error("warning: \($0)") }, realTime: false) }
+            } else {
+                do { _ = try EventLogFile(path: events).readAll() } catch {
+                    Terminal.error("error: \(error)")
+                    throw ExitCode(1)
+                }
+                Task { try? await live.feed(EventLogFile(path: events).events(), realTime: true) }
+            }
+        }
     }
 }

@@ -38,6 +38,12 @@ public final class Board: Sendable {
         public var media: [String] = []
         /// The analytics' writes.
         public var analytics: AnalyticsWriter.Status?
+        /// When the frame loop last reported (once a second while it runs).
+        public var updatedAt: Date?
+        /// Why the channel stopped on an error, if it did.
+        public var failure: String?
+        /// The channel has ended (its duration, or a shutdown).
+        public var ended = false
     }
 
     /// One second of the channel, for the console's charts.
@@ -88,7 +94,7 @@ public final class Board: Sendable {
     private let recorderBox = Mutex<Recorder?>(nil)
     private let writerBox = Mutex<AirLogWriter?>(nil)
     private let connectorBox = Mutex<[String: @Sendable () -> String]>([:])
-    private let counters = Counters()
+    private let counters: Counters
     private let samples = Mutex<(list: [Sample], answered: Int, skipped: Int)>(([], 0, 0))
     private let unansweredBox = Mutex<[Unanswered]>([])
     private let analyticsBox = Mutex<AnalyticsWriter?>(nil)
@@ -97,6 +103,7 @@ public final class Board: Sendable {
 
     public init(channel: String, station: Station?, chat: LiveChat?) {
         snapshot = Mutex(Snapshot(channel: channel))
+        counters = Counters(channel: channel)
         self.station = station
         self.chat = chat
     }
@@ -163,6 +170,7 @@ public final class Board: Sendable {
             return Double(last.1 - first.1) / last.0.timeIntervalSince(first.0) * 60
         }
         snapshot.withLock { b in
+            b.updatedAt = Date()
             b.onAir = s.destinations.isEmpty || s.destinations.contains { if case .publishing = $0.state { true } else { false } }
             b.paused = s.paused
             b.fps = s.fps
@@ -189,6 +197,12 @@ public final class Board: Sendable {
         }
     }
 
+    /// The channel stopped on an error: off air, and not ready.
+    public func fail(_ reason: String) { snapshot.withLock { $0.failure = reason; $0.onAir = false; $0.ended = true } }
+
+    /// The channel has ended as asked.
+    public func end() { snapshot.withLock { $0.onAir = false; $0.ended = true } }
+
     public func marker(_ m: LiveDirector.Marker) {
         snapshot.withLock { b in
             b.show = m.program
@@ -213,26 +227,38 @@ public final class Board: Sendable {
 
 /// swift-metrics instruments fed from the status once a second (counters get the increase).
 final class Counters: Sendable {
-    private let last = Mutex<(frames: Int, skipped: Int, received: Int, answered: Int, blocked: Int, shed: Int)>((0, 0, 0, 0, 0, 0))
-    let frames = Counter(label: "anchor_frames_sent_total")
-    let skipped = Counter(label: "anchor_frames_skipped_total")
-    let bitrate = Gauge(label: "anchor_video_kbps")
-    let reconnects = Gauge(label: "anchor_reconnects")
-    let dropped = Gauge(label: "anchor_dropped_video_frames")
-    let received = Counter(label: "anchor_chat_messages_total")
-    let answered = Counter(label: "anchor_chat_answers_total")
-    let blocked = Counter(label: "anchor_chat_blocked_total")
-    let shed = Counter(label: "anchor_chat_shed_total")
-    let latency = Timer(label: "anchor_chat_answer_latency_seconds")
-    let thanksSpoken = Counter(label: "anchor_thanks_spoken_total")
+    private let last = Mutex<(frames: Int, skipped: Int, received: Int, answered: Int, blocked: Int, shed: Int, reconnects: Int, dropped: Int)>((0, 0, 0, 0, 0, 0, 0, 0))
+    let channel: [(String, String)]
+    let frames, skipped, received, answered, blocked, shed, thanksSpoken, reconnects, dropped: Counter
+    let bitrate: Gauge
+    let latency: Timer
+
+    /// Every instrument carries the channel's name as a label (several channels share one `/metrics`).
+    init(channel name: String) {
+        let channel = [("channel", name)]
+        self.channel = channel
+        frames = Counter(label: "anchor_frames_sent_total", dimensions: channel)
+        skipped = Counter(label: "anchor_frames_skipped_total", dimensions: channel)
+        bitrate = Gauge(label: "anchor_video_kbps", dimensions: channel)
+        reconnects = Counter(label: "anchor_reconnects_total", dimensions: channel)
+        dropped = Counter(label: "anchor_dropped_video_frames_total", dimensions: channel)
+        received = Counter(label: "anchor_chat_messages_total", dimensions: channel)
+        answered = Counter(label: "anchor_chat_answers_total", dimensions: channel)
+        blocked = Counter(label: "anchor_chat_blocked_total", dimensions: channel)
+        shed = Counter(label: "anchor_chat_shed_total", dimensions: channel)
+        latency = Timer(label: "anchor_chat_answer_latency_seconds", dimensions: channel)
+        thanksSpoken = Counter(label: "anchor_thanks_spoken_total", dimensions: channel)
+    }
     /// Viewer events by kind, and what was last counted of each.
     private let events = Mutex<(counters: [String: Counter], last: [String: Int], thanks: Int)>(([:], [:], 0))
 
     func record(_ s: LiveRenderer.Status, chat: LiveChat.Stats?) {
         bitrate.record(s.videoKbps)
-        reconnects.record(s.destinations.reduce(0) { $0 + $1.reconnects })
-        dropped.record(s.destinations.reduce(0) { $0 + $1.queue.droppedVideo })
+        let (reconnected, droppedVideo) = (s.destinations.reduce(0) { $0 + $1.reconnects }, s.destinations.reduce(0) { $0 + $1.queue.droppedVideo })
         last.withLock { l in
+            reconnects.increment(by: max(0, reconnected - l.reconnects))
+            dropped.increment(by: max(0, droppedVideo - l.dropped))
+            (l.reconnects, l.dropped) = (reconnected, droppedVideo)
             frames.increment(by: max(0, s.framesSent - l.frames))
             skipped.increment(by: max(0, s.framesSkipped - l.skipped))
             l.frames = s.framesSent
@@ -248,7 +274,7 @@ final class Counters: Sendable {
         guard let chat else { return }
         events.withLock { e in
             for (kind, n) in chat.events {
-                let counter = e.counters[kind] ?? Counter(label: "anchor_viewer_events_total", dimensions: [("kind", kind)])
+                let counter = e.counters[kind] ?? Counter(label: "anchor_viewer_events_total", dimensions: channel + [("kind", kind)])
                 e.counters[kind] = counter
                 counter.increment(by: max(0, n - e.last[kind, default: 0]))
                 e.last[kind] = n

@@ -82,7 +82,7 @@ struct LimitedChildChannel<Base: ServerChildChannel>: ServerChildChannel {
 
     struct Refused: Error {}
 
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Base.Value> {
+    func setup(channel: any NIOCore.Channel, logger: Logger) -> EventLoopFuture<Base.Value> {
         // The peer's IP without its port: one machine, however many source ports. One over the
         // limit is closed before any HTTP handling (and without a log line per connection).
         let peer = channel.remoteAddress?.ipAddress ?? "unknown"

@@ -11,17 +11,17 @@ import Foundation
 enum ConsolePage {
     /// `openReads`: the picture can be fetched without the token (loopback); otherwise the
     /// script fetches it with the token.
-    static func render(_ s: Board.Snapshot, openReads: Bool = true) -> String {
+    static func render(_ s: Board.Snapshot, openReads: Bool = true, base: String = "") -> String {
         let state = s.paused ? "PAUSED" : s.onAir ? "ON AIR" : "OFF AIR"
         return """
         <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-        <link rel="icon" href="data:,"><title>anchor · \(StatusPage.escape(s.channel)) · console</title>
+        <base href="\(StatusPage.escape(base))/"><link rel="icon" href="data:,"><title>anchor · \(StatusPage.escape(s.channel)) · console</title>
         <style>\(css)</style></head><body>
         <header><span id="state" class="state \(s.onAir && !s.paused ? "live" : "")">\(state)</span>
         <h1>\(StatusPage.escape(s.channel))</h1><span id="now" class="now">\(StatusPage.escape(s.show)) · \(StatusPage.escape(s.segment))</span>
         <span id="conn" class="conn">connecting…</span></header>
         <main>
-        <section class="picture"><img id="thumb" \(openReads ? "src=\"/thumbnail.png\" " : "")alt="the current frame" width="320" height="180">
+        <section class="picture"><img id="thumb" \(openReads ? "src=\"thumbnail.png\" " : "")alt="the current frame" width="320" height="180">
           <div class="buttons">
             <button data-cmd="pause" id="b-pause">Pause</button><button data-cmd="resume" id="b-resume">Resume</button>
             <button data-cmd="skip" id="b-skip">Skip segment</button><button data-cmd="reload" id="b-reload">Reload show</button>
@@ -42,7 +42,7 @@ enum ConsolePage {
         <section><h2>Blocked <small>review: let a false positive through for the rest of the night</small></h2><ul id="blocked" class="plain"></ul></section>
         <section><h2>Unanswered <small>add an FAQ entry: the next viewer who asks gets it</small></h2><ul id="unanswered" class="plain"></ul></section>
         <section class="summary"><h2>Status</h2><div id="summary">\(StatusPage.table(s))</div>
-          <p><a href="/replay">Replay</a> · JSON <a href="/status">/status</a> · <a href="/metrics">/metrics</a> ·
+          <p><a href="replay">Replay</a> · JSON <a href="status">status</a> · <a href="/metrics">/metrics</a> ·
           <label>token <input id="token" type="password" size="12" autocomplete="off"></label></p></section>
         </main>
         <script>\(script)</script>
@@ -89,7 +89,7 @@ enum ConsolePage {
     if (h) { sessionStorage.setItem('anchor-token', decodeURIComponent(h[1])); history.replaceState(null, '', location.pathname); }
     // Reads need the token too when the port is not on loopback: the feed, the picture, the replay.
     const withToken = (url) => { const t = sessionStorage.getItem('anchor-token'); return t ? url + (url.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(t) : url; };
-    document.querySelectorAll('a[href="/replay"]').forEach(a => a.href = withToken('/replay'));
+    document.querySelectorAll('a[href="replay"]').forEach(a => a.href = withToken('replay'));
     $('token').value = sessionStorage.getItem('anchor-token') || '';
     $('token').addEventListener('change', e => sessionStorage.setItem('anchor-token', e.target.value));
     const series = {chat: [], latency: [], kbps: [], skipped: []};
@@ -105,10 +105,10 @@ enum ConsolePage {
         say(j.ok || j.error || JSON.stringify(j), !r.ok); return r.ok ? j : null;
       } catch (e) { say('the console cannot reach anchor: ' + e, true); return null; }
     }
-    document.querySelectorAll('button[data-cmd]').forEach(b => b.addEventListener('click', () => command('/' + b.dataset.cmd)));
+    document.querySelectorAll('button[data-cmd]').forEach(b => b.addEventListener('click', () => command(b.dataset.cmd)));
     $('say').addEventListener('submit', async e => {
       e.preventDefault(); const t = $('say-text').value.trim(); if (!t) return;
-      if (await command('/say', {text: t})) $('say-text').value = '';
+      if (await command('say', {text: t})) $('say-text').value = '';
     });
     function chart(id, values, max, dots) {
       const svg = $(id), w = 300, hh = 80, n = values.length;
@@ -161,22 +161,22 @@ enum ConsolePage {
         el.dataset.id = b.id;
         if (b.cleared) el.appendChild(li([['span', ' let through', 'src']]).firstChild);
         else { const bt = document.createElement('button'); bt.textContent = 'Unblock'; bt.className = 'unblock';
-          bt.onclick = () => command('/unblock', {id: b.id}); el.append(' ', bt); }
+          bt.onclick = () => command('unblock', {id: b.id}); el.append(' ', bt); }
         return el;
       });
       list('unanswered', m.unanswered, u => {
         const el = li([['b', u.count + '× '], ['span', u.text + ' '], ['span', u.productSku ? '(' + u.productSku + ')' : '', 'src']]);
         const inp = document.createElement('input'); inp.placeholder = 'the answer the host should give'; inp.className = 'faq-answer';
         const bt = document.createElement('button'); bt.textContent = 'Add as FAQ'; bt.className = 'add-faq';
-        bt.onclick = async () => { if (inp.value.trim() && await command('/faq', {question: u.text, answer: inp.value.trim(), sku: u.productSku})) inp.value = ''; };
+        bt.onclick = async () => { if (inp.value.trim() && await command('faq', {question: u.text, answer: inp.value.trim(), sku: u.productSku})) inp.value = ''; };
         el.append(document.createElement('br'), inp, ' ', bt); return el;
       });
       add(m.samples);
       $('summary').innerHTML = m.summary; // rendered and escaped by anchor
-      $('thumb').src = withToken('/thumbnail.png?t=' + Date.now());
+      $('thumb').src = withToken('thumbnail.png?t=' + Date.now());
     }
     function connect() {
-      const es = new EventSource(withToken('/console/feed'));
+      const es = new EventSource(withToken('console/feed'));
       es.onopen = () => { $('conn').textContent = 'live'; };
       es.onmessage = e => { try { update(JSON.parse(e.data)); } catch (err) { console.error(err); } };
       es.onerror = () => { $('conn').textContent = 'reconnecting…'; };

@@ -53,17 +53,41 @@ public struct ControlEndpoint: Sendable {
 }
 
 /// The control port (Hummingbird): the operator console (a live page fed by Server-Sent
-/// Events), JSON status, Prometheus metrics, the replay page and index with the recordings, and
-/// commands: inject chat (POST or a WebSocket), skip a segment, pause, resume, reload, pin the
-/// link, say a line now, let a blocked message through, add an FAQ entry.
+/// Events), JSON status, Prometheus metrics, health and readiness, the replay page and index
+/// with the recordings, and commands: inject chat (POST or a WebSocket), skip a segment, pause,
+/// resume, reload, pin the link, say a line now, let a blocked message through, add an FAQ entry.
+///
+/// One channel's routes are at `/` (and `/channels/NAME/`); a station's channels each at
+/// `/channels/NAME/`, with the station's page at `/`.
 public final class ControlServer: Sendable {
+    /// One channel as the control port sees it.
+    public struct Room: Sendable {
+        public var name: String
+        public var board: Board
+        public var control: LiveControl
+        public var air: AirLog?
+        /// The recordings folder, served at `…/recordings/` for the replay page.
+        public var recordings: String?
+        public var catalog: Catalog
+
+        public init(name: String, board: Board, control: LiveControl, air: AirLog?, recordings: String? = nil, catalog: Catalog = Catalog()) {
+            self.name = name
+            self.board = board
+            self.control = control
+            self.air = air
+            self.recordings = recordings
+            self.catalog = catalog
+        }
+
+        public init(_ channel: Channel) {
+            self.init(name: channel.name, board: channel.board, control: channel.control, air: channel.air, recordings: channel.recordings, catalog: channel.catalog)
+        }
+    }
+
     public let endpoint: ControlEndpoint
-    let board: Board
-    let control: LiveControl
-    let air: AirLog?
-    /// The recordings folder, served at `/recordings/` for the replay page.
-    let recordings: String?
-    let catalog: Catalog
+    let rooms: [Room]
+    /// Several channels: `/` is the station's page.
+    let isStation: Bool
     let metrics: @Sendable () -> String
     private let lifecycle = Mutex<(group: ServiceGroup?, stopped: Bool)>((nil, false))
     /// Connections per peer address (a browser opens ~6; a dashboard a few more).
@@ -74,202 +98,81 @@ public final class ControlServer: Sendable {
     /// How long a connection may stay silent (also in the middle of sending a request).
     let idleTimeout: TimeAmount
 
-    public init(endpoint: ControlEndpoint, board: Board, control: LiveControl, air: AirLog?, recordings: String? = nil, catalog: Catalog = Catalog(),
-                idleTimeout: Duration = .seconds(15), metrics: @escaping @Sendable () -> String) {
-        self.recordings = recordings
-        self.catalog = catalog
+    public init(endpoint: ControlEndpoint, rooms: [Room], station: Bool, idleTimeout: Duration = .seconds(15), metrics: @escaping @Sendable () -> String) {
         self.idleTimeout = .nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000 + idleTimeout.components.attoseconds / 1_000_000_000)
         self.endpoint = endpoint
-        self.board = board
-        self.control = control
-        self.air = air
+        self.rooms = rooms
+        self.isStation = station
         self.metrics = metrics
     }
 
-    /// Serves until cancelled; `ready` is called with the bound port once it listens.
+    /// One channel's control port.
+    public convenience init(endpoint: ControlEndpoint, board: Board, control: LiveControl, air: AirLog?, recordings: String? = nil, catalog: Catalog = Catalog(),
+                            idleTimeout: Duration = .seconds(15), metrics: @escaping @Sendable () -> String) {
+        self.init(endpoint: endpoint, rooms: [Room(name: board.current.channel, board: board, control: control, air: air, recordings: recordings, catalog: catalog)],
+                  station: false, idleTimeout: idleTimeout, metrics: metrics)
+    }
+
+    var isStopping: @Sendable () -> Bool { { [self] in lifecycle.withLock { $0.stopped } } }
+
+    /// Serves until cancelled or `shutdown()`; `ready` is called with the bound port once it listens.
     public func run(ready: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        let router = Router()
-        router.add(middleware: OriginCheck(loopback: endpoint.isLoopback))
-        let signature = endpoint.eventsSecret.map(WebhookSignature.init(secret:))
-        if let token = endpoint.token {
-            router.add(middleware: TokenCheck(token: token, openReads: endpoint.isLoopback, signedPath: signature == nil ? nil : "/events"))
-        }
-        if let recordings { router.add(middleware: FileMiddleware(recordings, urlBasePath: "/recordings", logger: Self.quietLogger)) }
-        let board = self.board, control = self.control, air = self.air, metrics = self.metrics, catalog = self.catalog
-        let isStopping: @Sendable () -> Bool = { [self] in lifecycle.withLock { $0.stopped } }
-
-        let openReads = endpoint.isLoopback
-        router.get("/") { _, _ in Self.html(ConsolePage.render(board.current, openReads: openReads)) }
-        router.get("/status.html") { _, _ in Self.html(StatusPage.render(board.current)) }
-        router.get("/console/feed") { _, _ in ConsoleFeed.response(board: board, stopped: isStopping) }
-        router.get("/status") { _, _ in try Self.json(board.current) }
-        router.get("/thumbnail.png") { _, _ -> Response in
-            guard let png = board.thumbnailPNG else { return Response(status: .noContent) }
-            return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "no-store"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: png)))
-        }
-        router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics())))
-        }
-        router.get("/replay") { request, _ -> Response in
-            // A browser gets the page; a script (curl, a dashboard) the index as JSON, as before.
-            if request.headers[.accept]?.contains("text/html") == true { return Self.html(ReplayPage.render(data: nil)) }
-            return try Self.json((try air?.moments()) ?? [])
-        }
-        router.get("/replay.json") { _, _ in try Self.json(ReplayPage.Data(moments: (try air?.moments()) ?? [], catalog: catalog, mediaBase: "/recordings/")) }
-        router.post("/chat") { request, _ -> Response in
-            let body = try await request.body.collect(upTo: 64 * 1024)
-            guard let chat = board.chat else { return try Self.json(["error": "chat is off"], status: .serviceUnavailable) }
-            guard let m = Self.message(from: body) else {
-                return try Self.json(["error": "send JSON {\"user\": \"…\", \"text\": \"…\"}"], status: .badRequest)
-            }
-            chat.post(m)
-            return try Self.json(["queued": true], status: .accepted)
-        }
-        router.post("/events") { request, _ -> Response in
-            let body = try await request.body.collect(upTo: 1 << 20)
-            // A signed webhook: the signature must be right (the token check let it through for that).
-            if let signed = request.headers[.init(WebhookSignature.header)!] {
-                guard let signature, signature.verify(signed, body: Data(buffer: body)) else {
-                    return try Self.json(["error": "bad signature: send X-Anchor-Signature: sha256=HMAC-SHA256(secret, body) in hex"], status: .unauthorized)
-                }
-            }
-            guard let chat = board.chat else { return try Self.json(["error": "chat is off"], status: .serviceUnavailable) }
-            switch Self.events(from: body) {
-            case .success(let events):
-                for e in events { chat.post(e) }
-                return try Self.json(["queued": events.count], status: .accepted)
-            case .failure(let e):
-                return try Self.json(["error": e.description], status: .badRequest)
-            }
-        }
-        let analytics = board.analytics
-        router.post("/skip") { _, _ in
-            control.send(.skipSegment); analytics?.record(.control, detail: "skip")
-            return try Self.json(["ok": "skipping to the next segment"])
-        }
-        router.post("/pause") { _, _ in
-            control.send(.pause); analytics?.record(.control, detail: "pause")
-            return try Self.json(["ok": "pausing at the next word"])
-        }
-        router.post("/resume") { _, _ in
-            control.send(.resume); analytics?.record(.control, detail: "resume")
-            return try Self.json(["ok": "resuming"])
-        }
-        router.post("/pin") { _, _ in
-            control.send(.pinLink); analytics?.record(.control, detail: "pin")
-            return try Self.json(["ok": "the link is pinned"])
-        }
-        router.post("/say") { request, _ -> Response in
-            guard let r = await Self.decode(SayRequest.self, from: request) else {
-                return try Self.json(["error": "send JSON {\"text\": \"…\"}"], status: .badRequest)
-            }
-            let text = r.text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !text.isEmpty, text.count <= 300 else { return try Self.json(["error": "say 1 to 300 characters"], status: .badRequest) }
-            control.send(.say(text)); analytics?.record(.control, detail: "say", text: text)
-            return try Self.json(["ok": "the host says it at the next word"])
-        }
-        router.post("/unblock") { request, _ -> Response in
-            guard let chat = board.chat else { return try Self.json(["error": "chat is off"], status: .serviceUnavailable) }
-            guard let r = await Self.decode(UnblockRequest.self, from: request) else {
-                return try Self.json(["error": "send JSON {\"id\": N} (an id from /console/feed's blocked list)"], status: .badRequest)
-            }
-            switch chat.unblock(id: r.id) {
-            case .success(let term):
-                analytics?.record(.control, detail: "unblock", text: term)
-                return try Self.json(["ok": "'\(term)' is no longer blocked tonight; the message is answered now"])
-            case .failure(let e):
-                return try Self.json(["error": e.description], status: e == .unknown(r.id) ? .notFound : .unprocessableContent)
-            }
-        }
-        router.post("/faq") { request, _ -> Response in
-            guard let chat = board.chat else { return try Self.json(["error": "chat is off"], status: .serviceUnavailable) }
-            guard let r = await Self.decode(FAQRequest.self, from: request) else {
-                return try Self.json(["error": "send JSON {\"question\": \"…\", \"answer\": \"…\", \"sku\": \"…\"}"], status: .badRequest)
-            }
-            let question = r.question.trimmingCharacters(in: .whitespacesAndNewlines), answer = r.answer.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !question.isEmpty, !answer.isEmpty, answer.count <= 1000 else { return try Self.json(["error": "give a question and an answer (at most 1000 characters)"], status: .badRequest) }
-            guard let sku = r.sku ?? board.current.productSKU ?? chat.skus.first, chat.skus.contains(sku) else {
-                return try Self.json(["error": "no product '\(r.sku ?? "")' in the catalog"], status: .unprocessableContent)
-            }
-            try chat.add(faq: .init(question: question, answer: answer), sku: sku)
-            // Kept with the state: later nights answer it too.
-            if let analytics {
-                try analytics.log.add(.init(productSku: sku, question: question, answer: answer))
-                analytics.record(.control, productSku: sku, detail: "faq", text: question)
-            }
-            board.resolveUnanswered(question)
-            return try Self.json(["ok": "added to \(sku)'s FAQ; the next viewer who asks gets it"])
-        }
-        router.post("/reload") { _, _ -> Response in
-            guard let station = board.station else { return try Self.json(["error": "no schedule"], status: .serviceUnavailable) }
-            let s = board.current
-            switch station.reload(s.show, at: s.position) {
-            case .success(let p):
-                control.send(.switchTo(p))
-                return try Self.json(["ok": "reloaded \(p.id); it takes over at the next word"])
-            case .failure(let problem):
-                return try Self.json(["error": problem.description], status: .unprocessableContent)
-            }
-        }
-
-        // WebSockets: at /chat/ws each text message is one chat message ({"user", "text"} or plain
-        // text); at /events/ws one viewer event (or a JSON array of them).
-        let token = endpoint.token, loopback = endpoint.isLoopback
-        let limit = connections
-        // Idle connections (and requests sent half-way) are closed after `idleTimeout`; one peer holds at
-        // most `perPeer` connections and the port at most `maxConnections` (past it, new ones
-        // wait in the kernel's backlog, using no descriptor of ours).
-        let idle = idleTimeout
-        let shouldUpgrade: @Sendable (HTTPRequest, any Channel, Logger) throws -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> = { request, _, _ in
-            let path = request.path?.split(separator: "?").first
-            guard path == "/chat/ws" || path == "/events/ws", let chat = board.chat else { return .dontUpgrade }
-            let isEvents = path == "/events/ws"
-            if let token, !Self.authorized(request, token: token) { return .dontUpgrade }
-            // A browser sends its page's Origin on a WebSocket; a page of another site is refused.
-            guard CrossSite.allows(authority: request.authority, origin: request.headerFields[.origin], loopback: loopback, isCommand: true) else {
-                return .dontUpgrade
-            }
-            return .upgrade([:]) { inbound, outbound, _ in
-                for try await message in inbound.messages(maxSize: 64 * 1024) {
-                    if isEvents {
-                        guard case .text(let text) = message else { continue }
-                        switch Self.events(from: ByteBuffer(string: text)) {
-                        case .success(let events):
-                            for e in events { chat.post(e) }
-                            try await outbound.write(.text(#"{"queued":\#(events.count)}"#))
-                        case .failure(let e):
-                            let quoted = String(data: (try? JSONEncoder().encode(e.description)) ?? Data(), encoding: .utf8) ?? "\"\""
-                            try await outbound.write(.text(#"{"error":\#(quoted)}"#))
-                        }
-                        continue
-                    }
-                    guard case .text(let text) = message, let m = Self.message(from: ByteBuffer(string: text)) else {
-                        try await outbound.write(.text(#"{"error":"send {\"user\": \"…\", \"text\": \"…\"} as text"}"#))
-                        continue
-                    }
-                    chat.post(m)
-                    try await outbound.write(.text(#"{"queued":true}"#))
-                }
-            }
-        }
-        let server = HTTPServerBuilder { responder in
-            LimitedChildChannel(base: HTTP1WebSocketUpgradeChannel(
-                responder: responder, configuration: .init(http1: .init(idleTimeout: idle), ws: .init(autoPing: .enabled(timePeriod: .seconds(10)))),
-                shouldUpgrade: shouldUpgrade), limit: limit, idleTimeout: idle)
-        }
-        let app = Application(router: router, server: server, configuration: .init(address: .hostname(endpoint.host, port: endpoint.port), serverName: "anchor",
-                                availableConnectionsDelegate: MaximumAvailableConnections(Self.maxConnections, logger: Self.quietLogger)),
-        onServerRunning: { channel in ready(channel.localAddress?.port ?? 0) }, logger: Self.quietLogger)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: app.logger))
+        let app = application(ready: ready)
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Self.quietLogger))
         let stopped = lifecycle.withLock { l in l.group = group; return l.stopped }
         if stopped { return }
         try await group.run()
     }
 
+    /// Serves as one service of the caller's `ServiceGroup` (graceful shutdown ends it) once
+    /// `after` returns: the port opens when the channels are on air.
+    /// A port that cannot open is logged; the channels air on without it.
+    public func service(after: @escaping @Sendable () async -> Void = {}, logger: Logger, ready: @escaping @Sendable (Int) -> Void) -> some Service {
+        ControlService(server: self, after: after, logger: logger, ready: ready)
+    }
+
+    struct ControlService: Service {
+        let server: ControlServer
+        let after: @Sendable () async -> Void
+        let logger: Logger
+        let ready: @Sendable (Int) -> Void
+
+        func run() async throws {
+            await after()
+            let app = server.application(ready: ready)
+            // Live feeds (Server-Sent Events) end when told to, so the server can finish.
+            do {
+                try await withGracefulShutdownHandler {
+                    try await app.run()
+                } onGracefulShutdown: { [server] in server.lifecycle.withLock { $0.stopped = true } }
+            } catch {
+                let at = server.endpoint
+                logger.error("control port \(at.host):\(at.port) failed: \(error)")
+            }
+        }
+    }
+
+    /// The Hummingbird application: the router, WebSocket upgrades and connection limits.
+    func application(ready: @escaping @Sendable (Int) -> Void) -> some Service {
+        let router = ControlRouter.make(rooms: rooms, station: isStation, endpoint: endpoint, metrics: metrics, isStopping: isStopping)
+        let idle = idleTimeout, limit = connections
+        let upgrade = ControlRouter.webSocketUpgrade(rooms: rooms, station: isStation, endpoint: endpoint)
+        // Idle connections (and requests sent half-way) are closed after `idleTimeout`; one peer holds at
+        // most `perPeer` connections and the port at most `maxConnections` (past it, new ones
+        // wait in the kernel's backlog, using no descriptor of ours).
+        let server = HTTPServerBuilder { responder in
+            LimitedChildChannel(base: HTTP1WebSocketUpgradeChannel(
+                responder: responder, configuration: .init(http1: .init(idleTimeout: idle), ws: .init(autoPing: .enabled(timePeriod: .seconds(10)))),
+                shouldUpgrade: upgrade), limit: limit, idleTimeout: idle)
+        }
+        return Application(router: router, server: server, configuration: .init(address: .hostname(endpoint.host, port: endpoint.port), serverName: "anchor",
+                           availableConnectionsDelegate: MaximumAvailableConnections(Self.maxConnections, logger: Self.quietLogger)),
+                           onServerRunning: { channel in ready(channel.localAddress?.port ?? 0) }, logger: Self.quietLogger)
+    }
+
     /// Hummingbird's own logger, at warning: `anchor run` already says where the port listens,
     /// and a request log at info would fill an all-night log with every status poll.
-    private static var quietLogger: Logger {
+    static var quietLogger: Logger {
         var logger = Logger(label: "anchor.control")
         logger.logLevel = .warning
         return logger
@@ -341,12 +244,12 @@ extension ControlServer {
 struct TokenCheck<Context: RequestContext>: RouterMiddleware {
     let token: String
     let openReads: Bool
-    /// A route that checks a webhook signature itself when the request carries one.
-    var signedPath: String? = nil
+    /// Routes that check a webhook signature themselves when the request carries one.
+    var signedPaths: Set<String> = []
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if openReads, request.method == .get || request.method == .head { return try await next(request, context) }
-        if let signedPath, request.method == .post, request.uri.path == signedPath, request.headers[.init(WebhookSignature.header)!] != nil {
+        if request.method == .post, signedPaths.contains(request.uri.path), request.headers[.init(WebhookSignature.header)!] != nil {
             return try await next(request, context)
         }
         let bearer = request.headers[.authorization].map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 }

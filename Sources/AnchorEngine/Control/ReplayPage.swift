@@ -58,7 +58,7 @@ public enum ReplayPage {
     }
 
     /// The page; with `data` it is self-contained (an export), without it reads `/replay.json`.
-    public static func render(data: Data?, title: String = "anchor · replay") -> String {
+    public static func render(data: Data?, title: String = "anchor · replay", base: String? = nil) -> String {
         let embedded: String
         if let data, let json = try? encoder.encode(data), let text = String(data: json, encoding: .utf8) {
             // Inside <script>: "</" must not close the element.
@@ -68,7 +68,7 @@ public enum ReplayPage {
         }
         return """
         <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-        <link rel="icon" href="data:,"><title>\(StatusPage.escape(title))</title><style>\(css)</style></head><body>
+        \(base.map { "<base href=\"\(StatusPage.escape($0))/\">" } ?? "")<link rel="icon" href="data:,"><title>\(StatusPage.escape(title))</title><style>\(css)</style></head><body>
         <header><h1>\(StatusPage.escape(title))</h1></header>
         <main><section class="player"><video id="player" controls preload="metadata" playsinline></video>
         <ol id="nodes" class="nodes" aria-label="products"></ol></section>
@@ -152,6 +152,6 @@ public enum ReplayPage {
     }
     const inline = document.getElementById('replay-data');
     if (inline) build(JSON.parse(inline.textContent));
-    else fetch('/replay.json' + location.search).then(r => r.json()).then(build).catch(e => { $('nodes').textContent = 'cannot load the replay index: ' + e; });
+    else fetch('replay.json' + location.search).then(r => r.json()).then(build).catch(e => { $('nodes').textContent = 'cannot load the replay index: ' + e; });
     """
 }

@@ -3,22 +3,22 @@ import Foundation
 /// The status page a person looks at: what is on air, a thumbnail, chat and stream health.
 /// It reloads itself every 2 seconds; everything shown from a viewer or a file is escaped.
 enum StatusPage {
-    static func render(_ s: Board.Snapshot) -> String {
+    static func render(_ s: Board.Snapshot, base: String = "") -> String {
         let state = s.paused ? "PAUSED" : s.onAir ? "ON AIR" : "OFF AIR"
         let chat = s.chat.recent.reversed().map { e in
             "<li><b>\(escape(e.user))</b>: \(escape(e.question)) <i>→ \(escape(e.source))</i>\(e.reply.map { " “\(escape($0))”" } ?? "")</li>"
         }.joined()
         return """
-        <!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="2">
+        <!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="2"><base href="\(escape(base))/">
         <title>anchor · \(escape(s.channel)) · \(state)</title>
         <style>body{font:15px system-ui,sans-serif;margin:2em;max-width:60em}th{text-align:left;padding-right:1em;vertical-align:top}
         .state{display:inline-block;padding:.2em .6em;border-radius:.3em;color:#fff;background:\(s.onAir && !s.paused ? "#c62828" : "#555")}
         img{border:1px solid #ccc;max-width:100%}</style></head><body>
         <h1><span class="state">\(state)</span> \(escape(s.channel))</h1>
-        <img src="/thumbnail.png" alt="the current frame" width="320">
+        <img src="thumbnail.png" alt="the current frame" width="320">
         \(table(s))
         <h2>Chat</h2><ul>\(chat.isEmpty ? "<li>no messages yet</li>" : chat)</ul>
-        <p>JSON: <a href="/status">/status</a> · metrics: <a href="/metrics">/metrics</a> · replay index: <a href="/replay">/replay</a> ·
+        <p>JSON: <a href="status">status</a> · metrics: <a href="/metrics">/metrics</a> · replay index: <a href="replay">replay</a> ·
         POST /chat, /events, /skip, /pause, /resume, /reload</p>
         </body></html>
         """
