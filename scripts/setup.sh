@@ -65,12 +65,13 @@ fi
 
 # Test receivers from PyPI, in a venv beside the build (.build-venv, kept out of git): PyAV,
 # whose wheel bundles FFmpeg 8, listens for Enhanced RTMP (Opus over RTMP); aiortc + aiohttp
-# make the WHIP endpoint the WebRTC tests publish to.
+# make the WHIP endpoint the WebRTC tests publish to; kubernetes-validate bundles the
+# Kubernetes schemas (offline) the deploy manifests are checked against.
 venv=.build-venv
-if ! "$venv/bin/python" -c 'import av, aiortc, aiohttp' >/dev/null 2>&1; then
-  echo "setup: installing PyAV, aiortc and aiohttp into $venv (test receivers for Enhanced RTMP and WHIP)…"
+if ! "$venv/bin/python" -c 'import av, aiortc, aiohttp, kubernetes_validate' >/dev/null 2>&1; then
+  echo "setup: installing PyAV, aiortc, aiohttp and kubernetes-validate into $venv (test receivers, manifest schemas)…"
   [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check 'av==18.1.0' 'aiortc==1.16.0' 'aiohttp==3.14.5'
+  "$venv/bin/pip" install -q --disable-pip-version-check 'av==18.1.0' 'aiortc==1.16.0' 'aiohttp==3.14.5' 'kubernetes-validate==1.37.0'
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

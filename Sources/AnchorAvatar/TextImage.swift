@@ -19,7 +19,10 @@ final class TextImages {
     private var bytes = 0
     /// What the cache may hold: a show's subtitles at 720p are ~0.3 MB each, and a live channel
     /// sees new text (answers, bubbles) all night, so the cache is bounded by size, not count.
-    static let budget = 24 << 20
+    /// A text is drawn for as long as its line lasts, so a hit saves one pango layout a
+    /// line: 6 MB holds everything on screen at once many times over, and keeps sixteen
+    /// channels of one process from holding 24 MB of old subtitles each.
+    static let budget = 6 << 20
     static let family = "Noto Sans CJK SC, DejaVu Sans"
 
     func image(_ text: String, _ style: Style) -> CairoSurface {

@@ -1,4 +1,5 @@
 import CMalloc
+import Synchronization
 
 /// glibc's allocator, tuned for a process that runs for days. By default it keeps up to eight
 /// arenas per core, each holding on to memory its threads freed, and returns little of it:
@@ -13,4 +14,19 @@ public enum Heap {
     public static func trim() {
         _ = malloc_trim(0)
     }
+
+    /// `trim()`, at most once a `interval` for the whole process: it locks each arena while it
+    /// walks it, stalling every thread that allocates meanwhile, and sixteen channels each
+    /// trimming once a minute made sixteen such stalls a minute.
+    public static func trimIfDue(every interval: Duration = .seconds(60)) {
+        let now = ContinuousClock.now - epoch
+        let due = Int64(now.components.seconds)
+        let last = lastTrim.load(ordering: .relaxed)
+        guard due - last >= interval.components.seconds || last == 0,
+              lastTrim.compareExchange(expected: last, desired: max(1, due), ordering: .relaxed).exchanged else { return }
+        trim()
+    }
+
+    private static let epoch = ContinuousClock.now
+    private static let lastTrim = Atomic<Int64>(0)
 }

@@ -157,7 +157,7 @@ public struct LiveRenderer {
                     let damage = renderer.takeDamage()
                     frame.withPixels { converter.convert(bgra: $0.baseAddress!, stride: frame.stride, into: picture, damage: damage) }
                     if let onThumbnail = hooks.onThumbnail, n % s.fps == 0 { onThumbnail(frame.scaled(toWidth: 320)) }
-                    if n % (s.fps * 60) == 0 { Heap.trim() }
+                    if n % (s.fps * 60) == 0 { Heap.trimIfDue() }
                     for r in renditions {
                         let made = r.encode(picture, index: n, changed: damage, madeAt: madeAt)
                         if r === primary { bytes += made }

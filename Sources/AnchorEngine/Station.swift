@@ -244,8 +244,10 @@ public final class Station: Sendable {
         return p
     }
 
+    /// The file's own modification date, through symlinks: a Kubernetes ConfigMap swaps the
+    /// `..data` link its files point through, and the links themselves never change.
     static func modified(_ path: String) -> Date? {
-        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+        (try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: path).resolvingSymlinksInPath().path))?[.modificationDate] as? Date
     }
 
     /// A silent holding picture: a looping show with nothing in it.

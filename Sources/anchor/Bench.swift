@@ -8,7 +8,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure anchor's speed against reference tools, in the same run.",
         discussion: "Build in release mode first (scripts/setup.sh does). `anchor bench` alone runs `anchor bench show`.",
-        subcommands: [ShowBench.self, LiveBench.self, QualityBench.self, ChatBench.self, VoiceBench.self, AvatarBench.self, AnalyticsBench.self],
+        subcommands: [ShowBench.self, LiveBench.self, ChannelsBench.self, QualityBench.self, ChatBench.self, VoiceBench.self, AvatarBench.self, AnalyticsBench.self],
         defaultSubcommand: ShowBench.self
     )
 }

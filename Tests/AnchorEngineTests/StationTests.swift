@@ -110,6 +110,40 @@ func loadShow(_ path: String) -> Result<Program, Station.ShowProblem> {
     }
 }
 
+extension StationTests {
+    /// A show mounted from a Kubernetes ConfigMap: `night.show.md` → `..data/night.show.md`,
+    /// `..data` → a timestamped folder; an update writes a new folder and swaps `..data`. The
+    /// edit is seen (the link itself never changes).
+    @Test func anEditMountedFromAConfigMapIsSeen() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let fm = FileManager.default
+        func version(_ name: String, _ text: String) throws {
+            let folder = dir.appendingPathComponent(name)
+            try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+            try text.write(to: folder.appendingPathComponent("night.show.md"), atomically: true, encoding: .utf8)
+            try fm.setAttributes([.modificationDate: Date().addingTimeInterval(name == "..v1" ? -60 : 0)], ofItemAtPath: folder.appendingPathComponent("night.show.md").path)
+        }
+        try version("..v1", "---\ntitle: night\nloop: true\n---\n# One\nA line.\n")
+        try fm.createSymbolicLink(atPath: dir.appendingPathComponent("..data").path, withDestinationPath: "..v1")
+        try fm.createSymbolicLink(atPath: dir.appendingPathComponent("night.show.md").path, withDestinationPath: "..data/night.show.md")
+        let path = dir.appendingPathComponent("night.schedule.yaml").path
+        try "entries:\n  - {name: all, days: daily, from: \"00:00\", to: \"00:00\", show: night.show.md}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let schedule = try #require(Schedule.load(path: path).0)
+        let station = Station(schedule: schedule, load: { p in loadShow(p).map { Program(id: p, rundown: $0.rundown, catalog: nil) } }, compiling: .inline)
+        let first = station.opening(saved: nil).program
+        #expect(first.rundown.segments.count == 1)
+        #expect(station.willEnterSegment(first.id, .start, false) == nil, "nothing changed yet")
+
+        // The kubelet's update: a new folder, then `..data` swapped by rename.
+        try version("..v2", "---\ntitle: night\nloop: true\n---\n# One\nA line.\n# Two\nAnother.\n")
+        try fm.createSymbolicLink(atPath: dir.appendingPathComponent("..data_tmp").path, withDestinationPath: "..v2")
+        #expect(rename(dir.appendingPathComponent("..data_tmp").path, dir.appendingPathComponent("..data").path) == 0)
+        let next = try #require(station.willEnterSegment(first.id, .start, false))
+        #expect(next.rundown.segments.count == 2)
+    }
+}
+
 @Suite struct WarmupTests {
     /// A schedule entry with a warm-up: before its window the station airs the clip, full
     /// screen with a countdown to the start, and the show follows within the planning horizon

@@ -19,6 +19,9 @@ public struct ChannelSet: Service {
         for c in channels { await c.onAir() }
     }
 
+    /// The longest a channel's start holds up the next one's.
+    static let startStagger = Duration.seconds(3)
+
     public func run() async throws {
         if channels.count == 1 { return try await channels[0].run() }
         await withTaskGroup(of: Void.self) { group in
@@ -27,6 +30,15 @@ public struct ChannelSet: Service {
                     do { try await channel.run() } catch {
                         logger.error("channel stopped on an error; the others go on", metadata: ["channel": "\(channel.name)", "error": "\(error)"])
                     }
+                }
+                // One at a time onto the air: a start (speech for the first lines, avatar parts,
+                // encoder, connect) costs several seconds of frames' CPU, and sixteen at once
+                // made every channel skip frames for its first seconds.
+                await withTaskGroup(of: Void.self) { wait in
+                    wait.addTask { await channel.onAir() }
+                    wait.addTask { try? await Task.sleep(for: Self.startStagger) }
+                    await wait.next()
+                    wait.cancelAll()
                 }
             }
         }
