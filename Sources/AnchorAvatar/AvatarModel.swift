@@ -5,6 +5,8 @@ import Foundation
 
 /// A loaded avatar: its rig and every SVG part rasterized once at one output scale.
 /// Frames are composed from these images with affine transforms; no SVG is parsed per frame.
+/// Sendable (unchecked): every part is rasterized in `init` and never changed; renderers only
+/// read the part surfaces (cairo reads of one image surface from several threads are safe).
 public final class AvatarModel: @unchecked Sendable {
     public struct Part {
         let image: CairoSurface

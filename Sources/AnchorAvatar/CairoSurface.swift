@@ -1,6 +1,9 @@
 import CCairo
 
 /// An ARGB32 cairo image surface (premultiplied, BGRA in memory), released when dropped.
+/// Sendable (unchecked): cairo surfaces are not thread-safe, so a surface is drawn by one thread
+/// and, once handed on (a thumbnail to the status board, a text image to the cache), only read —
+/// `pngData()` and `withPixels` do not write it.
 public final class CairoSurface: @unchecked Sendable {
     let surface: OpaquePointer
     public let width: Int

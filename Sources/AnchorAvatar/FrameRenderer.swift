@@ -4,6 +4,8 @@ import Foundation
 
 /// Draws frames: background, the avatar composed from its cached parts, and the commerce
 /// overlays. One renderer owns one frame buffer, reused for every frame.
+/// Sendable (unchecked) only so a channel can create it and move it onto its frame thread: it is
+/// then used by that thread alone (one cairo context, one frame buffer).
 public final class FrameRenderer: @unchecked Sendable {
     public let width: Int
     public let height: Int

@@ -219,8 +219,8 @@ enum RTMPSession {
                     return values
                 }
                 if transaction == nil, name == "onStatus" { answered(); return values }
-                if name == "_error" || name == "onStatus", let code = status(values), code.contains("Rejected") || code.contains("Failed") {
-                    throw PublishError.rejected("\(url.redacted) refused '\(step)': \(code)")
+                if name == "_error" || name == "onStatus", let status = status(values), status.refuses, status != .publishBadName {
+                    throw PublishError.rejected("\(url.redacted) refused '\(step)': \(status.code)")
                 }
             }
             throw PublishError.lost("\(url.host):\(url.port) closed the connection during '\(step)'"
@@ -254,7 +254,7 @@ enum RTMPSession {
         try await write(.command("connect", transaction: 1, [.object(properties)]))
         let connected = try await response(to: "connect", transaction: 1)
         if connected.first?.stringValue == "_error" {
-            throw PublishError.rejected("\(url.redacted) refused 'connect': \(status(connected) ?? "no reason given")")
+            throw PublishError.rejected("\(url.redacted) refused 'connect': \(status(connected)?.code ?? "no reason given")")
         }
         try await write(.command("releaseStream", transaction: 2, [.null, .string(url.streamName)]))
         try await write(.command("FCPublish", transaction: 3, [.null, .string(url.streamName)]))
@@ -263,15 +263,15 @@ enum RTMPSession {
         // Some servers answer releaseStream/FCPublish first; skip to createStream's result.
         while created.count > 1, created[1].numberValue != 4 { created = try await response(to: "createStream", transaction: 4) }
         guard created.first?.stringValue == "_result", let id = created.last?.numberValue else {
-            throw PublishError.rejected("\(url.redacted) refused 'createStream': \(status(created) ?? "no stream id")")
+            throw PublishError.rejected("\(url.redacted) refused 'createStream': \(status(created)?.code ?? "no stream id")")
         }
         let streamID = UInt32(id)
         try await write(.command("publish", transaction: 5, [.null, .string(url.streamName), .string("live")], streamID: streamID, chunkStreamID: 8))
         let published = try await response(to: "publish", transaction: nil)
-        let code = status(published) ?? ""
-        guard code == "NetStream.Publish.Start" else {
-            let text = description(published) ?? code
-            if code.contains("BadName") || text.lowercased().contains("already") {
+        let code = status(published) ?? .other("")
+        guard code == .publishStart else {
+            let text = description(published) ?? code.code
+            if code == .publishBadName || text.lowercased().contains("already") {
                 throw PublishError.busy("\(url.redacted): the stream key is already publishing (\(text))")
             }
             throw PublishError.rejected("\(url.redacted) refused 'publish': \(text)")
@@ -299,8 +299,8 @@ enum RTMPSession {
         try await write(.command("deleteStream", transaction: 7, [.null, .number(Double(streamID))]))
     }
 
-    static func status(_ values: [AMF0]) -> String? {
-        values.lazy.compactMap { $0["code"]?.stringValue }.first
+    static func status(_ values: [AMF0]) -> RTMPStatus? {
+        values.lazy.compactMap { $0["code"]?.stringValue }.first.map(RTMPStatus.init(code:))
     }
 
     static func description(_ values: [AMF0]) -> String? {

@@ -245,3 +245,21 @@ import Testing
         #expect(FLV.Metadata(width: 1, height: 1, fps: 1, videoKbps: 1, audioKbps: 1).fourCCs.isEmpty, "classic RTMP announces none")
     }
 }
+
+@Suite struct RTMPStatusTests {
+    @Test func codesMapToWhatThePublisherDoes() {
+        #expect(RTMPStatus(code: "NetStream.Publish.Start") == .publishStart)
+        #expect(RTMPStatus(code: "NetStream.Publish.BadName") == .publishBadName)
+        #expect(RTMPStatus(code: "NetConnection.Connect.Rejected") == .rejected("NetConnection.Connect.Rejected"))
+        #expect(RTMPStatus(code: "NetStream.Publish.Failed") == .failed("NetStream.Publish.Failed"))
+        #expect(RTMPStatus(code: "NetStream.Play.Reset") == .other("NetStream.Play.Reset"))
+        #expect(RTMPStatus(code: "NetConnection.Connect.Rejected").refuses && RTMPStatus(code: "NetStream.Publish.BadName").refuses)
+        #expect(!RTMPStatus(code: "NetStream.Publish.Start").refuses && !RTMPStatus(code: "NetStream.Play.Reset").refuses)
+        for code in ["NetStream.Publish.Start", "NetStream.Publish.BadName", "NetStream.Publish.Failed", "X.Y"] {
+            #expect(RTMPStatus(code: code).code == code)
+        }
+        // The code is found in an onStatus reply's info object.
+        let reply: [AMF0] = [.string("onStatus"), .number(0), .null, .object([("level", .string("error")), ("code", .string("NetStream.Publish.BadName"))])]
+        #expect(RTMPSession.status(reply) == .publishBadName)
+    }
+}

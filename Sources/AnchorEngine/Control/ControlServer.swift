@@ -183,6 +183,7 @@ public final class ControlServer: Sendable {
         await lifecycle.withLock { l in l.stopped = true; return l.group }?.triggerGracefulShutdown()
     }
 
+    // Commands' JSON bodies.
     struct SayRequest: Decodable { var text: String }
     struct UnblockRequest: Decodable { var id: Int }
     struct FAQRequest: Decodable { var question: String; var answer: String; var sku: String? }
@@ -193,16 +194,22 @@ public final class ControlServer: Sendable {
         return try? JSONDecoder().decode(type, from: Data(buffer: body))
     }
 
+    /// `POST /chat`'s JSON body.
+    struct ChatRequest: Decodable { var user: String?; var text: String?; var platform: String? }
+
     /// A chat message from `{"user", "text"}` JSON (or a plain-text body from "web").
     static func message(from body: ByteBuffer) -> ChatMessage? {
         let data = Data(buffer: body)
-        if let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-            guard let text = o["text"] as? String else { return nil }
-            let user = (o["user"] as? String).flatMap { $0.isEmpty ? nil : String($0.prefix(64)) } ?? "web"
-            return ChatMessage(platform: o["platform"] as? String ?? "http", user: user, text: text, time: Date().timeIntervalSince1970)
+        let now = Date().timeIntervalSince1970
+        if let r = try? JSONDecoder().decode(ChatRequest.self, from: data) {
+            guard let text = r.text else { return nil }
+            let user = r.user.flatMap { $0.isEmpty ? nil : String($0.prefix(64)) } ?? "web"
+            return ChatMessage(platform: r.platform ?? "http", user: user, text: text, time: now)
         }
+        // An object that is not a chat request is refused, not read out as text.
+        if data.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{") { return nil }
         guard let text = String(data: data, encoding: .utf8), !text.isEmpty else { return nil }
-        return ChatMessage(platform: "http", user: "web", text: text, time: Date().timeIntervalSince1970)
+        return ChatMessage(platform: "http", user: "web", text: text, time: now)
     }
 
     /// Viewer events from JSON: one object, an array, or one object a line (at most 10 000).

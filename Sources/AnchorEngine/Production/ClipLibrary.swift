@@ -4,6 +4,8 @@ import AnchorMedia
 /// The pictures of the clips a show plays, decoded for the renderer: one decoder and one
 /// surface per file and size, the least recently used closed beyond a few. Used by one
 /// renderer, on its thread.
+/// Sendable (unchecked) only to be handed to its renderer when a channel starts; from then on
+/// it is used by that renderer alone, on the channel's frame thread.
 public final class ClipLibrary: ClipFrames, @unchecked Sendable {
     private struct Entry {
         var video: ClipVideo?

@@ -4,6 +4,8 @@ import Foundation
 /// A self-signed ECDSA P-256 certificate for DTLS (WebRTC peers refuse RSA and P-224), made
 /// for each session (about a millisecond; a channel on air for months never presents an
 /// expired one) and offered by its SHA-256 fingerprint in SDP.
+/// Sendable (unchecked): the key and certificate are made in `init`, never changed, and only
+/// read afterwards (OpenSSL allows concurrent reads of one X509/EVP_PKEY); freed once, in `deinit`.
 public final class DTLSCertificate: @unchecked Sendable {
     // Immutable after init; OpenSSL only reads the certificate and key (its refcounts are atomic).
     let handle: OpaquePointer

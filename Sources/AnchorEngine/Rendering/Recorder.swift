@@ -8,6 +8,9 @@ import Synchronization
 /// file is complete it is remuxed into a regular MP4 with a chapter per show segment, taken from
 /// the replay index; leftovers of a crash are finished the same way on the next start. A write
 /// error (a full disk) stops recording until the next file, never the stream.
+/// Sendable (unchecked): its files and encoders are touched only by the channel's frame loop
+/// (`start`, `write`, `place`, `finish`, all on the frame thread); what other threads read
+/// (`status`) is behind the `state` mutex, and `onNewFile` is set before the loop starts.
 public final class Recorder: @unchecked Sendable {
     // The live loop calls write/place/finish; `status` is read from other threads under `state`.
     public struct Status: Sendable, Codable {

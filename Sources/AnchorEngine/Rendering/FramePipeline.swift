@@ -8,6 +8,9 @@ import Synchronization
 /// a small ring of I420 buffers: the drawing thread waits when the encoder falls behind, so
 /// memory stays bounded, and on two cores drawing hides behind x264. Unthreaded, `next()`
 /// draws on the caller's thread instead (one core, least CPU).
+/// Sendable (unchecked): the ring's slots are handed between the two threads through the
+/// semaphores below — a slot is written only after its consumer released it and read only after
+/// its producer signalled it — so no slot is ever touched by both at once.
 final class FramePipeline: @unchecked Sendable {
     /// Thread CPU seconds the drawing thread spent, readable after `finish()`.
     private(set) var avatarSeconds = 0.0
