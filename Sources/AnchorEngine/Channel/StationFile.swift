@@ -44,14 +44,10 @@ public struct StationFile: Sendable {
 
     public static func load(path: String) -> (StationFile?, [Diagnostic]) {
         let at = { (line: Int, column: Int) in SourceLocation(file: path, line: line, column: column) }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return (nil, [.error(at: at(1, 1), "cannot read the station file")]) }
         let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch let e as YamlError {
-            if case .scanner(_, _, let mark, _) = e { return (nil, [.error(at: at(mark.line, mark.column), "not valid YAML: \(e)")]) }
-            if case .parser(_, _, let mark, _) = e { return (nil, [.error(at: at(mark.line, mark.column), "not valid YAML: \(e)")]) }
-            return (nil, [.error(at: at(1, 1), "not valid YAML: \(e)")])
-        } catch {
-            return (nil, [.error(at: at(1, 1), "not valid YAML: \(error)")])
+        switch YAMLSource.compose(path: path, what: "station file") {
+        case .success(let node): root = node
+        case .failure(let d): return (nil, [d])
         }
         func loc(_ n: Node) -> SourceLocation { at(n.mark?.line ?? 1, n.mark?.column ?? 1) }
         guard let list = root?.mapping?["channels"]?.sequence, !list.isEmpty else {

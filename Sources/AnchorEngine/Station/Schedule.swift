@@ -75,16 +75,10 @@ public struct Schedule: Sendable {
     /// too); never air one whose diagnostics have errors.
     public static func load(path: String) -> (Schedule?, [Diagnostic]) {
         let at = { (line: Int, column: Int) in SourceLocation(file: path, line: line, column: column) }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            return (nil, [.error(at: at(1, 1), "cannot read the schedule")])
-        }
         let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch let e as YamlError {
-            if case .scanner(_, _, let mark, _) = e { return (nil, [.error(at: at(mark.line, mark.column), "not valid YAML: \(e)")]) }
-            if case .parser(_, _, let mark, _) = e { return (nil, [.error(at: at(mark.line, mark.column), "not valid YAML: \(e)")]) }
-            return (nil, [.error(at: at(1, 1), "not valid YAML: \(e)")])
-        } catch {
-            return (nil, [.error(at: at(1, 1), "not valid YAML: \(error)")])
+        switch YAMLSource.compose(path: path, what: "schedule") {
+        case .success(let node): root = node
+        case .failure(let d): return (nil, [d])
         }
         guard let map = root?.mapping else { return (nil, [.error(at: at(1, 1), "expected 'timezone', 'filler' and 'entries' keys")]) }
         var diagnostics: [Diagnostic] = []
