@@ -112,6 +112,43 @@ extension HeavyCLITests {
         }
     }
 
+    /// A channel that fails once on air (here its encoder refuses its settings) stops alone:
+    /// the other keeps airing, the station says which failed and why, and is not ready.
+    @Test func aFailingChannelStopsAloneAndTheStationSaysSo() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        try "timezone: UTC\nfiller: \(TestSupport.path("Scripts/overnight.show.md"))\nentries: []\n"
+            .write(to: dir.appendingPathComponent("night.schedule.yaml"), atomically: true, encoding: .utf8)
+        try """
+        channels:
+          - name: broken
+            schedule: night.schedule.yaml
+            record: rec-broken
+            size: 160x90
+            preset: no-such-preset
+          - name: fine
+            schedule: night.schedule.yaml
+            record: rec-fine
+            size: 160x90
+        """.write(to: dir.appendingPathComponent("two.station.yaml"), atomically: true, encoding: .utf8)
+        let port = try TestSupport.freePort()
+        let run = try TestSupport.launchAnchor(["run", "--station", dir.appendingPathComponent("two.station.yaml").path, "--control", "127.0.0.1:\(port)",
+                                                "--state-db", dir.appendingPathComponent("state.db").path, "--token", "none", "--duration", "12s"])
+        #expect(Self.until(20) { Self.status(port, "fine")?["onAir"] as? Bool == true })
+        let broken = Self.status(port, "broken")
+        #expect((broken?["failure"] as? String)?.contains("no-such-preset") == true, "\(broken ?? [:])")
+        let ready = Self.get(port, "/readyz")
+        #expect(ready.0 == 503 && ready.1.contains("broken: failed:") && !ready.1.contains("fine:"), "\(ready)")
+        #expect(Self.get(port, "/healthz").0 == 200)
+        #expect(Self.get(port, "/").1.contains("FAILED"))
+        let out = run.wait(timeout: 40)
+        #expect(out.stderr.contains("channel stopped on an error; the others go on") && out.stderr.contains("channel=broken"), "\(out.stderr.suffix(1500))")
+        #expect(out.status == 1, "the exit status says a channel failed")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("rec-fine").path).filter { $0.hasSuffix(".mp4") }
+        #expect(files.count == 1, "\(files)")
+        for f in files { #expect(try LiveCLITests.decodeErrors(dir.appendingPathComponent("rec-fine/" + f).path).isEmpty) }
+    }
+
     @Test func aBrokenStationFileNamesWhereAndAirsNothing() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { TestSupport.cleanUp(dir) }

@@ -142,7 +142,9 @@ struct Run: AsyncParsableCommand {
                 if let rtc = d.webrtc { print("    " + rtc.summary) }
             }
         }
-        if channels.count == 1, let failure = channels[0].board.current.failure { throw RunFailure(description: failure) }
+        // A channel that failed makes the run's exit status say so (its error is in the log).
+        let failed = channels.compactMap { c in c.board.current.failure.map { "\(c.name): \($0)" } }
+        if !failed.isEmpty { throw RunFailure(description: failed.joined(separator: "; ")) }
     }
 
     struct RunFailure: Error, CustomStringConvertible { var description: String }
