@@ -6,7 +6,13 @@ import Synchronization
 /// phoneme, viseme, stress and pause timeline in samples. espeak-ng has global state, so all
 /// speech in the process goes through this one actor; concurrent callers wait their turn.
 public actor SpeechEngine {
+    /// The only one: espeak-ng's state is the process's.
     public static let shared = SpeechEngine()
+
+    /// Synthesis (tens of milliseconds of CPU a line) runs on a thread of its own, never on the
+    /// cooperative pool the channels' chat, HTTP and network work share.
+    private let thread = ThreadExecutor(name: "anchor-espeak")
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
 
     /// Target loudness of speech (EBU R128 integrated), and the peak ceiling.
     public static let targetLUFS = -16.0
@@ -19,7 +25,7 @@ public actor SpeechEngine {
     private var resampler: Resampler?
     private var gains: [String: Float] = [:]
 
-    public init() {}
+    private init() {}
 
     private func ready() throws(VoiceError) -> (EspeakEngine, Resampler) {
         if let engine, let resampler { return (engine, resampler) }

@@ -116,7 +116,7 @@ public final class Channel: Service, Sendable {
 
     public func run() async throws {
         let stop = Atomic<Bool>(false)
-        let thread = FrameThread(name: "anchor-\(name)")
+        let thread = ThreadExecutor(name: "anchor-\(name)")
         defer { thread.close(); started.open() }
         // Graceful shutdown (and cancellation) lets the word finish; the loop sees it at the next frame.
         try await withGracefulShutdownHandler {

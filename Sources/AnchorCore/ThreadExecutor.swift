@@ -1,10 +1,13 @@
 import Foundation
 import Synchronization
 
-/// A thread of its own for one channel's frame loop, as a task executor: the loop's awaits
-/// resume here, not on the cooperative pool, so sixteen channels' renders and encodes never
-/// starve each other's (or the control port's) tasks of the pool's few threads.
-public final class FrameThread: TaskExecutor {
+/// A thread of its own as an executor, for work that blocks or burns CPU for long stretches
+/// and must not sit on Swift's cooperative pool (two threads on a 2-core machine):
+/// - as a **task executor**, a channel's frame loop (`withTaskExecutorPreference`): its awaits
+///   resume here, so sixteen channels' renders never starve each other or the control port;
+/// - as a **serial executor**, an actor's (espeak-ng's `SpeechEngine`): synthesis runs here,
+///   one job at a time.
+public final class ThreadExecutor: SerialExecutor, TaskExecutor {
     private let jobs = Mutex<(queue: [UnownedJob], closed: Bool)>(([], false))
     private let wake = DispatchSemaphore(value: 0)
 
@@ -33,7 +36,7 @@ public final class FrameThread: TaskExecutor {
                 defer { j.queue.removeAll(keepingCapacity: true) }
                 return (j.queue, j.closed)
             }
-            for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
+            for job in batch { job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor()) }
             if closed, jobs.withLock({ $0.queue.isEmpty }) { return }
         }
     }
