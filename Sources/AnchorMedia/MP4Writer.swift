@@ -13,7 +13,7 @@ public final class MP4Writer {
     }
 
     public let path: String
-    private let context: UnsafeMutablePointer<AVFormatContext>
+    private let context: FormatContext
     private let videoStream: UnsafeMutablePointer<AVStream>
     private let audioStream: UnsafeMutablePointer<AVStream>
     private let fps: Int
@@ -28,15 +28,13 @@ public final class MP4Writer {
         self.path = path
         fps = video.settings.fps
         let muxer = format == "mkv" ? "matroska" : format
-        var ctx: UnsafeMutablePointer<AVFormatContext>?
-        guard avformat_alloc_output_context2(&ctx, nil, muxer, path) >= 0, let ctx else {
+        guard let context = FormatContext(writing: path, muxer: muxer) else {
             throw MediaError.output(path: path, reason: "unknown container '\(format)' (mp4, mov or mkv)")
         }
-        context = ctx
-        guard let vs = avformat_new_stream(ctx, nil), let ast = avformat_new_stream(ctx, nil), let p = av_packet_alloc() else {
-            avformat_free_context(ctx)
-            throw MediaError.output(path: path, reason: "out of memory")
-        }
+        self.context = context
+        let ctx = context.pointer
+        let (vs, ast) = (try context.newStream(), try context.newStream())
+        guard let p = av_packet_alloc() else { throw MediaError.output(path: path, reason: "out of memory") }
         videoStream = vs
         audioStream = ast
         packet = p
@@ -59,24 +57,14 @@ public final class MP4Writer {
         av_dict_set(&ctx.pointee.metadata, "title", title, 0)
         for (i, c) in chapters.enumerated() { Self.add(c, id: i, to: ctx) }
 
-        // From here on the object is fully built: a throw runs deinit, which frees the context.
-        if avio_open(&ctx.pointee.pb, path, AVIO_FLAG_WRITE) < 0 {
-            let reason = Self.describe(errno: errno)
-            finished = true
-            throw MediaError.output(path: path, reason: reason)
-        }
-        var options: OpaquePointer?
-        if muxer == "mp4" || muxer == "mov" {
-            av_dict_set(&options, "movflags", fragmented ? "+frag_keyframe+empty_moov+default_base_moof" : "+faststart", 0)
-        }
         // Each fragment reaches the disk when it is complete, not when a 32 KB buffer fills.
         if fragmented { ctx.pointee.flags |= AVFMT_FLAG_FLUSH_PACKETS }
-        let status = avformat_write_header(ctx, &options)
-        av_dict_free(&options)
-        guard status >= 0 else {
-            avio_closep(&ctx.pointee.pb)
+        // A throw from here runs deinit, which frees the packet (the context frees itself).
+        do {
+            try context.begin(options: muxer == "mp4" || muxer == "mov" ? ["movflags": fragmented ? "+frag_keyframe+empty_moov+default_base_moof" : "+faststart"] : [:])
+        } catch {
             finished = true
-            throw MediaError.output(path: path, reason: Self.describe(status))
+            throw error
         }
     }
 
@@ -84,7 +72,6 @@ public final class MP4Writer {
         if !finished { try? finish(endMilliseconds: nil) }
         var p: UnsafeMutablePointer<AVPacket>? = packet
         av_packet_free(&p)
-        avformat_free_context(context)
     }
 
     /// Writes a packet (timestamps in frames for video, samples for audio).
@@ -98,7 +85,7 @@ public final class MP4Writer {
         packet.pointee.duration = av_rescale_q(p.duration, source, stream.pointee.time_base)
         packet.pointee.stream_index = stream.pointee.index
         packet.pointee.flags = p.isKeyframe ? AV_PKT_FLAG_KEY : 0
-        let status = av_interleaved_write_frame(context, packet)
+        let status = context.write(packet)
         av_packet_unref(packet)
         if status < 0 { throw MediaError.output(path: path, reason: Self.describe(status)) }
     }
@@ -110,14 +97,14 @@ public final class MP4Writer {
         finished = true
         if let end = endMilliseconds {
             var kept: Int32 = 0
-            for i in 0..<Int(context.pointee.nb_chapters) {
-                guard let c = context.pointee.chapters[i] else { continue }
+            let ctx = context.pointer
+            for i in 0..<Int(ctx.pointee.nb_chapters) {
+                guard let c = ctx.pointee.chapters[i] else { continue }
                 if c.pointee.start < end { c.pointee.end = min(c.pointee.end, end); kept = Int32(i + 1) }
             }
-            context.pointee.nb_chapters = UInt32(kept)
+            ctx.pointee.nb_chapters = UInt32(kept)
         }
-        let status = av_write_trailer(context)
-        avio_closep(&context.pointee.pb)
+        let status = context.end()
         if status < 0 { throw MediaError.output(path: path, reason: Self.describe(status)) }
     }
 

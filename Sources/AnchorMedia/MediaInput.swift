@@ -12,7 +12,7 @@ final class MediaInput {
     /// A read or decode error ended the stream before its end (a truncated or damaged file).
     private(set) var damaged = false
 
-    private var format: UnsafeMutablePointer<AVFormatContext>?
+    private let format: FormatContext
     private var codec: UnsafeMutablePointer<AVCodecContext>?
     private var packet: UnsafeMutablePointer<AVPacket>?
     private var draining = false
@@ -23,12 +23,11 @@ final class MediaInput {
         self.path = path
         // What goes wrong reading a clip is reported by us, once, not logged by FFmpeg per packet.
         av_log_set_level(min(av_log_get_level(), AV_LOG_FATAL))
-        let format = try Self.openFormat(path)
-        var f: UnsafeMutablePointer<AVFormatContext>? = format
+        let opened = try FormatContext(reading: path)
+        let format = opened.pointer
         var decoder: UnsafePointer<AVCodec>?
         let index = av_find_best_stream(format, type, -1, -1, &decoder, 0)
         guard index >= 0 else {
-            avformat_close_input(&f)
             if index == AVERROR_DECODER_NOT_FOUND_VALUE {
                 throw MediaError.input(path: path, reason: "no decoder for its \(type == AVMEDIA_TYPE_VIDEO ? "video" : "audio") stream (\(Self.codecName(format, type)))")
             }
@@ -36,18 +35,16 @@ final class MediaInput {
         }
         let st = format.pointee.streams[Int(index)]!
         guard let decoder, let ctx = avcodec_alloc_context3(decoder) else {
-            avformat_close_input(&f)
             throw MediaError.input(path: path, reason: "no decoder for \(Self.codecName(format, type))")
         }
         var c: UnsafeMutablePointer<AVCodecContext>? = ctx
         if avcodec_parameters_to_context(ctx, st.pointee.codecpar) < 0 || avcodec_open2(ctx, decoder, nil) < 0 {
             avcodec_free_context(&c)
-            avformat_close_input(&f)
             throw MediaError.input(path: path, reason: "cannot open the \(String(cString: decoder.pointee.name)) decoder")
         }
         // Only the chosen stream is demuxed.
         for i in 0..<Int(format.pointee.nb_streams) where i != Int(index) { format.pointee.streams[i]!.pointee.discard = AVDISCARD_ALL }
-        self.format = format
+        self.format = opened
         self.codec = ctx
         stream = index
         timeBase = st.pointee.time_base
@@ -60,19 +57,6 @@ final class MediaInput {
         av_frame_free(&frame)
         av_packet_free(&packet)
         avcodec_free_context(&codec)
-        avformat_close_input(&format)
-    }
-
-    static func openFormat(_ path: String) throws(MediaError) -> UnsafeMutablePointer<AVFormatContext> {
-        var ctx: UnsafeMutablePointer<AVFormatContext>?
-        let status = avformat_open_input(&ctx, path, nil, nil)
-        guard status >= 0, let ctx else { throw MediaError.input(path: path, reason: MP4Writer.describe(status)) }
-        guard avformat_find_stream_info(ctx, nil) >= 0 else {
-            var c: UnsafeMutablePointer<AVFormatContext>? = ctx
-            avformat_close_input(&c)
-            throw MediaError.input(path: path, reason: "its streams cannot be read")
-        }
-        return ctx
     }
 
     private static func codecName(_ format: UnsafeMutablePointer<AVFormatContext>, _ type: AVMediaType) -> String {
@@ -84,13 +68,13 @@ final class MediaInput {
     }
 
     var codecContext: UnsafeMutablePointer<AVCodecContext> { codec! }
-    var formatContext: UnsafeMutablePointer<AVFormatContext> { format! }
+    var formatContext: UnsafeMutablePointer<AVFormatContext> { format.pointer }
 
     /// The stream's length in milliseconds, else the container's (0 when unknown: a still image).
     var durationMilliseconds: Int {
-        let st = format!.pointee.streams[Int(stream)]!.pointee
+        let st = format.pointer.pointee.streams[Int(stream)]!.pointee
         if st.duration > 0, st.duration != Int64.min { return milliseconds(st.duration) }
-        let d = format!.pointee.duration
+        let d = format.pointer.pointee.duration
         return d > 0 ? Int(d / 1000) : 0
     }
 
@@ -102,13 +86,14 @@ final class MediaInput {
     /// The best timestamp of the current frame, in milliseconds (0 when it has none).
     var frameMilliseconds: Int {
         let ts = frame.pointee.best_effort_timestamp
-        let start = format!.pointee.streams[Int(stream)]!.pointee.start_time
+        let start = format.pointer.pointee.streams[Int(stream)]!.pointee.start_time
         return ts == Int64.min ? 0 : milliseconds(ts - (start == Int64.min ? 0 : start))
     }
 
     /// Decodes the next frame into `frame`; false at the end of the stream (or where it breaks off).
     func next() -> Bool {
-        guard let codec, let format, let packet, !finished else { return false }
+        guard let codec, let packet, !finished else { return false }
+        let format = self.format.pointer
         while true {
             let got = avcodec_receive_frame(codec, frame)
             if got >= 0 { return true }
@@ -131,7 +116,8 @@ final class MediaInput {
 
     /// Seeks to the keyframe at or before `ms` (from the start of the file); decoding goes on from there.
     func seek(toMilliseconds ms: Int) {
-        guard let format, let codec else { return }
+        guard let codec else { return }
+        let format = self.format.pointer
         let st = format.pointee.streams[Int(stream)]!.pointee
         let start = st.start_time == Int64.min ? 0 : st.start_time
         let ts = av_rescale_q(Int64(ms), AVRational(num: 1, den: 1000), timeBase) + start
