@@ -112,8 +112,9 @@ extension HeavyCLITests {
         }
     }
 
-    /// A channel that fails once on air (here its encoder refuses its settings) stops alone:
-    /// the other keeps airing, the station says which failed and why, and is not ready.
+    /// A channel that fails on air (here its encoder refuses its settings) stops alone: the
+    /// other keeps airing, the station says which failed and why, is not ready, and starts the
+    /// failed one again after a back-off.
     @Test func aFailingChannelStopsAloneAndTheStationSaysSo() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { TestSupport.cleanUp(dir) }
@@ -136,13 +137,18 @@ extension HeavyCLITests {
                                                 "--state-db", dir.appendingPathComponent("state.db").path, "--token", "none", "--duration", "12s"])
         #expect(Self.until(20) { Self.status(port, "fine")?["onAir"] as? Bool == true })
         let broken = Self.status(port, "broken")
-        #expect((broken?["failure"] as? String)?.contains("no-such-preset") == true, "\(broken ?? [:])")
+        #expect((broken?["failure"] as? String)?.contains("no-such-preset") == true && (broken?["restarts"] as? Int ?? 0) >= 1, "\(broken ?? [:])")
         let ready = Self.get(port, "/readyz")
         #expect(ready.0 == 503 && ready.1.contains("broken: failed:") && !ready.1.contains("fine:"), "\(ready)")
         #expect(Self.get(port, "/healthz").0 == 200)
         #expect(Self.get(port, "/").1.contains("FAILED"))
         let out = run.wait(timeout: 40)
         #expect(out.stderr.contains("channel stopped on an error; the others go on") && out.stderr.contains("channel=broken"), "\(out.stderr.suffix(1500))")
+        // It is started again after 5 s (and fails again: its preset is still wrong); the next
+        // wait (10 s) would end past the trial's 12 s, so it stops there.
+        #expect(out.stderr.contains("starting it again in 5 s") && !out.stderr.contains("starting it again in 10 s"), "\(out.stderr.suffix(1500))")
+        #expect(out.stderr.components(separatedBy: "x264 refused").count - 1 >= 2 || out.stderr.components(separatedBy: "no-such-preset").count - 1 >= 2,
+                "failed twice: \(out.stderr.suffix(1500))")
         #expect(out.status == 1, "the exit status says a channel failed")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("rec-fine").path).filter { $0.hasSuffix(".mp4") }
         #expect(files.count == 1, "\(files)")

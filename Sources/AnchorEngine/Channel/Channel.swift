@@ -3,6 +3,7 @@ import AnchorChat
 import AnchorCore
 import AnchorStore
 import AnchorStream
+import AnchorVoice
 import Foundation
 import Logging
 import NIOPosix
@@ -114,6 +115,9 @@ public final class Channel: Service, Sendable {
     /// Returns once the channel is on air (its first status), or has ended.
     public func onAir() async { await started.wait() }
 
+    /// Back-off before a restart after the `n`th failure in a row: 5 s, doubling, at most 5 min.
+    static func backoff(after n: Int) -> Duration { .seconds(min(300, 5 << min(6, max(0, n - 1)))) }
+
     public func run() async throws {
         let stop = Atomic<Bool>(false)
         let thread = ThreadExecutor(name: "anchor-\(name)")
@@ -121,15 +125,41 @@ public final class Channel: Service, Sendable {
         // Graceful shutdown (and cancellation) lets the word finish; the loop sees it at the next frame.
         try await withGracefulShutdownHandler {
             try await withTaskCancellationHandler {
-                try await withTaskExecutorPreference(thread) {
-                    try await air(stop: { stop.load(ordering: .relaxed) })
+                var failures = 0
+                let began = ContinuousClock.now
+                // A trial's channel (--duration) is not started again past its end.
+                let limit = configuration.options.duration.map { Duration.milliseconds(Int64($0) * 1000 / Int64(SpeechClip.sampleRate)) }
+                while true {
+                    do {
+                        try await withTaskExecutorPreference(thread) {
+                            try await air(program: failures == 0 ? program : resumed(), stop: { stop.load(ordering: .relaxed) })
+                        }
+                        return
+                    } catch where configuration.restartsAfterFailure && !stop.load(ordering: .relaxed) {
+                        failures += 1
+                        let wait = Self.backoff(after: failures)
+                        if let limit, ContinuousClock.now - began + wait >= limit { throw error }
+                        logger.error("channel stopped on an error; starting it again in \(wait.components.seconds) s",
+                                     metadata: ["error": "\(error)", "failures": "\(failures)"])
+                        started.open()
+                        // Shutdown during the wait ends the channel (the sleep is cancelled).
+                        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+                        if stop.load(ordering: .relaxed) || Task.isCancelled { return }
+                    }
                 }
             } onCancel: { stop.store(true, ordering: .relaxed) }
         } onGracefulShutdown: { stop.store(true, ordering: .relaxed) }
     }
 
-    private func air(stop: @escaping @Sendable () -> Bool) async throws {
-        let (board, writer, analytics, recorder, chat, logger, name) = (board, writer, analytics, recorder, chat, logger, name)
+    /// Where a restart picks up: the position last saved as it aired.
+    private func resumed() -> Program {
+        writer.flush()
+        let saved = (try? air.saved()).flatMap { $0 }.map { (show: $0.show, position: ShowPosition(pass: $0.pass, segment: $0.segment, event: $0.event)) }
+        return station.opening(saved: saved).program
+    }
+
+    private func air(program: Program, stop: @escaping @Sendable () -> Bool) async throws {
+        let (board, writer, analytics, recorder, chat, logger, name, started) = (board, writer, analytics, recorder, chat, logger, name, started)
         var hooks = LiveRenderer.Hooks()
         hooks.chat = chat
         hooks.control = control

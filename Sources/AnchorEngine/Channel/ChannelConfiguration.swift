@@ -22,6 +22,9 @@ public struct ChannelConfiguration: Sendable {
     public var responder: @Sendable (Catalog) throws -> Responder
     /// Starts what feeds the chat (a log file, platform connectors); called once, before airing.
     public var feedChat: @Sendable (LiveChat, Board) throws -> Void = { _, _ in }
+    /// After an error on air, start again (at the saved position) after a back-off, instead of
+    /// ending: what a station's channels do, so one room's failure is not a night off air.
+    public var restartsAfterFailure = false
 
     public init(name: String, schedule: Schedule, load: @escaping Station.Loader, targets: [PushTarget], options: LiveRenderer.Options,
                 responder: @escaping @Sendable (Catalog) throws -> Responder) {

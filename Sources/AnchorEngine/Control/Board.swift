@@ -44,6 +44,8 @@ public final class Board: Sendable {
         public var failure: String?
         /// The channel has ended (its duration, or a shutdown).
         public var ended = false
+        /// Times the channel stopped on an error (and, in a station, started again).
+        public var restarts = 0
     }
 
     /// One second of the channel, for the console's charts.
@@ -171,6 +173,9 @@ public final class Board: Sendable {
         }
         snapshot.withLock { b in
             b.updatedAt = Date()
+            // On air (again, after a restart).
+            b.failure = nil
+            b.ended = false
             b.onAir = s.destinations.isEmpty || s.destinations.contains { if case .publishing = $0.state { true } else { false } }
             b.paused = s.paused
             b.fps = s.fps
@@ -197,8 +202,8 @@ public final class Board: Sendable {
         }
     }
 
-    /// The channel stopped on an error: off air, and not ready.
-    public func fail(_ reason: String) { snapshot.withLock { $0.failure = reason; $0.onAir = false; $0.ended = true } }
+    /// The channel stopped on an error: off air, and not ready (until it reports again).
+    public func fail(_ reason: String) { snapshot.withLock { $0.failure = reason; $0.onAir = false; $0.ended = true; $0.restarts += 1 } }
 
     /// The channel has ended as asked.
     public func end() { snapshot.withLock { $0.onAir = false; $0.ended = true } }

@@ -52,7 +52,11 @@ public final class Recorder: @unchecked Sendable {
     public var status: Status { state.withLock { $0 } }
 
     /// The encoders whose parameters the files carry (call before the first packet).
-    public func start(video: VideoEncoder, audio: AudioEncoder) { encoders = (video, audio) }
+    /// Again after a restart: the new stream starts at frame 0, in a new file.
+    public func start(video: VideoEncoder, audio: AudioEncoder) {
+        encoders = (video, audio)
+        nextRollMs = 0
+    }
 
     /// Writes one packet of the stream (video pts in frames, audio pts in samples).
     public func write(_ p: EncodedPacket) {

@@ -219,7 +219,10 @@ struct Run: AsyncParsableCommand {
                 env["ANCHOR_PUSH"] = value
             }
             let segment = try e.segment.map { try RecordingSegment.parse($0, label: "channel '\(e.name)': segment") } ?? self.segment
-            return try configuration(name: e.name, schedulePath: e.schedule, stream: s, record: e.record, segment: segment, avatar: e.avatar, environment: env)
+            var c = try configuration(name: e.name, schedulePath: e.schedule, stream: s, record: e.record, segment: segment, avatar: e.avatar, environment: env)
+            // One room's error is not the station's: it starts again (5 s, doubling to 5 min).
+            c.restartsAfterFailure = true
+            return c
         }
     }
 
