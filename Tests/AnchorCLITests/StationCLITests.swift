@@ -177,6 +177,11 @@ extension HeavyCLITests {
         #expect(bad.stderr.contains("bad.station.yaml:6:11") && bad.stderr.contains("named twice"), "\(bad.stderr)")
         #expect(bad.stderr.contains("bad.station.yaml:9:11"), "\(bad.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("rec").path))
+        // `anchor check` reads station files too, and says which schedule is missing.
+        let check = try TestSupport.anchor(["check", file.path])
+        #expect(check.status == 1 && check.stderr.contains("bad.station.yaml:5:5") && check.stderr.contains("channel 'one': the schedule"), "\(check.stderr)")
+        let shipped = try TestSupport.anchor(["check", "Scripts/"])
+        #expect(shipped.status == 0 && shipped.stdout.contains("Scripts/shops.station.yaml: ok"), "\(shipped.stdout)\(shipped.stderr)")
 
         // Usage errors are exit 64 before anything starts.
         let both = try TestSupport.anchor(["run", "--station", file.path, "--schedule", "x.schedule.yaml"])

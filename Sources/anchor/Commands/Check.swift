@@ -11,8 +11,8 @@ struct Check: ParsableCommand {
         discussion: """
         Reports every problem as file:line:col with the source line and a caret, and exits 1 \
         when any show has errors (a show with errors never airs). Folders are searched for \
-        *.show.md files, and for chat rules (*.rules.yaml) and schedules (*.schedule.yaml), \
-        which are checked too. Products are checked against --catalog, --db, the show's \
+        *.show.md files, and for chat rules (*.rules.yaml), schedules (*.schedule.yaml) and \
+        station files (*.station.yaml), which are checked too. Products are checked against --catalog, --db, the show's \
         'catalog:' key, or ./anchor.db, in that order.
 
         Examples:
@@ -67,6 +67,14 @@ struct Check: ParsableCommand {
             all += found
             if !json { Terminal.print(found) { _ in nil }; if found.isEmpty { print("\(path): ok") } }
         }
+        for path in shows.stations {
+            var (station, found) = StationFile.load(path: path)
+            for c in station?.channels ?? [] where !FileManager.default.fileExists(atPath: c.schedule) {
+                found.append(.error(at: c.location, "channel '\(c.name)': the schedule \(c.schedule) does not exist"))
+            }
+            all += found
+            if !json { Terminal.print(found) { _ in nil }; if found.isEmpty { print("\(path): ok") } }
+        }
         for path in shows.schedules {
             var (schedule, found) = Schedule.load(path: path)
             found += schedule.map(ShowMedia.warmups) ?? []
@@ -81,12 +89,12 @@ struct Check: ParsableCommand {
             }
         }
         if json {
-            print(try JSONOutput.string(CheckReport(files: shows.files + shows.rules + shows.schedules, diagnostics: all)))
+            print(try JSONOutput.string(CheckReport(files: shows.files + shows.rules + shows.schedules + shows.stations, diagnostics: all)))
         } else {
             print("checked \(shows.files.count) show\(shows.files.count == 1 ? "" : "s"): \(DiagnosticFormatter.summary(all))")
         }
         if shows.files.isEmpty {
-            if !shows.rules.isEmpty || !shows.schedules.isEmpty { if all.hasErrors { throw ExitCode(1) }; return }
+            if !shows.rules.isEmpty || !shows.schedules.isEmpty || !shows.stations.isEmpty { if all.hasErrors { throw ExitCode(1) }; return }
             Terminal.error("error: no show files found in \(files.joined(separator: " "))")
             throw ExitCode(1)
         }
@@ -135,8 +143,8 @@ enum ShowFiles {
         return out
     }
 
-    static func expand(_ paths: [String]) -> (files: [String], rules: [String], schedules: [String], skipped: [String]) {
-        var files: [String] = [], rules: [String] = [], schedules: [String] = [], skipped: [String] = []
+    static func expand(_ paths: [String]) -> (files: [String], rules: [String], schedules: [String], stations: [String], skipped: [String]) {
+        var files: [String] = [], rules: [String] = [], schedules: [String] = [], stations: [String] = [], skipped: [String] = []
         let fm = FileManager.default
         for path in paths {
             var isDir: ObjCBool = false
@@ -146,17 +154,20 @@ enum ShowFiles {
                 files += all.filter { $0.hasSuffix(".show.md") }
                 rules += all.filter { $0.hasSuffix(".rules.yaml") }
                 schedules += all.filter { $0.hasSuffix(".schedule.yaml") }
+                stations += all.filter { $0.hasSuffix(".station.yaml") }
             } else if path.hasSuffix(".rules.yaml") {
                 rules.append(path)
             } else if path.hasSuffix(".schedule.yaml") {
                 schedules.append(path)
+            } else if path.hasSuffix(".station.yaml") {
+                stations.append(path)
             } else if path.hasSuffix(".md") || !fm.fileExists(atPath: path) {
                 files.append(path)
             } else {
                 skipped.append("\(path): 'anchor check' reads show scripts (*.show.md)")
             }
         }
-        return (files, rules, schedules, skipped)
+        return (files, rules, schedules, stations, skipped)
     }
 }
 
