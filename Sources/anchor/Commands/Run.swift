@@ -32,10 +32,17 @@ struct Run: AsyncParsableCommand {
         anchor-control.token beside the state database. Bound to any other address every route \
         needs it. Stream keys in --push show in 'ps': prefer --push-file or ANCHOR_PUSH.
 
+        With --station FILE one process airs several channels side by side, each with its own \
+        schedule, ingest (push, push_file or push_env), recordings and picture (docs/SCALE.md): \
+        one failing stops alone and starts again after a back-off; the control port serves the \
+        station at / and each channel under /channels/NAME/. /healthz and /readyz (every \
+        channel on air with a live destination) and /metrics answer without the token.
+
         Examples:
           anchor run --schedule Scripts/week.schedule.yaml --push "$INGEST"
           anchor run --schedule Scripts/week.schedule.yaml --push "$INGEST" --record recordings --control 127.0.0.1:8090
           curl -H "Authorization: Bearer $(cat anchor-control.token)" -d '{"user":"ann","text":"how much is the serum?"}' http://127.0.0.1:8090/chat
+          PUSH_EVENING="$INGEST_A" PUSH_NIGHT="$INGEST_B" anchor run --station Scripts/shops.station.yaml
         """
     )
 
@@ -50,7 +57,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Record to this folder as MP4 files, one per --segment, with a chapter per show segment.")
     var record: String?
 
-    @Option(help: "Length of each recording file (30m, 1h…).")
+    @Option(help: "Length of each recording file, at least 10s (30m, 1h…).")
     var segment: RecordingSegment = RecordingSegment(milliseconds: 3_600_000)
 
     @Option(help: "Control port: HOST:PORT, or 'off'.")
