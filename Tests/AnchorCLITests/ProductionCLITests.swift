@@ -57,7 +57,9 @@ extension HeavyCLITests {
     /// Per-frame colour of one pixel over the whole file (a 2x2 crop: 4:2:0 cannot be cropped to one pixel).
     static func colours(_ video: String, x: Int, y: Int) throws -> [String] {
         let raw = video + ".px"
-        let run = try TestSupport.tool("ffmpeg", ["-v", "error", "-y", "-i", video, "-vf", "crop=2:2:\(x):\(y)", "-f", "rawvideo", "-pix_fmt", "rgb24", raw])
+        // Each frame the file has, once (a recording that starts late is not padded to a constant rate).
+        let run = try TestSupport.tool("ffmpeg", ["-v", "error", "-y", "-i", video, "-fps_mode", "passthrough", "-vf", "crop=2:2:\(x):\(y)",
+                                                  "-f", "rawvideo", "-pix_fmt", "rgb24", raw])
         #expect(run.status == 0, "\(run.stderr)")
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: raw)))
         return stride(from: 0, to: bytes.count - 11, by: 12).map { colour((Int(bytes[$0]), Int(bytes[$0 + 1]), Int(bytes[$0 + 2]))) }
@@ -111,7 +113,7 @@ extension HeavyCLITests {
         #expect(try TestSupport.anchor(["preview", show, "-o", preview, "--size", "320x180", "--duration", "5s"]).status == 0)
         let aired = try Self.colours(recording, x: 20, y: 20), previewed = try Self.colours(preview, x: 20, y: 20)
         let airedTimes = try Self.frameTimes(recording), previewTimes = try Self.frameTimes(preview)
-        try #require(aired.count >= 120 && aired.count == airedTimes.count && previewed.count == previewTimes.count, "\(aired.count) frames aired")
+        try #require(aired.count >= 120 && aired.count == airedTimes.count && previewed.count == previewTimes.count, "\(aired.count) frames aired, \(airedTimes.count) times; previewed \(previewed.count), \(previewTimes.count) times")
         /// When each colour first shows (seconds, by the file's timestamps) and for how many frames.
         let runs = { (c: [String], t: [Double]) in ["red", "green", "blue"].map { colour in (c.firstIndex(of: colour).map { t[$0] } ?? -1, c.filter { $0 == colour }.count) } }
         let p = runs(previewed, previewTimes), a = runs(aired, airedTimes)
