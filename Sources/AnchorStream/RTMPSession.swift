@@ -116,6 +116,13 @@ enum RTMPSession {
         } catch {
             throw .unreachable("cannot connect to \(url.host):\(url.port): \(describe(error))")
         }
+        try await session(channel, url: url, settings: settings, queue: queue, onPublishing: onPublishing, onSent: onSent)
+    }
+
+    /// One session over a connected channel (TLS and the chunk codec in its pipeline): the
+    /// handshake, connect, createStream, publish, media until the queue closes, unpublish.
+    static func session(_ channel: NIOAsyncChannel<RTMPInbound, RTMPOutbound>, url: StreamURL, settings: PublishSettings, queue: PacketQueue,
+                        onPublishing: @escaping @Sendable () -> Void, onSent: @escaping @Sendable (StreamPacket) -> Void) async throws(PublishError) {
         let monitor = SessionMonitor()
         do {
             try await channel.executeThenClose { inbound, outbound in

@@ -263,3 +263,126 @@ import Testing
         #expect(RTMPSession.status(reply) == .publishBadName)
     }
 }
+
+/// A whole RTMP session on NIO's async testing channel (no socket): the test plays the server —
+/// reads what the publisher writes through the real chunk codec and answers each step.
+@Suite(.timeLimit(.minutes(1))) struct RTMPSessionTests {
+    /// The server's side: decodes the client's chunks, encodes its own replies.
+    final class FakeServer {
+        let channel: NIOAsyncTestingChannel
+        let decoder = EmbeddedChannel(handler: ByteToMessageHandler(RTMPChunkDecoder()))
+        let encoder = EmbeddedChannel(handler: MessageToByteHandler(RTMPChunkEncoder()))
+        var seen: [RTMPMessage] = []
+
+        init(_ channel: NIOAsyncTestingChannel) throws {
+            self.channel = channel
+            // The decoder is the client's: it expects a handshake before chunks.
+            var handshake = ByteBuffer()
+            handshake.writeInteger(UInt8(3))
+            handshake.writeRepeatingByte(0, count: 3072)
+            try decoder.writeInbound(handshake)
+            _ = try decoder.readInbound(as: RTMPInbound.self)
+        }
+
+        func handshake() async throws {
+            let c0c1 = try await channel.waitForOutboundWrite(as: ByteBuffer.self)
+            #expect(c0c1.readableBytes == 1537 && c0c1.getInteger(at: 0, as: UInt8.self) == 3)
+            var s = ByteBuffer()
+            s.writeInteger(UInt8(3))
+            s.writeRepeatingByte(7, count: 3072)
+            try await channel.writeInbound(s)
+            let c2 = try await channel.waitForOutboundWrite(as: ByteBuffer.self)
+            #expect(c2.readableBytes == 1536, "C2 echoes S1")
+        }
+
+        /// Reads the client's messages until `match` is one of them.
+        func waitFor(_ match: (RTMPMessage, [AMF0]) -> Bool) async throws -> [AMF0] {
+            while true {
+                while let item = try decoder.readInbound(as: RTMPInbound.self) {
+                    guard case .message(let m) = item else { continue }
+                    seen.append(m)
+                    let values = m.kind == .commandAMF0 ? (try? AMF0.decodeAll(m.payload)) ?? [] : []
+                    if match(m, values) { return values }
+                }
+                try decoder.writeInbound(try await channel.waitForOutboundWrite(as: ByteBuffer.self))
+            }
+        }
+
+        func command(_ name: String) async throws -> [AMF0] {
+            try await waitFor { _, v in v.first?.stringValue == name }
+        }
+
+        func reply(_ m: RTMPMessage) async throws {
+            try encoder.writeOutbound(RTMPOutbound.message(m))
+            while let b = try encoder.readOutbound(as: ByteBuffer.self) { try await channel.writeInbound(b) }
+        }
+    }
+
+    final class Count: Sendable { let value = Atomic<Int>(0) }
+
+    static func start(publishCode: String, queue: PacketQueue) async throws -> (FakeServer, Task<Void, Error>, Count) {
+        let channel = NIOAsyncTestingChannel()
+        try await channel.pipeline.addHandler(ByteToMessageHandler(RTMPChunkDecoder()))
+        try await channel.pipeline.addHandler(MessageToByteHandler(RTMPChunkEncoder()))
+        try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1935))
+        let wrapped = try await channel.testingEventLoop.executeInContext {
+            try NIOAsyncChannel<RTMPInbound, RTMPOutbound>(wrappingChannelSynchronously: channel)
+        }
+        let url = try StreamURL("rtmp://127.0.0.1/live/sk_session_test")
+        let settings = PublishSettings(metadata: FLV.Metadata(width: 320, height: 180, fps: 30, videoKbps: 500, audioKbps: 128),
+                                       videoConfig: Data([1, 0x64, 0, 0x1f, 0xff, 0xe0, 0, 0]), audioConfig: Data([0x11, 0x90]))
+        let publishing = Count()
+        let task = Task {
+            try await RTMPSession.session(wrapped, url: url, settings: settings, queue: queue, onPublishing: {
+                // As a Destination does: the queue takes packets once the session publishes.
+                queue.start()
+                publishing.value.add(1, ordering: .relaxed)
+            },
+                                          onSent: { _ in })
+        }
+        let server = try FakeServer(channel)
+        try await server.handshake()
+        let connect = try await server.command("connect")
+        #expect(connect[1].numberValue == 1 && connect[2]["app"]?.stringValue == "live")
+        try await server.reply(.command("_result", transaction: 1, [.null, .object([("code", .string("NetConnection.Connect.Success"))])]))
+        let create = try await server.command("createStream")
+        try await server.reply(.command("_result", transaction: create[1].numberValue ?? 0, [.null, .number(1)]))
+        let publish = try await server.command("publish")
+        #expect(publish[3].stringValue == "sk_session_test" && publish[4].stringValue == "live")
+        try await server.reply(RTMPMessage(.commandAMF0, streamID: 1, payload: AMF0.encode([.string("onStatus"), .number(0), .null,
+                                                                                            .object([("level", .string("status")), ("code", .string(publishCode))])])))
+        return (server, task, publishing)
+    }
+
+    @Test func aSessionPublishesMediaAndEndsWithDeleteStream() async throws {
+        let queue = PacketQueue()
+        let (server, task, publishing) = try await Self.start(publishCode: "NetStream.Publish.Start", queue: queue)
+        // Media once publishing: the metadata and sequence headers first, then the packets.
+        while publishing.value.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        queue.push(StreamPacket(kind: .video, timestamp: 0, isKeyframe: true, data: Data([0, 0, 0, 1, 0x65])))
+        queue.push(StreamPacket(kind: .audio, timestamp: 10, isKeyframe: true, data: Data([0x21, 0x10])))
+        queue.push(StreamPacket(kind: .video, timestamp: 33, isKeyframe: false, data: Data([0, 0, 0, 1, 0x41])))
+        queue.close()
+        _ = try await server.command("deleteStream")
+        try await task.value
+        #expect(server.seen.contains { $0.kind == .dataAMF0 }, "the metadata")
+        let media = server.seen.filter { $0.kind == .video || $0.kind == .audio }
+        // Two sequence headers, then the three packets in order, on the stream the server gave.
+        #expect(media.count == 5 && media.allSatisfy { $0.streamID == 1 }, "\(media.map(\.kind))")
+        #expect(media.map(\.timestamp) == [0, 0, 0, 10, 33])
+        #expect(server.seen.contains { m in m.kind == .commandAMF0 && (try? AMF0.decodeAll(m.payload))?.first?.stringValue == "FCUnpublish" })
+    }
+
+    @Test func aKeyAlreadyPublishingIsBusyNotARefusal() async throws {
+        let queue = PacketQueue()
+        let (_, task, publishing) = try await Self.start(publishCode: "NetStream.Publish.BadName", queue: queue)
+        do {
+            try await task.value
+            Issue.record("the session went on after BadName")
+        } catch let e as PublishError {
+            guard case .busy(let why) = e else { Issue.record("\(e)"); return }
+            #expect(why.contains("already publishing") && !why.contains("sk_session_test"), "\(why)")
+        }
+        #expect(publishing.value.load(ordering: .relaxed) == 0)
+    }
+}
