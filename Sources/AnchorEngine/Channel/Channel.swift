@@ -132,7 +132,14 @@ public final class Channel: Service, Sendable {
                 while true {
                     do {
                         try await withTaskExecutorPreference(thread) {
-                            try await air(program: failures == 0 ? program : resumed(), stop: { stop.load(ordering: .relaxed) })
+                            // After a restart, what is left of a trial's duration.
+                            var options = configuration.options
+                            if let limit, failures > 0 {
+                                let left = limit - (ContinuousClock.now - began)
+                                options.duration = Int(left.components.seconds) * SpeechClip.sampleRate
+                                    + Int(left.components.attoseconds / 1_000_000_000_000_000 * Int64(SpeechClip.sampleRate) / 1000)
+                            }
+                            try await air(program: failures == 0 ? program : resumed(), options: options, stop: { stop.load(ordering: .relaxed) })
                         }
                         return
                     } catch where configuration.restartsAfterFailure && !stop.load(ordering: .relaxed) {
@@ -158,7 +165,7 @@ public final class Channel: Service, Sendable {
         return station.opening(saved: saved).program
     }
 
-    private func air(program: Program, stop: @escaping @Sendable () -> Bool) async throws {
+    private func air(program: Program, options: LiveRenderer.Options, stop: @escaping @Sendable () -> Bool) async throws {
         let (board, writer, analytics, recorder, chat, logger, name, started) = (board, writer, analytics, recorder, chat, logger, name, started)
         var hooks = LiveRenderer.Hooks()
         hooks.chat = chat
@@ -213,7 +220,7 @@ public final class Channel: Service, Sendable {
         let final: LiveRenderer.Status
         do {
             final = try await LiveRenderer(program: program, avatarFolder: avatarFolder).run(
-                to: targets, options: configuration.options, group: MultiThreadedEventLoopGroup.singleton, hooks: hooks,
+                to: targets, options: options, group: MultiThreadedEventLoopGroup.singleton, hooks: hooks,
                 status: { s in
                     board.update(s)
                     analytics.record(status: s)
