@@ -41,6 +41,9 @@ final class FormatContext {
         }
     }
 
+    /// The header is written and the trailer not yet.
+    var isWriting: Bool { output == .writing }
+
     var streams: [UnsafeMutablePointer<AVStream>] { (0..<Int(pointer.pointee.nb_streams)).compactMap { pointer.pointee.streams[$0] } }
 
     /// The container's duration in seconds (0 when it does not say).

@@ -17,7 +17,6 @@ public final class MP4Writer {
     private let videoStream: UnsafeMutablePointer<AVStream>
     private let audioStream: UnsafeMutablePointer<AVStream>
     private let fps: Int
-    private var finished = false
     private let packet: UnsafeMutablePointer<AVPacket>
 
     /// `format`: mp4, mov or mkv.
@@ -60,16 +59,11 @@ public final class MP4Writer {
         // Each fragment reaches the disk when it is complete, not when a 32 KB buffer fills.
         if fragmented { ctx.pointee.flags |= AVFMT_FLAG_FLUSH_PACKETS }
         // A throw from here runs deinit, which frees the packet (the context frees itself).
-        do {
-            try context.begin(options: muxer == "mp4" || muxer == "mov" ? ["movflags": fragmented ? "+frag_keyframe+empty_moov+default_base_moof" : "+faststart"] : [:])
-        } catch {
-            finished = true
-            throw error
-        }
+        try context.begin(options: muxer == "mp4" || muxer == "mov" ? ["movflags": fragmented ? "+frag_keyframe+empty_moov+default_base_moof" : "+faststart"] : [:])
     }
 
+    /// A file not finished is ended by its context (index written, file closed).
     deinit {
-        if !finished { try? finish(endMilliseconds: nil) }
         var p: UnsafeMutablePointer<AVPacket>? = packet
         av_packet_free(&p)
     }
@@ -93,8 +87,7 @@ public final class MP4Writer {
     /// Writes the index (moving it to the front) and closes the file; chapters are clipped to
     /// `endMilliseconds` when the render stopped early.
     public func finish(endMilliseconds: Int64?) throws(MediaError) {
-        guard !finished else { return }
-        finished = true
+        guard context.isWriting else { return }
         if let end = endMilliseconds {
             var kept: Int32 = 0
             let ctx = context.pointer

@@ -103,10 +103,10 @@ import Testing
         #expect(s.healthProblem() == nil && s.readinessProblem() == "starting")
         s.updatedAt = Date()
         #expect(s.readinessProblem() == nil, "recording only: ready once it runs")
-        s.destinations = [Board.DestinationSnapshot(url: "rtmp://x/live/***", state: "retrying in 2.0 s (refused)", sessions: 0, reconnects: 3, bytes: 0,
+        s.destinations = [Board.DestinationSnapshot(url: "rtmp://x/live/***", state: "retrying in 2.0 s (refused)", live: false, sessions: 0, reconnects: 3, bytes: 0,
                                                     droppedVideo: 0, droppedAudio: 0, behindMs: 0)]
         #expect(s.readinessProblem()?.hasPrefix("no destination live") == true)
-        s.destinations[0].state = "live"
+        (s.destinations[0].state, s.destinations[0].live) = ("live", true)
         #expect(s.readinessProblem() == nil)
         s.updatedAt = Date().addingTimeInterval(-40)
         #expect(s.healthProblem()?.contains("has not reported for 40 s") == true)

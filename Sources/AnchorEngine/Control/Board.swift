@@ -75,6 +75,8 @@ public final class Board: Sendable {
     public struct DestinationSnapshot: Sendable, Codable {
         public var url: String
         public var state: String
+        /// Publishing now (what readiness asks; `state` says it for people).
+        public var live: Bool
         public var sessions: Int
         public var reconnects: Int
         public var bytes: Int
@@ -176,7 +178,7 @@ public final class Board: Sendable {
             // On air (again, after a restart).
             b.failure = nil
             b.ended = false
-            b.onAir = s.destinations.isEmpty || s.destinations.contains { if case .publishing = $0.state { true } else { false } }
+            b.onAir = s.destinations.isEmpty || s.destinations.contains { Self.isLive($0.state) }
             b.paused = s.paused
             b.fps = s.fps
             b.videoKbps = s.videoKbps
@@ -186,7 +188,7 @@ public final class Board: Sendable {
             b.media = s.problems
             b.chatPerMinute = perMinute
             b.destinations = s.destinations.map { d in
-                DestinationSnapshot(url: d.url, state: Self.describe(d.state, behindMs: d.queueMs), sessions: d.sessions, reconnects: d.reconnects, bytes: Int(d.bytes),
+                DestinationSnapshot(url: d.url, state: Self.describe(d.state, behindMs: d.queueMs), live: Self.isLive(d.state), sessions: d.sessions, reconnects: d.reconnects, bytes: Int(d.bytes),
                                     droppedVideo: d.queue.droppedVideo, droppedAudio: d.queue.droppedAudio, behindMs: Int(d.queueMs), lastError: d.lastError,
                                     webrtc: d.webrtc?.summary)
             }
@@ -218,6 +220,8 @@ public final class Board: Sendable {
 
     /// Queued media past which a live destination is reported as falling behind.
     static let behindThresholdMs: UInt32 = 500
+
+    static func isLive(_ state: Destination.State) -> Bool { if case .publishing = state { true } else { false } }
 
     static func describe(_ state: Destination.State, behindMs: UInt32 = 0) -> String {
         switch state {

@@ -10,7 +10,7 @@ import NIOCore
 enum ControlRouter {
     typealias Context = BasicRequestContext
 
-    /// Where a channel's routes live: `""` (the only channel, at `/`) or `/channels/NAME`.
+    /// Where a channel's routes live (a single channel's are also at `/`).
     static func base(of room: ControlServer.Room) -> String { "/channels/" + room.name }
 
     static func make(rooms: [ControlServer.Room], station: Bool, endpoint: ControlEndpoint, metrics: @escaping @Sendable () -> String,
@@ -189,7 +189,8 @@ enum ControlRouter {
         return { request, _, _ in
             let path = String(request.path?.split(separator: "?").first ?? "")
             let isEvents = path.hasSuffix("/events/ws")
-            guard isEvents || path.hasSuffix("/chat/ws"), let chat = byBase[String(path.dropLast(isEvents ? 10 : 8))] else { return .dontUpgrade }
+            let suffix = isEvents ? "/events/ws" : "/chat/ws"
+            guard path.hasSuffix(suffix), let chat = byBase[String(path.dropLast(suffix.count))] else { return .dontUpgrade }
             if let token, !ControlServer.authorized(request, token: token) { return .dontUpgrade }
             // A browser sends its page's Origin on a WebSocket; a page of another site is refused.
             guard CrossSite.allows(authority: request.authority, origin: request.headerFields[.origin], loopback: loopback, isCommand: true) else {

@@ -19,7 +19,7 @@ extension Board.Snapshot {
         if let failure { return "failed: \(failure)" }
         if ended { return "ended" }
         guard updatedAt != nil else { return "starting" }
-        if !destinations.isEmpty, !destinations.contains(where: { $0.state.hasPrefix("live") }) {
+        if !destinations.isEmpty, !destinations.contains(where: \.live) {
             return "no destination live (" + destinations.map(\.state).joined(separator: "; ") + ")"
         }
         return nil
