@@ -22,7 +22,7 @@ public final class MP4Writer {
     /// `format`: mp4, mov or mkv.
     /// `fragmented`: MP4 fragments at each keyframe, playable up to the last fragment if the
     /// process dies (for recordings; chapters must then be added by `remux`).
-    public init(path: String, format: String = "mp4", video: VideoEncoder, audio: AudioEncoder, title: String, chapters: [Chapter],
+    public init(path: String, format: String = "mp4", video: VideoEncoder, audio: AudioEncoder, title: String, chapters: [Chapter] = [],
                 fragmented: Bool = false) throws(MediaError) {
         self.path = path
         fps = video.settings.fps
@@ -85,12 +85,17 @@ public final class MP4Writer {
     }
 
     /// Writes the index (moving it to the front) and closes the file; chapters are clipped to
-    /// `endMilliseconds` when the render stopped early.
-    public func finish(endMilliseconds: Int64?) throws(MediaError) {
+    /// `endMilliseconds` when the render stopped early. `chapters` are added now, for a file
+    /// begun without any (the chapters of a show directed live are known only at its end):
+    /// libavformat's mov and matroska muxers write chapters with the index when the header had none.
+    public func finish(chapters: [Chapter] = [], endMilliseconds: Int64?) throws(MediaError) {
         guard context.isWriting else { return }
+        let ctx = context.pointer
+        if ctx.pointee.nb_chapters == 0 {
+            for (i, c) in chapters.enumerated() { Self.add(c, id: i, to: ctx) }
+        }
         if let end = endMilliseconds {
             var kept: Int32 = 0
-            let ctx = context.pointer
             for i in 0..<Int(ctx.pointee.nb_chapters) {
                 guard let c = ctx.pointee.chapters[i] else { continue }
                 if c.pointee.start < end { c.pointee.end = min(c.pointee.end, end); kept = Int32(i + 1) }

@@ -21,6 +21,11 @@ public actor SpeechEngine {
     /// word boundary before it, and the timeline says where, so the caller can go on from there.
     public static let maxScalarsPerCall = 4_000
 
+    /// CPU nanoseconds spent speaking, all callers.
+    private let spentNanoseconds = Atomic<Int>(0)
+    /// CPU seconds spent speaking since the process started (a preview's "voice" stage).
+    public nonisolated var cpuSeconds: Double { Double(spentNanoseconds.load(ordering: .relaxed)) / 1e9 }
+
     private var engine: EspeakEngine?
     private var resampler: Resampler?
     private var gains: [String: Float] = [:]
@@ -55,6 +60,8 @@ public actor SpeechEngine {
     /// All espeak-ng work for one utterance, in one synchronous actor-isolated call, so no other
     /// caller's voice or parameters can interleave with it.
     func speakNow(_ u: Utterance, voice: String?, stop: StopFlag) throws -> SpeechClip {
+        let cpu = CPUTime.thread()
+        defer { spentNanoseconds.add(Int((CPUTime.thread() - cpu) * 1e9), ordering: .relaxed) }
         let voiceName = voice ?? u.language.defaultVoice
         let (engine, resampler) = try ready()
         try engine.setVoice(voiceName)

@@ -70,7 +70,7 @@ import Testing
         let ms = try await run(d, seconds: 40) { pos in
             if offeredAt == nil, pos >= Self.rate * 2 {
                 offeredAt = pos
-                d.offer(answer("Thanks for asking, the answer is yes."), arrivedAt: .now)
+                d.offer(answer("Thanks for asking, the answer is yes."), arrivedAt: 0)
             }
         }
         let offered = try #require(offeredAt)
@@ -94,15 +94,15 @@ import Testing
         let ms = try await run(d, seconds: 50) { pos in
             guard !offered, pos >= Self.rate else { return }
             offered = true
-            d.offer(answer("First answer here."), arrivedAt: .now)
+            d.offer(answer("First answer here."), arrivedAt: 0)
             var price = answer("It is nineteen ninety-nine.", user: "leo")
             price.source = .facts
             price.topic = "price"
-            d.offer(price, arrivedAt: .now)
+            d.offer(price, arrivedAt: 0)
             price.user = "ann"
             price.displayName = "ann"
             price.spokenName = "ann"
-            d.offer(price, arrivedAt: .now)
+            d.offer(price, arrivedAt: 0)
         }
         let answers = ms.compactMap { if case .answer(let a, _) = $0.kind { return a.reply } else { return nil } }
         #expect(answers.count == 2)
@@ -146,7 +146,7 @@ import Testing
         let waits = LiveDirector(program: Program(id: "t", rundown: rundown, catalog: nil), rig: rig)
         var offered = false
         let answered = try await run(waits, seconds: 12) { pos in
-            if !offered, pos >= Self.rate * 2 { offered = true; waits.offer(self.answer("Yes, it ships tonight."), arrivedAt: .now) }
+            if !offered, pos >= Self.rate * 2 { offered = true; waits.offer(self.answer("Yes, it ships tonight."), arrivedAt: 0) }
         }.first { if case .answer = $0.kind { true } else { false } }
         #expect((answered?.at ?? 0) >= Self.rate * 10, "the answer cut into the clip at \(Double(answered?.at ?? 0) / 48_000) s")
 

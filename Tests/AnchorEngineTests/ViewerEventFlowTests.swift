@@ -49,17 +49,17 @@ import Testing
             Decision(reply: "r \(user)", intent: .answer, source: source, detail: "", productSKU: nil, language: "en", user: user,
                      question: "q", seconds: 0, topic: "t\(user)")
         }
-        q.add(d(.rule, "a"), arrivedAt: .now)
-        q.add(d(.thanks, "b"), arrivedAt: .now)
-        q.add(d(.paid, "c"), arrivedAt: .now)
-        q.add(d(.paid, "e"), arrivedAt: .now)
+        q.add(d(.rule, "a"), arrivedAt: 0)
+        q.add(d(.thanks, "b"), arrivedAt: 0)
+        q.add(d(.paid, "c"), arrivedAt: 0)
+        q.add(d(.paid, "e"), arrivedAt: 0)
         var order: [String] = []
         while let (x, _) = q.pop() { order.append(x.user) }
         #expect(order == ["c", "e", "b", "a"])
         // When too many wait, a paid message is the last to be shed.
         var full = AnswerQueue()
-        full.add(d(.paid, "p"), arrivedAt: .now)
-        for u in ["1", "2", "3", "4", "5"] { full.add(d(.facts, u), arrivedAt: .now) }
+        full.add(d(.paid, "p"), arrivedAt: 0)
+        for u in ["1", "2", "3", "4", "5"] { full.add(d(.facts, u), arrivedAt: 0) }
         #expect(full.pop()?.0.user == "p" && full.shed == 2)
     }
 

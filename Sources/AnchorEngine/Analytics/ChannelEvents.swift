@@ -28,7 +28,7 @@ extension AnalyticsWriter {
         case .segment(let title, let sku):
             enter(show: m.program, segment: title, productSku: sku)
         case .answer(let d, let arrivedAt):
-            let latency = d.source == .console ? nil : (ContinuousClock.now - arrivedAt).inSeconds
+            let latency = d.source == .console ? nil : max(0, Double(m.at) / Double(MediaTime.sampleRate) - arrivedAt)
             record(.answer, productSku: d.productSKU, source: d.source.rawValue, detail: d.detail, topic: d.topic, language: d.language,
                    user: d.user, text: d.mergedReply ?? d.reply, value: latency)
         case .cue(.link(let sku)):

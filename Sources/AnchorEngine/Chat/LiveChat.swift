@@ -255,7 +255,14 @@ public final class LiveChat: Sendable {
     }
 }
 
-extension LiveChat: DrawHost {
+extension LiveChat: Audience {
+    public func decide(onScreen: String?, language: Language, streamTime: Double) -> [(decision: Decision, waited: Double)] {
+        let now = ContinuousClock.now
+        return decide(onScreen: onScreen, language: language).map { ($0.0, max(0, (now - $0.1).inSeconds)) }
+    }
+
+    public func heard(_ d: Decision, at streamTime: Double, latency: Double) { heard(d.source, after: latency) }
+
     public func openDraw(keyword: String) { draw.withLock { $0 = LuckyDraw(keyword: keyword) } }
     public var drawEntrants: Int { draw.withLock { $0?.entrants.count ?? 0 } }
     /// The draw taking entries now, for the status page.

@@ -9,7 +9,8 @@ public struct AnswerQueue: Sendable {
     struct Waiting: Sendable {
         var decision: Decision
         var askers: [(id: String, name: String?)]
-        var arrivedAt: ContinuousClock.Instant
+        /// Seconds of stream time.
+        var arrivedAt: Double
     }
 
     public var capacity = 4
@@ -24,7 +25,8 @@ public struct AnswerQueue: Sendable {
     public var isEmpty: Bool { waiting.isEmpty }
     public var count: Int { waiting.count }
 
-    public mutating func add(_ d: Decision, arrivedAt: ContinuousClock.Instant) {
+    /// `arrivedAt`: when the question came, in seconds of stream time.
+    public mutating func add(_ d: Decision, arrivedAt: Double) {
         guard d.reply != nil else { return }
         if let key = FloodMerger.key(d), let k = waiting.firstIndex(where: { FloodMerger.key($0.decision) == key }) {
             if !waiting[k].askers.contains(where: { $0.id == d.user }) { waiting[k].askers.append((d.user, d.spokenName)) }
@@ -71,7 +73,7 @@ public struct AnswerQueue: Sendable {
     }
 
     /// The next answer, naming its askers, and when its first question arrived.
-    public mutating func pop() -> (Decision, ContinuousClock.Instant)? {
+    public mutating func pop() -> (Decision, arrivedAt: Double)? {
         guard !waiting.isEmpty else { return nil }
         let w = waiting.removeFirst()
         return (FloodMerger.named(w.decision, w.askers), w.arrivedAt)

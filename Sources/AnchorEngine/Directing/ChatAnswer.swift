@@ -23,13 +23,3 @@ struct ChatAnswer {
         bubble = d.showsQuestion ? ChatBubble(user: d.displayName ?? (d.language == "zh" ? "朋友" : "friend"), text: d.question, style: style) : nil
     }
 }
-
-extension PerformanceBuilder {
-    /// The cues a clip carries, placed at `start` (pauses are already silence in the audio).
-    static func events(of clip: SpeechClip, at start: Int) -> [Performance.Event] {
-        clip.timeline.cues.compactMap { cue in
-            if case .pause = cue.cue { return nil }
-            return Performance.Event(at: start + cue.at, cue: cue.cue)
-        }
-    }
-}

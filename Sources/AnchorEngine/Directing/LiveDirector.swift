@@ -37,8 +37,8 @@ public final class LiveDirector {
         public enum Kind: Sendable {
             case segment(title: String, productSKU: String?)
             case line(Utterance)
-            /// A viewer's answer, with when its (first) question arrived.
-            case answer(Decision, arrivedAt: ContinuousClock.Instant)
+            /// A viewer's answer, with when its (first) question arrived (seconds of stream time).
+            case answer(Decision, arrivedAt: Double)
             /// A lucky draw's winner (or nobody) being announced.
             case draw(DrawOutcome)
             /// A link pinned or a countdown begun (for the analytics).
@@ -59,6 +59,15 @@ public final class LiveDirector {
     public var paused = false
     /// Where lucky draws take their entries (the channel's chat); without one, nobody can enter.
     public var drawHost: (any DrawHost)?
+    /// Picks a draw's winner with a seed from the show's seed and the draw's time, so a preview
+    /// names the same winner every time; on air (false) the seed is fresh.
+    public var seedsDrawsFromShow = false
+    /// Keeps what was played, for `performance` (a preview's contact sheet, a still). Off on
+    /// air, where a show runs for days and only a short window is kept.
+    public var keepsHistory = false
+    /// Silence before the first line and between lines.
+    public static let leadIn = SpeechClip.sampleRate / 2
+    public static let gap = SpeechClip.sampleRate * 35 / 100
     /// How far ahead of the audio the show is planned, and how much past is kept for the picture.
     public static let horizon = SpeechClip.sampleRate * 2
     static let keptPast = SpeechClip.sampleRate * 8
@@ -75,9 +84,11 @@ public final class LiveDirector {
     private var segments: [Performance.Segment] = []
     private var cards: [String: ProductCard] = [:]
     private var markers: [Marker] = []
+    /// What `prune` forgot, when `keepsHistory`.
+    private var history = History()
     private var items: [Item] = []
     /// Where the next thing will be placed.
-    private(set) var head = PerformanceBuilder.leadIn
+    private(set) var head = LiveDirector.leadIn
     private var cursor: Cursor
     private var clips: [Utterance: SpeechClip] = [:]
     private var lastWrapHead = -1
@@ -88,6 +99,13 @@ public final class LiveDirector {
     private var openDraw: OpenDraw?
     /// When entries came (samples), for the count on screen.
     private var drawEntries: [Int] = []
+
+    struct History {
+        var lines: [Performance.Line] = []
+        var events: [Performance.Event] = []
+        var segments: [Performance.Segment] = []
+        var drawEntries: [Int] = []
+    }
 
     struct OpenDraw {
         var keyword: String
@@ -129,7 +147,7 @@ public final class LiveDirector {
         self.rig = rig
         self.engine = engine
         cursor = Cursor(position: program.position, remainder: nil, entering: true)
-        cards = PerformanceBuilder(rundown: program.rundown, catalog: program.catalog).cards()
+        cards = ProductCards.make(for: program.rundown, catalog: program.catalog)
         audio.beds.set(program.rundown.music.flatMap(sounds.bed), at: 0)
     }
 
@@ -148,6 +166,16 @@ public final class LiveDirector {
         let s = SceneSampler(performance: p, rig: rig)
         cachedSampler = s
         return s
+    }
+
+    /// Everything played so far and planned ahead (`keepsHistory` keeps what played), up to the
+    /// audio clock: what a contact sheet or a still draws from.
+    public var performance: Performance {
+        var p = Performance(lines: history.lines + lines, events: (history.events + events).sorted { $0.at < $1.at },
+                            segments: history.segments + segments, cards: cards, length: audio.position,
+                            seed: program.rundown.seed, language: program.rundown.language)
+        p.drawEntries = history.drawEntries + drawEntries
+        return p
     }
 
     /// The product on screen at a sample: the line's, else the segment's.
@@ -190,8 +218,9 @@ public final class LiveDirector {
         prune()
     }
 
-    /// Queues a viewer's answer; it is spoken at the next word boundary.
-    public func offer(_ d: Decision, arrivedAt: ContinuousClock.Instant) {
+    /// Queues a viewer's answer (its question came at `arrivedAt` seconds of stream time); it
+    /// is spoken at the next word boundary.
+    public func offer(_ d: Decision, arrivedAt: Double) {
         answers.add(d, arrivedAt: arrivedAt)
     }
 
@@ -208,7 +237,7 @@ public final class LiveDirector {
     public func say(_ text: String, language: Language) {
         let d = Decision(reply: text, intent: .answer, source: .console, detail: "typed at the console", productSKU: nil,
                          language: language == .zh ? "zh" : "en", user: "console", question: "", seconds: 0, topic: "console")
-        answers.add(d, arrivedAt: .now)
+        answers.add(d, arrivedAt: Double(audio.position) / Double(SpeechClip.sampleRate))
     }
 
     /// Stops the current segment at the next word boundary (a clip playing stops now) and goes
@@ -249,7 +278,7 @@ public final class LiveDirector {
         exhausted = false
         lastWrapHead = -1
         cursor = Cursor(position: next.position, remainder: nil, entering: true)
-        cards.merge(PerformanceBuilder(rundown: next.rundown, catalog: next.catalog).cards()) { _, new in new }
+        cards.merge(ProductCards.make(for: next.rundown, catalog: next.catalog)) { _, new in new }
         audio.beds.set(next.rundown.music.flatMap(sounds.bed), at: head)
         cachedSampler = nil
     }
@@ -313,7 +342,7 @@ public final class LiveDirector {
             case .countdown(let n): head += n * SpeechClip.sampleRate
             case .play(let play):
                 if let sound = sounds.sound(for: play) { audio.placeClip(sound, at: head) }
-                if play.waits { head += PerformanceBuilder.samples(of: play) }
+                if play.waits { head += Self.samples(of: play) }
             case .music(let file): audio.beds.set(file.flatMap(sounds.bed), at: head)
             default: break
             }
@@ -326,27 +355,33 @@ public final class LiveDirector {
             place(clip, productSKU: u.productSKU ?? segment.productSKU, bubble: nil)
             markers.append(Marker(at: start, program: program.id, position: p, kind: .line(u)))
             items.append(Item(start: start, end: start + clip.samples.count, cursor: before, kind: .line(u, clip)))
-            head += clip.samples.count + PerformanceBuilder.gap
+            head += clip.samples.count + Self.gap
         }
         p.event += 1
         cursor = Cursor(position: p, remainder: nil, entering: false)
         cachedSampler = nil
     }
 
-    /// A line's clip, from the cache when this pass already said it. The cache is bounded by
-    /// size (a looping show of a thousand products must not keep all its audio): speaking a
-    /// line again costs a few milliseconds.
+    /// A line's clip, from the cache when an earlier pass already said it. The cache is bounded
+    /// by size (a looping show of a thousand products must not keep all its audio) and, once
+    /// full, keeps what it has: a show is said in order, pass after pass, so evicting anything
+    /// would only make room for a line that is not needed again until everything else was.
+    /// Speaking a line again costs a few milliseconds.
     private func clip(for u: Utterance) async throws -> SpeechClip {
         if let c = clips[u] { return c }
         let c = try await engine.speak(u, voice: program.rundown.voice)
         let size = c.samples.count * MemoryLayout<Float>.size
-        if clipBytes + size > Self.clipBudget {
-            clips = [:]
-            clipBytes = 0
+        if clipBytes + size <= Self.clipBudget {
+            clips[u] = c
+            clipBytes += size
         }
-        clips[u] = c
-        clipBytes += size
         return c
+    }
+
+    /// Removes what `isPast` says from a window, into the history when it is kept.
+    private func forget<T>(_ window: inout [T], history path: WritableKeyPath<History, [T]>, where isPast: (T) -> Bool) {
+        if keepsHistory { history[keyPath: path] += window.filter(isPast) }
+        window.removeAll(where: isPast)
     }
 
     static let clipBudget = 12 << 20
@@ -355,7 +390,7 @@ public final class LiveDirector {
     private func place(_ clip: SpeechClip, productSKU: String?, bubble: ChatBubble?) {
         audio.voice.place(clip, at: head)
         lines.append(.init(start: head, timeline: clip.timeline, productSKU: productSKU, bubble: bubble))
-        events += PerformanceBuilder.events(of: clip, at: head)
+        events += Self.events(of: clip, at: head)
     }
 
     private func placeAnswer() async throws {
@@ -365,8 +400,19 @@ public final class LiveDirector {
         place(clip, productSKU: d.productSKU, bubble: answer.bubble)
         markers.append(Marker(at: start, program: program.id, position: cursor.position, kind: .answer(d, arrivedAt: arrived)))
         items.append(Item(start: start, end: start + clip.samples.count, cursor: cursor, kind: .answer(answer.utterance, clip)))
-        head += clip.samples.count + PerformanceBuilder.gap
+        head += clip.samples.count + Self.gap
         cachedSampler = nil
+    }
+
+    /// How long a played clip lasts on the show's clock.
+    static func samples(of play: PlayCue) -> Int { (play.length ?? 0) * SpeechClip.sampleRate / 1000 }
+
+    /// The cues a clip carries, placed at `start` (pauses are already silence in the audio).
+    static func events(of clip: SpeechClip, at start: Int) -> [Performance.Event] {
+        clip.timeline.cues.compactMap { cue in
+            if case .pause = cue.cue { return nil }
+            return Performance.Event(at: start + cue.at, cue: cue.cue)
+        }
     }
 
     // MARK: Lucky draws
@@ -380,7 +426,7 @@ public final class LiveDirector {
         place(clip, productSKU: productSKU, bubble: nil)
         markers.append(Marker(at: start, program: program.id, position: before.position, kind: .line(u)))
         items.append(Item(start: start, end: start + clip.samples.count, cursor: before, kind: .line(u, clip)))
-        head += clip.samples.count + PerformanceBuilder.gap
+        head += clip.samples.count + Self.gap
         let drawStart = head
         events.append(.init(at: drawStart, cue: .draw(keyword: keyword, seconds: seconds)))
         head += seconds * SpeechClip.sampleRate
@@ -409,7 +455,10 @@ public final class LiveDirector {
         openDraw = d
         guard now >= d.end else { return }
         openDraw = nil
-        let outcome = DrawOutcome(draw: drawHost?.closeDraw() ?? LuckyDraw(keyword: d.keyword), seconds: d.seconds, show: program.id)
+        let draw = drawHost?.closeDraw() ?? LuckyDraw(keyword: d.keyword)
+        var random = SeededRandom(seed: program.rundown.seed, text: "draw", d.start)
+        let outcome = seedsDrawsFromShow ? DrawOutcome(draw: draw, seconds: d.seconds, show: program.id, seed: random.next())
+                                         : DrawOutcome(draw: draw, seconds: d.seconds, show: program.id)
         let (u, bubble) = DrawLines.result(outcome, rundown: program.rundown, rules: drawHost?.drawRules, productSKU: d.productSKU)
         let clip = try await engine.speak(u, voice: program.rundown.voice)
         head = max(head, now)
@@ -417,7 +466,7 @@ public final class LiveDirector {
         place(clip, productSKU: d.productSKU, bubble: bubble)
         markers.append(Marker(at: start, program: program.id, position: d.position, kind: .draw(outcome)))
         items.append(Item(start: start, end: start + clip.samples.count, cursor: cursor, kind: .answer(u, clip)))
-        head += clip.samples.count + PerformanceBuilder.gap
+        head += clip.samples.count + Self.gap
         cachedSampler = nil
     }
 
@@ -470,7 +519,7 @@ public final class LiveDirector {
         audio.cut(at: cut, stoppingClips: cuttingClips)
         if cuttingClips { endClips(at: cut) }
         cursor = resume
-        head = cut + (answers.isEmpty ? PerformanceBuilder.gap : Self.answerLead)
+        head = cut + (answers.isEmpty ? Self.gap : Self.answerLead)
         exhausted = false
         cachedSampler = nil
     }
@@ -478,7 +527,7 @@ public final class LiveDirector {
     /// Clips still playing at `cut` (waited for or talked over) end there on screen too.
     private func endClips(at cut: Int) {
         for k in events.indices {
-            guard case .play(var play) = events[k].cue, events[k].at < cut, events[k].at + PerformanceBuilder.samples(of: play) > cut else { continue }
+            guard case .play(var play) = events[k].cue, events[k].at < cut, events[k].at + Self.samples(of: play) > cut else { continue }
             play.length = (cut - events[k].at) * 1000 / SpeechClip.sampleRate
             events[k].cue = .play(play)
         }
@@ -508,20 +557,24 @@ public final class LiveDirector {
     private func prune() {
         let cutoff = audio.position - Self.keptPast
         guard cutoff > 0, let first = lines.first, first.end < cutoff - SpeechClip.sampleRate * 4 else { return }
-        lines.removeAll { $0.end < cutoff }
+        forget(&lines, history: \.lines) { $0.end < cutoff }
         let lastShow = events.lastIndex { e in if case .show = e.cue { return e.at < cutoff } else { return false } }
-        let keptShow = lastShow.map { events[$0] }
+        let keptShowAt = lastShow.map { events[$0].at }
         // A running draw keeps its countdown and the entries counted on screen.
         let drawStart = openDraw?.start
-        events.removeAll { e in
+        forget(&events, history: \.events) { e in
             if case .draw = e.cue, e.at == drawStart { return false }
             // A clip still playing keeps its start.
-            if case .play(let p) = e.cue, e.at + PerformanceBuilder.samples(of: p) > cutoff { return false }
+            if case .play(let p) = e.cue, e.at + Self.samples(of: p) > cutoff { return false }
+            // The card mode in force stays.
+            if e.at == keptShowAt, case .show = e.cue { return false }
             return e.at < cutoff
         }
-        if let keptShow { events.insert(keptShow, at: 0) }
-        drawEntries.removeAll { $0 < min(cutoff, drawStart ?? cutoff) }
-        if let s = segments.lastIndex(where: { $0.start <= cutoff }), s > 0 { segments.removeFirst(s) }
+        forget(&drawEntries, history: \.drawEntries) { $0 < min(cutoff, drawStart ?? cutoff) }
+        if let s = segments.lastIndex(where: { $0.start <= cutoff }), s > 0 {
+            if keepsHistory { history.segments += segments.prefix(s) }
+            segments.removeFirst(s)
+        }
         items.removeAll { $0.end < audio.position }
         audio.compact()
         cachedSampler = nil

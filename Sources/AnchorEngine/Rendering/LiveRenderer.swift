@@ -28,6 +28,10 @@ public struct LiveRenderer {
         public var audioCodec: AudioEncoder.Codec = .aac
         /// H.264, or H.265 as Enhanced RTMP for RTMP destinations (WebRTC stays H.264).
         public var videoCodec: VideoCodec = .h264
+        /// Keep everything played, for `Status.performance` at the end (a preview's contact sheet).
+        public var keepsPerformance = false
+        /// Seed lucky draws from the show (a preview names the same winner every time).
+        public var drawSeedsFromShow = false
         public init(video: VideoSettings) { self.video = video }
     }
 
@@ -54,20 +58,37 @@ public struct LiveRenderer {
         public var problems: [String] = []
         /// Each pair of encoders and the CPU seconds it has spent (two when RTMP and WebRTC are both pushed).
         public var encoders: [(name: String, cpuSeconds: Double)] = []
+        /// CPU seconds of the frame loop's thread by stage.
+        public var stages = Stages()
+        /// The whole performance, in the last status of a run with `keepsPerformance`.
+        public var performance: Performance?
+    }
+
+    /// CPU seconds spent by the frame loop's thread in each stage (the voice is synthesized on
+    /// a thread of its own, and is not in these).
+    public struct Stages: Sendable {
+        /// Directing is the Director's planning, chat and markers; video and audio include
+        /// handing the packets on (a preview's muxer).
+        public var directing = 0.0, drawing = 0.0, colour = 0.0, video = 0.0, audio = 0.0
+        public var total: Double { directing + drawing + colour + video + audio }
     }
 
     /// What a caller plugs into a live run: chat, remote control, show switching, recording.
     public struct Hooks {
-        public var chat: LiveChat?
+        /// Viewers: the channel's chat on air, a replayed log in a preview.
+        public var chat: (any Audience)?
         public var control: LiveControl?
         /// Asked before each segment (see `LiveDirector.willEnterSegment`).
         public var willEnterSegment: ((String, ShowPosition, Bool) -> Program?)?
         /// Something began playing, at this many seconds of stream time.
         public var onMarker: ((LiveDirector.Marker, Double) -> Void)?
-        /// The encoders, once made (a recorder needs their parameters).
-        public var onEncoders: ((VideoEncoder, AudioEncoder) -> Void)?
-        /// Every encoded packet, in order (video pts in frames, audio pts in samples).
-        public var onPacket: ((EncodedPacket) -> Void)?
+        /// The encoders, once made (a recorder needs their parameters); a throw ends the run.
+        public var onEncoders: ((VideoEncoder, AudioEncoder) throws -> Void)?
+        /// Every encoded packet, in order (video pts in frames, audio pts in samples); a throw
+        /// (a full disk) ends the run.
+        public var onPacket: ((EncodedPacket) throws -> Void)?
+        /// The show's sound, a frame's worth at a time, as it is encoded.
+        public var onAudio: ((ArraySlice<Float>) throws -> Void)?
         /// A small copy of the picture, about once a second.
         public var onThumbnail: ((CairoSurface) -> Void)?
         /// Frame `n` (its encoded pts) begins to be drawn now: where capture-to-viewer latency starts.
@@ -96,7 +117,7 @@ public struct LiveRenderer {
         let renditions = try Rendition.make(for: targets, options: o, group: group, recording: hooks.onEncoders != nil)
         // The recorder (MP4 segments) takes H.264.
         let primary = renditions.first { $0.video is VideoEncoder } ?? renditions[0]
-        if let h264 = primary.video as? VideoEncoder { hooks.onEncoders?(h264, primary.audio) }
+        if let h264 = primary.video as? VideoEncoder { try hooks.onEncoders?(h264, primary.audio) }
         primary.onPacket = hooks.onPacket
         let destinations = renditions.flatMap(\.destinations)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -113,6 +134,8 @@ public struct LiveRenderer {
             let director = LiveDirector(program: program, rig: renderer.model.rig)
             director.willEnterSegment = hooks.willEnterSegment
             director.drawHost = hooks.chat
+            director.keepsHistory = o.keepsPerformance
+            director.seedsDrawsFromShow = o.drawSeedsFromShow
             try await director.plan()
             let converter = ColorConverter(width: s.width, height: s.height)
             let picture = I420Frame(width: s.width, height: s.height)
@@ -122,6 +145,14 @@ public struct LiveRenderer {
             var sent = 0, skipped = 0, bytes = 0
             var window: (at: ContinuousClock.Instant, sent: Int, bytes: Int) = (.now, 0, 0)
             var status = Status(elapsed: 0, mediaSeconds: 0, framesSent: 0, framesSkipped: 0, fps: 0, videoKbps: 0, destinations: [])
+            var stages = Stages()
+            var cpu = CPUTime.thread()
+            /// Charges the thread's CPU time since the last call to a stage.
+            func charge(_ stage: WritableKeyPath<Stages, Double>) {
+                let now = CPUTime.thread()
+                stages[keyPath: stage] += now - cpu
+                cpu = now
+            }
             let frameDuration = Duration.nanoseconds(1_000_000_000 / Int64(s.fps))
             let clockStart = ContinuousClock.now
             var lastReport = clockStart
@@ -141,11 +172,18 @@ public struct LiveRenderer {
 
                 if stopAt == nil { hooks.control?.apply(to: director) }
                 if let chat = hooks.chat {
-                    for (d, at) in chat.decide(onScreen: director.productOnScreen(at: director.audioPosition), language: director.program.rundown.language) {
-                        director.offer(d, arrivedAt: at)
+                    // Stream time: the wall clock's when paced (arrivals are wall-clock instants). Unpaced
+                    // (a preview), the audio's less the lookahead: a paced loop works on the frame due
+                    // `lookahead` from now, so a message is heard at the same frame both ways.
+                    let now = o.paced ? (ContinuousClock.now - clockStart).inSeconds
+                                      : Double(director.audioPosition) / Double(rate) - o.lookahead.inSeconds
+                    for (d, waited) in chat.decide(onScreen: director.productOnScreen(at: director.audioPosition),
+                                                   language: director.program.rundown.language, streamTime: now) {
+                        director.offer(d, arrivedAt: now - waited)
                     }
                 }
                 try await director.plan()
+                charge(\.directing)
                 if limit == nil, director.isFinished { break }
 
                 if o.paced, n > 0, ContinuousClock.now - due > frameDuration * 2 {
@@ -155,22 +193,27 @@ public struct LiveRenderer {
                     hooks.onFrameStart?(n)
                     let frame = renderer.render(director.sampler.state(at: n * rate / s.fps))
                     let damage = renderer.takeDamage()
+                    charge(\.drawing)
                     frame.withPixels { converter.convert(bgra: $0.baseAddress!, stride: frame.stride, into: picture, damage: damage) }
                     if let onThumbnail = hooks.onThumbnail, n % s.fps == 0 { onThumbnail(frame.scaled(toWidth: 320)) }
                     if n % (s.fps * 60) == 0 { Heap.trimIfDue() }
+                    charge(\.colour)
                     for r in renditions {
-                        let made = r.encode(picture, index: n, changed: damage, madeAt: madeAt)
+                        let made = try r.encode(picture, index: n, changed: damage, madeAt: madeAt)
                         if r === primary { bytes += made }
                     }
                     sent += 1
+                    charge(\.video)
                 }
                 let pcm = director.read((n + 1) * rate / s.fps - director.audioPosition)
-                for r in renditions { r.encode(pcm) }
+                try hooks.onAudio?(pcm)
+                for r in renditions { try r.encode(pcm) }
+                charge(\.audio)
                 for m in director.passed(upTo: director.audioPosition) {
                     let at = Double(m.at) / Double(rate)
                     if case .answer(let d, let arrived) = m.kind {
-                        // The answer's start in stream time, minus the question's arrival in stream time.
-                        hooks.chat?.heard(d.source, after: at - (arrived - clockStart).inSeconds)
+                        // Both in stream time: the answer's start and the question's arrival.
+                        hooks.chat?.heard(d, at: at, latency: max(0, at - arrived))
                     }
                     switch m.kind {
                     case .segment(let title, let sku): status.segment = title; status.productSKU = sku
@@ -200,10 +243,11 @@ public struct LiveRenderer {
                     status.answersShed = director.answers.shed
                     status.problems = director.soundProblems + clips.problems
                     status.encoders = renditions.map { ($0.name, $0.cpuSeconds) }
+                    status.stages = stages
                     report(status)
                 }
             }
-            for r in renditions { r.flush() }
+            for r in renditions { try r.flush() }
             // End cleanly: queued media goes out, then FCUnpublish and deleteStream.
             for d in destinations { d.finish() }
             let deadline = ContinuousClock.now + .seconds(3)
@@ -218,6 +262,13 @@ public struct LiveRenderer {
             status.framesSkipped = skipped
             status.destinations = destinations.map(\.current)
             status.encoders = renditions.map { ($0.name, $0.cpuSeconds) }
+            charge(\.video)
+            status.stages = stages
+            if o.keepsPerformance {
+                var p = director.performance
+                p.length = n * rate / s.fps
+                status.performance = p
+            }
             return status
         }
     }
@@ -232,10 +283,11 @@ final class Rendition {
     let keyframe = KeyframeRequest()
     /// "H.264 high + AAC", "H.264 baseline + Opus".
     let name: String
-    /// Thread CPU time spent encoding.
-    private(set) var cpuSeconds = 0.0
+    /// Thread CPU time spent encoding video and sound.
+    private(set) var videoSeconds = 0.0, audioSeconds = 0.0
+    var cpuSeconds: Double { videoSeconds + audioSeconds }
     /// Sees every packet this rendition makes (the recorder's, on the primary one).
-    var onPacket: ((EncodedPacket) -> Void)?
+    var onPacket: ((EncodedPacket) throws -> Void)?
     private(set) var destinations: [Destination] = []
     private let fps: Int
     private let priming: Int64
@@ -290,30 +342,30 @@ final class Rendition {
     }
 
     /// Encodes frame `index` and sends it on; returns the bytes it made.
-    func encode(_ picture: I420Frame, index: Int, changed: Damage?, madeAt: ContinuousClock.Instant) -> Int {
+    func encode(_ picture: I420Frame, index: Int, changed: Damage?, madeAt: ContinuousClock.Instant) throws -> Int {
         let cpu = CPUTime.thread()
         let packets = video.encode(picture, index: Int64(index), changed: changed)
-        cpuSeconds += CPUTime.thread() - cpu
-        push(packets, madeAt: madeAt)
+        videoSeconds += CPUTime.thread() - cpu
+        try push(packets, madeAt: madeAt)
         return packets.reduce(0) { $0 + $1.data.count }
     }
 
     /// Encodes the sound of one frame period and sends it on.
-    func encode(_ pcm: ArraySlice<Float>) {
+    func encode(_ pcm: ArraySlice<Float>) throws {
         let cpu = CPUTime.thread()
         let packets = audio.encode(pcm)
-        cpuSeconds += CPUTime.thread() - cpu
-        push(packets)
+        audioSeconds += CPUTime.thread() - cpu
+        try push(packets)
     }
 
     /// What the encoders still hold goes out too: the stream ends on its last sample.
-    func flush() {
-        push(video.flush())
-        push(audio.flush())
+    func flush() throws {
+        try push(video.flush())
+        try push(audio.flush())
     }
 
     /// Sends encoded packets to this rendition's destinations (and `onPacket`).
-    private func push(_ packets: [EncodedPacket], madeAt: ContinuousClock.Instant = .now) {
+    private func push(_ packets: [EncodedPacket], madeAt: ContinuousClock.Instant = .now) throws {
         for p in packets {
             let packet: StreamPacket
             if p.kind == .video {
@@ -326,7 +378,7 @@ final class Rendition {
                                       rtpTime: UInt32(truncatingIfNeeded: max(0, p.pts + priming)))
             }
             for d in destinations { d.queue.push(packet) }
-            onPacket?(p)
+            try onPacket?(p)
         }
     }
 }

@@ -3,10 +3,12 @@ import AnchorCore
 import AnchorMedia
 import AnchorVoice
 import Foundation
+import NIOPosix
 
-/// Renders a show offline to a video file, as fast as the CPU allows: speech first (audio
-/// encoded as it is spoken), then every frame drawn, converted and encoded, with audio
-/// interleaved by time. Audio samples are the clock: frame N is at N/fps.
+/// Renders a show offline to a video file, as fast as the CPU allows. It is the live run
+/// (`LiveRenderer`, the live Director) unpaced and with no destination: the same lines at the
+/// same samples, viewers' answers cut in at the same word boundaries, the same frames — what
+/// the preview shows is what airs. Audio samples are the clock: frame N is at N/fps.
 public struct PreviewRenderer {
     public struct Options: Sendable {
         public var width = 1280, height = 720, fps = 30
@@ -17,23 +19,16 @@ public struct PreviewRenderer {
         public var video: VideoSettings?
         public var audioOut: String?
         public var audioCodec: AudioEncoder.Codec = .aac
-        /// Draw frames on a second thread while x264 encodes (faster on two cores, a little more CPU).
-        public var pipelined = true
         public init() {}
     }
 
     public struct Progress: Sendable {
-        public var frame: Int
-        public var frames: Int
+        /// How much is done, 0…1: by frames with a duration, else by segments (a show's length is
+        /// known only once it has been spoken).
+        public var fraction: Double
         /// Seconds of media rendered and wall seconds spent.
         public var mediaSeconds: Double
         public var elapsed: Double
-    }
-
-    /// CPU seconds per stage (CPU time of the thread doing it, measured around each stage).
-    public struct StageTimes: Sendable {
-        public var voice = 0.0, audio = 0.0, avatar = 0.0, conversion = 0.0, x264 = 0.0, mux = 0.0
-        public var total: Double { voice + audio + avatar + conversion + x264 + mux }
     }
 
     public struct Result: Sendable {
@@ -44,13 +39,19 @@ public struct PreviewRenderer {
         public var lastVideoSeconds: Double
         public var audioEndSeconds: Double
         public var chapters: [MP4Writer.Chapter]
-        public var stages: StageTimes
+        /// CPU seconds of the frame loop's thread by stage, and of the voice (espeak-ng's thread).
+        public var stages: LiveRenderer.Stages
+        public var voiceSeconds: Double
         public var wallSeconds: Double
         /// Process CPU seconds, all threads.
         public var cpuSeconds: Double
         public var performance: Performance
         /// Clips or music that could not be played (the show went on without them).
         public var problems: [String] = []
+        /// Answers shed because too many waited (as on air).
+        public var answersShed = 0
+        /// How the lucky draws ended, in order.
+        public var draws: [DrawOutcome] = []
     }
 
     public let rundown: Rundown
@@ -63,117 +64,72 @@ public struct PreviewRenderer {
         self.avatarFolder = avatarFolder
     }
 
-    public func render(to path: String, options o: Options, chat: ChatFeed? = nil, progress: (Progress) -> Void = { _ in },
+    /// Renders to `path`; a failed write (disk full…) leaves no file behind. `shouldStop` ends
+    /// the render as a stop ends a live run: the word being spoken finishes.
+    public func render(to path: String, options o: Options, chat: ChatFeed? = nil, progress: @escaping (Progress) -> Void = { _ in },
                        shouldStop: () -> Bool = { false }) async throws -> Result {
         let wallStart = ContinuousClock.now
         let cpuStart = CPUTime.process()
-        var stages = StageTimes()
         let rate = SpeechClip.sampleRate
-        let audio = try AudioEncoder(codec: o.audioCodec, bitrate: o.audioCodec == .aac ? 128_000 : 64_000)
-        let wav = try o.audioOut.map { try WAVStream(path: $0, sampleRate: rate) }
-        let limit = o.duration
-        // Speech first: every line synthesized and placed; the audio is read out with the frames.
-        let voiceStart = CPUTime.process()
-        var track = ShowAudio()
-        let sounds = SoundLibrary()
-        track.beds.set(rundown.music.flatMap(sounds.bed), at: 0)
-        let performance = try await PerformanceBuilder(rundown: rundown, catalog: catalog).build(until: limit, chat: chat) { start, clip in
-            track.voice.place(clip, at: start)
+        var program = Program(id: rundown.title, rundown: rundown, catalog: catalog)
+        // Without a duration a preview is the show once, even a looping one.
+        if o.duration == nil { program.rundown.loop = false }
+        let voiceStart = SpeechEngine.shared.cpuSeconds
+        let segments = max(1, rundown.segments.count)
+        func fraction(_ s: LiveRenderer.Status) -> Double {
+            guard let duration = o.duration else { return min(1, Double(s.position.segment) / Double(segments)) }
+            return min(1, s.mediaSeconds * Double(rate) / Double(duration))
         }
-        for e in performance.events {
-            if case .play(let play) = e.cue, let sound = sounds.sound(for: play) { track.placeClip(sound, at: e.at) }
-            if case .music(let file) = e.cue { track.beds.set(file.flatMap(sounds.bed), at: e.at) }
-        }
-        stages.voice += CPUTime.process() - voiceStart
-        let total = max(rate / o.fps, limit ?? performance.length)
-        let frames = (total * o.fps + rate - 1) / rate
 
-        // Video.
         var settings = o.video ?? VideoSettings(width: o.width, height: o.height, fps: o.fps)
         settings.width = o.width; settings.height = o.height; settings.fps = o.fps
-        let encoder = try VideoEncoder(settings)
-        let renderer = try FrameRenderer(avatarFolder: avatarFolder, width: o.width, height: o.height, background: o.background)
-        let clips = ClipLibrary()
-        renderer.clips = clips
-        let sampler = SceneSampler(performance: performance, rig: renderer.model.rig)
-        let chapters = performance.segments.enumerated().compactMap { i, s -> MP4Writer.Chapter? in
-            let videoEnd = frames * rate / o.fps
-            let end = i + 1 < performance.segments.count ? min(performance.segments[i + 1].start, videoEnd) : videoEnd
-            guard s.start < videoEnd else { return nil }
-            return MP4Writer.Chapter(title: s.title, start: Int64(s.start) * 1000 / Int64(rate), end: Int64(end) * 1000 / Int64(rate))
-        }
-        let writer = try MP4Writer(path: path, format: o.format, video: encoder, audio: audio, title: rundown.title, chapters: chapters)
-        var audioEnd: Int64 = 0
-        func write(_ packets: [EncodedPacket]) throws {
-            let m = CPUTime.thread()
-            for p in packets {
-                try writer.write(p)
-                audioEnd = p.pts + p.duration
-            }
-            stages.mux += CPUTime.thread() - m
-        }
-        /// Reads, encodes and writes the audio up to `sample`.
-        func writeAudio(until sample: Int) throws {
-            guard sample > track.position else { return }
-            let a = CPUTime.thread()
-            let pcm = track.read(sample - track.position)
-            try wav?.write(pcm)
-            let packets = audio.encode(pcm)
-            stages.audio += CPUTime.thread() - a
-            try write(packets)
-        }
-        var lastVideo: Int64 = -1
-        var rendered = 0
-        var interrupted = false
-        let pipeline = FramePipeline(count: frames, converter: ColorConverter(width: o.width, height: o.height),
-                                     threaded: o.pipelined) { n in
-            (renderer.render(sampler.state(at: n * rate / o.fps)), renderer.takeDamage())
-        }
+        var live = LiveRenderer.Options(video: settings)
+        live.paced = false
+        live.duration = o.duration
+        live.background = o.background
+        live.audioCodec = o.audioCodec
+        live.keepsPerformance = true
+        live.drawSeedsFromShow = true
+
+        let output = PreviewOutput(path: path, format: o.format, title: rundown.title, wav: try o.audioOut.map { try WAVStream(path: $0, sampleRate: rate) })
+        var hooks = LiveRenderer.Hooks()
+        hooks.chat = chat
+        hooks.onEncoders = { video, audio in try output.open(video: video, audio: audio) }
+        hooks.onPacket = { try output.write($0) }
+        hooks.onAudio = { try output.wav?.write($0) }
+        hooks.onMarker = { m, _ in output.note(m) }
+        let status: LiveRenderer.Status
+        // The frame loop on a thread of its own, as a channel's: its stages are that thread's CPU time.
+        let thread = ThreadExecutor(name: "anchor-preview")
+        defer { thread.close() }
         do {
-            for n in 0..<frames {
-                if shouldStop() { interrupted = true; break }
-                let (frame, changed) = pipeline.next()
-                var c = CPUTime.thread()
-                let packets = encoder.encode(frame, index: Int64(n), changed: changed)
-                pipeline.release()
-                stages.x264 += CPUTime.thread() - c
-                c = CPUTime.thread()
-                for p in packets { try writer.write(p); lastVideo = max(lastVideo, p.pts) }
-                stages.mux += CPUTime.thread() - c
-                try writeAudio(until: (n + 1) * rate / o.fps)
-                rendered = n + 1
-                progress(Progress(frame: rendered, frames: frames, mediaSeconds: Double(rendered) / Double(o.fps),
-                                  elapsed: (ContinuousClock.now - wallStart).inSeconds))
+            status = try await withTaskExecutorPreference(thread) {
+                try await LiveRenderer(program: program, avatarFolder: avatarFolder)
+                    .run(to: [], options: live, group: MultiThreadedEventLoopGroup.singleton, hooks: hooks, status: { s in
+                        progress(Progress(fraction: fraction(s), mediaSeconds: s.mediaSeconds, elapsed: (ContinuousClock.now - wallStart).inSeconds))
+                    }, shouldStop: shouldStop)
             }
-            pipeline.finish()
-            var c = CPUTime.thread()
-            let tail = encoder.flush()
-            stages.x264 += CPUTime.thread() - c
-            c = CPUTime.thread()
-            for p in tail { try writer.write(p); lastVideo = max(lastVideo, p.pts) }
-            stages.mux += CPUTime.thread() - c
-            // Audio to the end of the last frame, so both tracks end together.
-            try writeAudio(until: rendered * rate / o.fps)
-            let a = CPUTime.thread()
-            let audioTail = audio.flush()
-            stages.audio += CPUTime.thread() - a
-            try write(audioTail)
-            try writer.finish(endMilliseconds: Int64(rendered) * 1000 / Int64(o.fps))
-            try wav?.close()
-            stages.avatar = pipeline.avatarSeconds
-            stages.conversion = pipeline.conversionSeconds
         } catch {
-            pipeline.finish()
-            // A failed write (disk full…) leaves no half file behind.
-            try? writer.finish(endMilliseconds: nil)
-            try? FileManager.default.removeItem(atPath: path)
+            output.abandon()
             throw error
         }
-        var result = Result(frames: rendered, interrupted: interrupted, mediaSeconds: Double(rendered) / Double(o.fps),
-                      lastVideoSeconds: Double(lastVideo) / Double(o.fps), audioEndSeconds: Double(audioEnd) / Double(rate),
-                      chapters: chapters.filter { $0.start < Int64(rendered) * 1000 / Int64(o.fps) }, stages: stages, wallSeconds: (ContinuousClock.now - wallStart).inSeconds,
-                      cpuSeconds: CPUTime.process() - cpuStart, performance: performance)
-        result.problems = sounds.problems + clips.problems
+        let rendered = status.framesSent
+        let chapters = output.chapters(endingAt: rendered * rate / o.fps)
+        do {
+            try output.finish(chapters: chapters, endMilliseconds: Int64(rendered) * 1000 / Int64(o.fps))
+        } catch {
+            output.abandon()
+            throw error
+        }
+        progress(Progress(fraction: 1, mediaSeconds: status.mediaSeconds, elapsed: (ContinuousClock.now - wallStart).inSeconds))
+        var result = Result(frames: rendered, interrupted: status.interrupted, mediaSeconds: Double(rendered) / Double(o.fps),
+                            lastVideoSeconds: Double(output.lastVideo) / Double(o.fps), audioEndSeconds: Double(output.audioEnd) / Double(rate),
+                            chapters: chapters, stages: status.stages, voiceSeconds: SpeechEngine.shared.cpuSeconds - voiceStart,
+                            wallSeconds: (ContinuousClock.now - wallStart).inSeconds, cpuSeconds: CPUTime.process() - cpuStart,
+                            performance: status.performance ?? Performance(lines: [], events: [], segments: [], cards: [:], length: 0, seed: rundown.seed, language: rundown.language))
+        result.problems = status.problems
+        result.answersShed = status.answersShed
+        result.draws = output.draws
         return result
     }
 
@@ -187,5 +143,65 @@ public struct PreviewRenderer {
         }
         return picks.map { (at: $0.at, caption: String(format: "%@ · %.1fs", $0.caption, Double($0.at) / Double(rate))) }
     }
+}
 
+/// Where a preview's packets go: the video file (opened once the encoders exist), the master
+/// WAV, and the chapters and draws the Director's markers announce.
+final class PreviewOutput {
+    let path: String
+    let format: String
+    let title: String
+    let wav: WAVStream?
+    private var writer: MP4Writer?
+    private(set) var lastVideo: Int64 = -1
+    private(set) var audioEnd: Int64 = 0
+    private var segments: [(start: Int, title: String)] = []
+    private(set) var draws: [DrawOutcome] = []
+
+    init(path: String, format: String, title: String, wav: WAVStream?) {
+        self.path = path
+        self.format = format
+        self.title = title
+        self.wav = wav
+    }
+
+    func open(video: VideoEncoder, audio: AudioEncoder) throws {
+        writer = try MP4Writer(path: path, format: format, video: video, audio: audio, title: title)
+    }
+
+    func write(_ p: EncodedPacket) throws {
+        try writer?.write(p)
+        if p.kind == .video { lastVideo = max(lastVideo, p.pts) } else { audioEnd = p.pts + p.duration }
+    }
+
+    func note(_ m: LiveDirector.Marker) {
+        switch m.kind {
+        case .segment(let title, _): segments.append((m.at, title))
+        case .draw(let outcome): draws.append(outcome)
+        case .line, .answer, .cue: break
+        }
+    }
+
+    /// A chapter per segment that began before `end` (samples), each ending where the next
+    /// begins; the first begins with the file (the lead-in is part of it).
+    func chapters(endingAt end: Int) -> [MP4Writer.Chapter] {
+        let rate = Int64(SpeechClip.sampleRate)
+        let begun = segments.filter { $0.start < end }
+        return begun.enumerated().map { i, s in
+            let next = i + 1 < begun.count ? begun[i + 1].start : end
+            return MP4Writer.Chapter(title: s.title, start: i == 0 ? 0 : Int64(s.start) * 1000 / rate, end: Int64(next) * 1000 / rate)
+        }
+    }
+
+    func finish(chapters: [MP4Writer.Chapter], endMilliseconds: Int64) throws {
+        try writer?.finish(chapters: chapters, endMilliseconds: endMilliseconds)
+        try wav?.close()
+    }
+
+    /// A failed render leaves no half file behind.
+    func abandon() {
+        try? writer?.finish(endMilliseconds: nil)
+        writer = nil
+        try? FileManager.default.removeItem(atPath: path)
+    }
 }

@@ -30,8 +30,8 @@ struct AvatarBench: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let loaded = try ShowLoader(path: showPath + "/demo.show.md", catalogOptions: try CatalogOptions.parse([])).load()
-        let performance = try await PerformanceBuilder(rundown: loaded.rundown, catalog: loaded.catalog).build()
         let renderer = try FrameRenderer(avatarFolder: folder, width: w, height: h)
+        let performance = try await Rehearsal.performance(of: Program(id: showPath, rundown: loaded.rundown, catalog: loaded.catalog), rig: renderer.model.rig)
         let sampler = SceneSampler(performance: performance, rig: renderer.model.rig)
         let fps = 30
         let rate = Int(MediaTime.sampleRate)

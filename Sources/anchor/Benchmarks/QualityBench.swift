@@ -163,12 +163,14 @@ struct QualityBench: AsyncParsableCommand {
     /// from each end (the timing is planned again here, in this process).
     static func clipFrames(_ path: String, fps: Int, duration: String?) async throws -> [Int] {
         let loaded = try ShowLoader(path: path, catalogOptions: try CatalogOptions.parse([])).load()
+        let (folder, _) = try loaded.stage(showPath: path, avatar: nil, background: nil)
         let rate = Int(MediaTime.sampleRate)
         let limit = try duration.map { d -> Int in
             guard let ms = Parse.milliseconds(d) else { throw ValidationError("--duration: '\(d)' is not a time") }
             return ms * rate / 1000
         }
-        let performance = try await PerformanceBuilder(rundown: loaded.rundown, catalog: loaded.catalog).build(until: limit)
+        let rig = try Rig.load(from: (folder as NSString).appendingPathComponent("rig.json"))
+        let performance = try await Rehearsal.performance(of: Program(id: path, rundown: loaded.rundown, catalog: loaded.catalog), rig: rig, until: limit, fps: fps)
         return performance.events.flatMap { e -> [Int] in
             guard case .play(let p) = e.cue, let ms = p.length else { return [] }
             let first = e.at * fps / rate + 2, last = (e.at + ms * rate / 1000) * fps / rate - 2

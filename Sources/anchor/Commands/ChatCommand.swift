@@ -192,7 +192,7 @@ struct ChatReplay: AsyncParsableCommand {
             let what = d.source == .blocked ? "blocked: \(d.detail)" : d.source == .silence ? "silent: \(d.detail)" : "\(d.source.rawValue) (\(d.detail))"
             print(String(format: "%7.1fs  %@: %@  → %@, %.2f ms", m.time, m.user, String(m.text.prefix(80)), what, d.seconds * 1000))
             lastArrival = m.time
-            queue.add(d, arrivedAt: .now)
+            queue.add(d, arrivedAt: 0)
             speak(until: m.time)
         }
         speak(until: .infinity)

@@ -49,13 +49,13 @@ struct Frame: AsyncParsableCommand {
         let rundown = loaded.rundown
         let (folder, bg) = try loaded.stage(showPath: show, avatar: avatar, background: background)
         let t = ms * Int(MediaTime.sampleRate) / 1000
-        let performance = try await PerformanceBuilder(rundown: rundown, catalog: loaded.catalog).build(until: t)
-        if t > performance.length {
-            Terminal.error(String(format: "note: the show is %.1f s long; %@ is after its end", Double(performance.length) / Double(Int(MediaTime.sampleRate)), at))
-        }
         do {
             let renderer = try FrameRenderer(avatarFolder: folder, width: w, height: h, background: bg)
             renderer.clips = ClipLibrary()
+            let performance = try await Rehearsal.performance(of: Program(id: show, rundown: rundown, catalog: loaded.catalog), rig: renderer.model.rig, until: t)
+            if t > performance.length {
+                Terminal.error(String(format: "note: the show is %.1f s long; %@ is after its end", Double(performance.length) / Double(Int(MediaTime.sampleRate)), at))
+            }
             let sampler = SceneSampler(performance: performance, rig: renderer.model.rig)
             try renderer.render(sampler.state(at: t)).writePNG(to: output)
             for warning in renderer.warnings { Terminal.error("warning: \(warning)") }

@@ -64,11 +64,13 @@ struct Live: AsyncParsableCommand {
         options.background = bg
 
         var hooks = LiveRenderer.Hooks()
+        var chat: LiveChat?
         if stream.hasChatInput {
             let live = LiveChat(responder: try ChatOptions.responder(catalog: loaded.catalog ?? Catalog(), rules: stream.rules, blocklist: stream.blocklist))
             try stream.feedChat(into: live)
             try Connectors.start(try stream.connectorSpecs(), into: live) { Terminal.error($0) }
             hooks.chat = live
+            chat = live
         }
         let stop = Interrupt.install()
         let line = StatusLine(isTerminal: Terminal.isTTY(STDERR_FILENO))
@@ -86,7 +88,7 @@ struct Live: AsyncParsableCommand {
         line.finish()
         print(String(format: "live for %@ (%.1f s of show), %d frames sent, %d skipped to keep time%@", ProgressBar.clock(final.elapsed),
                      final.mediaSeconds, final.framesSent, final.framesSkipped, final.interrupted ? "; stopped by signal" : ""))
-        if let c = hooks.chat?.stats {
+        if let c = chat?.stats {
             let l = c.latencies.sorted()
             let p50 = l.isEmpty ? "–" : String(format: "%.2f s", l[l.count / 2]), worst = l.last.map { String(format: "%.2f s", $0) } ?? "–"
             print("chat: \(c.received) messages, \(c.answered) answers on air (question to answer in the stream: median \(p50), worst \(worst)), "

@@ -14,8 +14,11 @@ struct Preview: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render a show to a video file offline, faster than real time, to see and hear it before it airs.",
         discussion: """
-        H.264 (x264) and AAC in MP4 with a chapter per segment; audio is the clock, so sound and \
-        picture stay in sync to the sample. Ctrl-C stops early and still leaves a playable file.
+        The show is directed exactly as on air (the live Director, run without pacing): the same \
+        lines at the same moments, and with --chat/--events the same answers cut in at the same \
+        word boundaries. H.264 (x264) and AAC in MP4 with a chapter per segment; audio is the \
+        clock, so sound and picture stay in sync to the sample. Ctrl-C stops at the end of the \
+        word being spoken and still leaves a playable file.
 
         Examples:
           anchor preview Scripts/demo.show.md -o demo.mp4 --contact-sheet demo.png
@@ -40,7 +43,7 @@ struct Preview: AsyncParsableCommand {
     @Option(help: "Seed for variants, particles and blinks.")
     var seed: UInt64?
 
-    @Option(help: "Replay a chat log (JSON lines {\"t\", \"user\", \"text\"}, t in seconds from the start) into the preview: answers are spoken at the next line, with the question in a bubble.")
+    @Option(help: "Replay a chat log (JSON lines {\"t\", \"user\", \"text\"}, t in seconds from the start) into the preview: answers are spoken as on air, at the next word boundary, with the question in a bubble.")
     var chat: String?
 
     @Option(help: ArgumentHelp("Replay viewer events (JSON lines: {\"t\", \"type\": \"gift\"|\"like\"|\"follow\"|\"share\"|\"join\"|\"paid_message\"|\"message\", \"user\", …}) into the preview: thanks and paid messages are spoken as on air.", valueName: "log"))
@@ -71,9 +74,6 @@ struct Preview: AsyncParsableCommand {
 
     @Option(help: "Audio codec: aac (128 kb/s) or opus (64 kb/s, 20 ms frames).")
     var audio: AudioEncoder.Codec = .aac
-
-    @Flag(help: "Draw and encode on one thread: slower, a little less CPU (for a machine that is also streaming live).")
-    var singleThread = false
 
     @Option(help: "Also write the master audio as a WAV file.")
     var audioOut: String?
@@ -111,7 +111,6 @@ struct Preview: AsyncParsableCommand {
         options.format = ext
         options.audioOut = audioOut
         options.audioCodec = audio
-        options.pipelined = !singleThread
         var video = picture.video(width: w, height: h, preset: preset)
         video.tune = liveEncoder ? "zerolatency" : nil
         video.lossless = lossless
@@ -136,7 +135,8 @@ struct Preview: AsyncParsableCommand {
         print(String(format: "wrote %@: %.1f s, %d frames, %dx%d@%d, %d chapters", output, result.mediaSeconds, result.frames, w, h, fps, result.chapters.count))
         print(String(format: "rendered in %.1f s (%.1f× real time, %.1f s CPU); audio and video end %.1f ms apart", result.wallSeconds, result.mediaSeconds / max(0.001, result.wallSeconds), result.cpuSeconds, drift))
         let st = result.stages
-        let parts = [("voice", st.voice), ("avatar", st.avatar), ("colour", st.conversion), ("x264", st.x264), ("audio", st.audio), ("mux", st.mux)]
+        let parts = [("voice", result.voiceSeconds), ("directing", st.directing), ("avatar", st.drawing), ("colour", st.colour),
+                     ("video", st.video), ("audio", st.audio)]
         print("CPU by stage: " + parts.map { String(format: "%@ %.1f s", $0.0, $0.1) }.joined(separator: ", "))
         for problem in result.problems { Terminal.error("warning: \(problem); the show went on without it") }
         if result.interrupted { print(String(format: "stopped at %.1f s by Ctrl-C; the file is complete and playable up to there", result.mediaSeconds)) }
@@ -163,9 +163,9 @@ struct Preview: AsyncParsableCommand {
             let blocked = chatLog.filter { $0.decision.source == .blocked }.count
             let messages = feed.counts[.message, default: 0]
             if chat != nil || messages > 0 {
-                print(String(format: "chat: %d messages, %d answered on air (waited %.1f s at the median for the line to end), %d blocked, %d not answered (reactions, chatter, cooldowns, %d shed as on air)",
+                print(String(format: "chat: %d messages, %d answered on air (waited %.1f s at the median for a word to end), %d blocked, %d not answered (reactions, chatter, cooldowns, %d shed as on air)",
                              messages, spoken.count, medianDelay, blocked,
-                             chatLog.count - spoken.count - blocked, feed.shed))
+                             chatLog.count - spoken.count - blocked, result.answersShed))
             }
             let others = feed.counts.filter { $0.key != .message }.sorted { $0.key.rawValue < $1.key.rawValue }
             if !others.isEmpty {
@@ -173,7 +173,7 @@ struct Preview: AsyncParsableCommand {
                 print("events: " + others.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", ")
                       + "; \(thanked.filter { $0.decision.source == .thanks }.count) thanks and \(thanked.filter { $0.decision.source == .paid }.count) paid messages spoken")
             }
-            for o in feed.drawOutcomes {
+            for o in result.draws {
                 print("lucky draw “\(o.keyword)”: \(o.entrants.count) entered, " + (o.winner.map { "winner \($0.name ?? "(name not shown)") [\($0.id)]" } ?? "nobody entered")
                       + " (seed \(o.seed), from the show's seed)")
             }
@@ -215,11 +215,11 @@ final class ProgressBar: @unchecked Sendable {
     init(isTerminal: Bool) { self.isTerminal = isTerminal }
 
     func update(_ p: PreviewRenderer.Progress) {
-        let fraction = Double(p.frame) / Double(max(1, p.frames))
+        let fraction = p.fraction
         let speed = p.mediaSeconds / max(0.001, p.elapsed)
         let eta = p.elapsed / max(0.0001, fraction) - p.elapsed
         if isTerminal {
-            guard p.elapsed - lastDraw > 0.1 || p.frame == p.frames else { return }
+            guard p.elapsed - lastDraw > 0.1 || fraction >= 1 else { return }
             lastDraw = p.elapsed
             let width = 28, filled = Int(fraction * Double(width))
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
