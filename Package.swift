@@ -103,6 +103,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .target(name: "AnchorTestSupport", path: "Tests/Support"),
@@ -139,7 +140,8 @@ let package = Package(
                            .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio"),
                            .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]
+                           .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                           .product(name: "Prometheus", package: "swift-prometheus")]
         ),
         .testTarget(name: "AnchorChatTests", dependencies: ["AnchorChat", "AnchorCore", "AnchorStore", "AnchorConnect", "AnchorStream", "AnchorTestSupport"]),
         .testTarget(name: "AnchorCLITests", dependencies: ["AnchorCore", "AnchorTestSupport"]),

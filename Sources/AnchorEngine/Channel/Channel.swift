@@ -82,12 +82,13 @@ public final class Channel: Service, Sendable {
             p.faq += (added[p.sku] ?? []).map { Product.FAQ(question: $0.question, answer: $0.answer) }
             return p
         })
-        chat = LiveChat(responder: try configuration.responder(catalog), onEvent: { analytics.record(viewer: $0) }, onDecision: { d in
+        let metrics = ChannelMetrics(channel: name)
+        chat = LiveChat(responder: try configuration.responder(catalog), metrics: metrics, onEvent: { analytics.record(viewer: $0) }, onDecision: { d in
             // Blocked messages are logged with the reason, never their text.
             if d.source == .blocked { logger.info("blocked", metadata: ["user": "\(d.user)", "reason": "\(d.detail)"]) }
             analytics.record(decision: d)
         })
-        board = Board(channel: name, station: station, chat: chat)
+        board = Board(channel: name, station: station, chat: chat, metrics: metrics)
         // Database writes go through their own queue: a locked database never stalls the stream.
         let writer = AirLogWriter(log: air, report: report)
         self.writer = writer
@@ -212,6 +213,7 @@ public final class Channel: Service, Sendable {
             analytics.record(marker: marker)
         }
         hooks.onThumbnail = { board.thumbnail($0) }
+        hooks.metrics = board.metrics
 
         let targets = configuration.targets
         logger.info("on air", metadata: ["push": "\(targets.isEmpty ? "-" : targets.map(\.description).joined(separator: ", "))",

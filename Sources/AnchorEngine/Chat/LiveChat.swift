@@ -85,11 +85,14 @@ public final class LiveChat: Sendable {
     private let onDecision: @Sendable (Decision) -> Void
     /// Told every viewer event that is not a message as it arrives (any thread), for the analytics.
     private let onEvent: @Sendable (ViewerEvent) -> Void
+    /// Counted as things happen: received, shed, blocked, answered.
+    private let metrics: ChannelMetrics?
 
-    public init(responder: Responder, capacity: Int = 2_000, budget: Duration = .milliseconds(4),
+    public init(responder: Responder, capacity: Int = 2_000, budget: Duration = .milliseconds(4), metrics: ChannelMetrics? = nil,
                 onEvent: @escaping @Sendable (ViewerEvent) -> Void = { _ in },
                 onDecision: @escaping @Sendable (Decision) -> Void = { _ in }) {
         self.responder = Mutex(responder)
+        self.metrics = metrics
         self.capacity = capacity
         self.budget = budget
         self.onEvent = onEvent
@@ -102,8 +105,13 @@ public final class LiveChat: Sendable {
     /// Posts a viewer event (any thread).
     public func post(_ m: ViewerEvent) {
         let now = ContinuousClock.now
-        if m.kind != .message { onEvent(m) }
-        inbox.withLock { box in
+        if m.kind != .message {
+            onEvent(m)
+            metrics?.viewerEvent(m.kind.rawValue)
+        } else {
+            metrics?.received.increment()
+        }
+        let shed = inbox.withLock { box -> Bool in
             if m.kind == .message {
                 box.stats.received += 1
             } else {
@@ -111,12 +119,13 @@ public final class LiveChat: Sendable {
                 if m.kind == .like { box.stats.likes += m.count }
                 if m.kind == .gift { box.stats.giftValue += m.value }
             }
-            if box.messages.count >= capacity {
-                box.messages.removeFirst()
-                box.stats.shed += 1
-            }
-            box.messages.append((m, now))
+            defer { box.messages.append((m, now)) }
+            guard box.messages.count >= capacity else { return false }
+            box.messages.removeFirst()
+            box.stats.shed += 1
+            return true
         }
+        if shed { metrics?.shed.increment() }
     }
 
     public var stats: Stats { inbox.withLock { $0.stats } }
@@ -149,12 +158,13 @@ public final class LiveChat: Sendable {
                 if let d = r.take(m, onScreen: onScreen, language: chatLanguage) {
                     note(d, at)
                     if d.source == .blocked, m.kind == .message { blocked.append((m, d)) }
-                    if m.kind == .message { draw.withLock { $0?.consider(m, decision: d) } }
+                    if m.kind == .message { _ = draw.withLock { $0?.consider(m, decision: d) } }
                 }
             }
             if let (d, first) = r.dueThanks(at: now) { note(d, .now - .milliseconds(Int64(max(0, min(now - first, 3_600)) * 1000))) }
         }
         guard !entries.isEmpty || counts.decided > 0 else { return out }
+        if counts.blocked > 0 { metrics?.blocked.increment(by: counts.blocked) }
         inbox.withLock { box in
             box.stats.decided += counts.decided
             box.stats.blocked += counts.blocked
@@ -175,6 +185,7 @@ public final class LiveChat: Sendable {
     /// Records that an answer (or thanks) started in the stream `seconds` after its question
     /// (or the first event it thanks) arrived.
     func heard(_ source: Decision.Source, after seconds: Double) {
+        metrics?.heard(thanks: source == .thanks || source == .paid, latency: seconds)
         inbox.withLock { box in
             if source == .thanks || source == .paid {
                 box.stats.thanksSpoken += 1

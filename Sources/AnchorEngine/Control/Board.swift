@@ -1,7 +1,6 @@
 import AnchorAvatar
 import AnchorStream
 import Foundation
-import Metrics
 import Synchronization
 
 /// What a running channel looks like from outside: the status page, JSON status and metrics
@@ -98,16 +97,17 @@ public final class Board: Sendable {
     private let recorderBox = Mutex<Recorder?>(nil)
     private let writerBox = Mutex<AirLogWriter?>(nil)
     private let connectorBox = Mutex<[String: @Sendable () -> String]>([:])
-    private let counters: Counters
+    /// The channel's instruments (none for a board without a channel's metrics).
+    public let metrics: ChannelMetrics?
     private let samples = Mutex<(list: [Sample], answered: Int, skipped: Int)>(([], 0, 0))
     private let unansweredBox = Mutex<[Unanswered]>([])
     private let analyticsBox = Mutex<AnalyticsWriter?>(nil)
     /// Seconds of chart history kept.
     public static let historySeconds = 600
 
-    public init(channel: String, station: Station?, chat: LiveChat?) {
+    public init(channel: String, station: Station?, chat: LiveChat?, metrics: ChannelMetrics? = nil) {
         snapshot = Mutex(Snapshot(channel: channel))
-        counters = Counters(channel: channel)
+        self.metrics = metrics
         self.station = station
         self.chat = chat
     }
@@ -193,7 +193,8 @@ public final class Board: Sendable {
                                     webrtc: d.webrtc?.summary)
             }
         }
-        counters.record(s, chat: stats)
+        metrics?.bitrate.record(s.videoKbps)
+        metrics?.destinations(s.destinations)
         samples.withLock { h in
             let answered = stats?.answered ?? 0
             let new = stats?.latencies(since: h.answered) ?? []
@@ -230,66 +231,6 @@ public final class Board: Sendable {
         case .waiting(let t, let why): String(format: "retrying in %.1f s (%@)", t, why)
         case .failed(let why): "refused: \(why)"
         case .finished: "ended"
-        }
-    }
-}
-
-/// swift-metrics instruments fed from the status once a second (counters get the increase).
-final class Counters: Sendable {
-    private let last = Mutex<(frames: Int, skipped: Int, received: Int, answered: Int, blocked: Int, shed: Int, reconnects: Int, dropped: Int)>((0, 0, 0, 0, 0, 0, 0, 0))
-    let channel: [(String, String)]
-    let frames, skipped, received, answered, blocked, shed, thanksSpoken, reconnects, dropped: Counter
-    let bitrate: Gauge
-    let latency: Timer
-
-    /// Every instrument carries the channel's name as a label (several channels share one `/metrics`).
-    init(channel name: String) {
-        let channel = [("channel", name)]
-        self.channel = channel
-        frames = Counter(label: "anchor_frames_sent_total", dimensions: channel)
-        skipped = Counter(label: "anchor_frames_skipped_total", dimensions: channel)
-        bitrate = Gauge(label: "anchor_video_kbps", dimensions: channel)
-        reconnects = Counter(label: "anchor_reconnects_total", dimensions: channel)
-        dropped = Counter(label: "anchor_dropped_video_frames_total", dimensions: channel)
-        received = Counter(label: "anchor_chat_messages_total", dimensions: channel)
-        answered = Counter(label: "anchor_chat_answers_total", dimensions: channel)
-        blocked = Counter(label: "anchor_chat_blocked_total", dimensions: channel)
-        shed = Counter(label: "anchor_chat_shed_total", dimensions: channel)
-        latency = Timer(label: "anchor_chat_answer_latency_seconds", dimensions: channel)
-        thanksSpoken = Counter(label: "anchor_thanks_spoken_total", dimensions: channel)
-    }
-    /// Viewer events by kind, and what was last counted of each.
-    private let events = Mutex<(counters: [String: Counter], last: [String: Int], thanks: Int)>(([:], [:], 0))
-
-    func record(_ s: LiveRenderer.Status, chat: LiveChat.Stats?) {
-        bitrate.record(s.videoKbps)
-        let (reconnected, droppedVideo) = (s.destinations.reduce(0) { $0 + $1.reconnects }, s.destinations.reduce(0) { $0 + $1.queue.droppedVideo })
-        last.withLock { l in
-            reconnects.increment(by: max(0, reconnected - l.reconnects))
-            dropped.increment(by: max(0, droppedVideo - l.dropped))
-            (l.reconnects, l.dropped) = (reconnected, droppedVideo)
-            frames.increment(by: max(0, s.framesSent - l.frames))
-            skipped.increment(by: max(0, s.framesSkipped - l.skipped))
-            l.frames = s.framesSent
-            l.skipped = s.framesSkipped
-            guard let chat else { return }
-            received.increment(by: max(0, chat.received - l.received))
-            answered.increment(by: max(0, chat.answered - l.answered))
-            blocked.increment(by: max(0, chat.blocked - l.blocked))
-            shed.increment(by: max(0, chat.shed - l.shed))
-            for x in chat.latencies(since: l.answered) { latency.recordSeconds(x) }
-            (l.received, l.answered, l.blocked, l.shed) = (chat.received, chat.answered, chat.blocked, chat.shed)
-        }
-        guard let chat else { return }
-        events.withLock { e in
-            for (kind, n) in chat.events {
-                let counter = e.counters[kind] ?? Counter(label: "anchor_viewer_events_total", dimensions: channel + [("kind", kind)])
-                e.counters[kind] = counter
-                counter.increment(by: max(0, n - e.last[kind, default: 0]))
-                e.last[kind] = n
-            }
-            thanksSpoken.increment(by: max(0, chat.thanksSpoken - e.thanks))
-            e.thanks = chat.thanksSpoken
         }
     }
 }

@@ -93,6 +93,8 @@ public struct LiveRenderer {
         public var onThumbnail: ((CairoSurface) -> Void)?
         /// Frame `n` (its encoded pts) begins to be drawn now: where capture-to-viewer latency starts.
         public var onFrameStart: ((Int) -> Void)?
+        /// Frames sent and skipped are counted here as they happen.
+        public var metrics: ChannelMetrics?
         public init() {}
     }
 
@@ -188,6 +190,7 @@ public struct LiveRenderer {
 
                 if o.paced, n > 0, ContinuousClock.now - due > frameDuration * 2 {
                     skipped += 1 // behind: the picture skips, the sound does not
+                    hooks.metrics?.framesSkipped.increment()
                 } else {
                     let madeAt = ContinuousClock.now
                     hooks.onFrameStart?(n)
@@ -203,6 +206,7 @@ public struct LiveRenderer {
                         if r === primary { bytes += made }
                     }
                     sent += 1
+                    hooks.metrics?.framesSent.increment()
                     charge(\.video)
                 }
                 let pcm = director.read((n + 1) * rate / s.fps - director.audioPosition)

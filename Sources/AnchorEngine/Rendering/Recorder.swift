@@ -32,7 +32,8 @@ public final class Recorder: @unchecked Sendable {
     private var partPath: String?
     private var fileStartFrame: Int64 = 0
     private var nextRollMs: Int64 = 0
-    private var finishing: [Thread] = []
+    /// Files being remuxed with their chapters, each on a thread of its own.
+    private let finishing = DispatchGroup()
     private let state = Mutex(Status())
 
     /// `report(message, isError)` tells the log.
@@ -89,8 +90,7 @@ public final class Recorder: @unchecked Sendable {
     /// Closes the current file and waits until every file has its chapters.
     public func finish() {
         close()
-        for t in finishing { while !t.isFinished { usleep(10_000) } }
-        finishing = []
+        finishing.wait()
     }
 
     private func roll(at frame: Int64) {
@@ -116,10 +116,12 @@ public final class Recorder: @unchecked Sendable {
         do { try writer.finish(endMilliseconds: nil) } catch { fail("\(error)") }
         self.writer = nil
         self.partPath = nil
-        let air = self.air, report = self.report
-        let t = Thread { Self.finalize(part: partPath, air: air, report: report) }
-        t.start()
-        finishing.append(t)
+        let air = self.air, report = self.report, finishing = self.finishing
+        finishing.enter()
+        Thread {
+            Self.finalize(part: partPath, air: air, report: report)
+            finishing.leave()
+        }.start()
     }
 
     private func fail(_ reason: String) {

@@ -113,10 +113,12 @@ struct ConnectCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(data + Data("\n".utf8))
             }, onState: { Terminal.error("\(connector): \($0)") })
         }
-        let stop = Interrupt.install()
-        let started = Date()
-        while !stop.isSet, seconds.map({ Date().timeIntervalSince(started) < $0 }) ?? true {
-            try await Task.sleep(for: .milliseconds(100))
+        // Until Ctrl-C, SIGTERM or the duration, whichever comes first.
+        await withTaskGroup(of: Void.self) { until in
+            until.addTask { await Interrupt.signalled() }
+            if let seconds { until.addTask { try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000))) } }
+            await until.next()
+            until.cancelAll()
         }
         task.cancel()
         Terminal.error("\(connector.events) events in \(connector.sessions) sessions")

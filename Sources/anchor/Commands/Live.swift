@@ -72,7 +72,7 @@ struct Live: AsyncParsableCommand {
             hooks.chat = live
             chat = live
         }
-        let stop = Interrupt.install()
+        let stop = await Interrupt.install()
         let line = StatusLine(isTerminal: Terminal.isTTY(STDERR_FILENO))
         let group = MultiThreadedEventLoopGroup.singleton
         Terminal.error("going live: \(loaded.rundown.title) → " + targets.map(\.description).joined(separator: ", "))

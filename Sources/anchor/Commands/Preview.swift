@@ -119,7 +119,7 @@ struct Preview: AsyncParsableCommand {
         let feed = try viewerEvents.map { events in
             ChatFeed(events: events, responder: try ChatOptions.responder(catalog: loaded.catalog ?? Catalog(), rules: rules, blocklist: nil))
         }
-        let stop = Interrupt.install()
+        let stop = await Interrupt.install()
         let bar = ProgressBar(isTerminal: Terminal.isTTY(STDERR_FILENO))
         let result: PreviewRenderer.Result
         do {
@@ -179,29 +179,6 @@ struct Preview: AsyncParsableCommand {
             }
             if feed.pending > 0 { print("\(feed.pending) chat messages or events came after the end of the show") }
         }
-    }
-}
-
-/// Ctrl-C and SIGTERM set a flag the render loop checks, so the file is finished properly.
-enum Interrupt {
-    final class Flag: Sendable {
-        private let value = Atomic<Bool>(false)
-        var isSet: Bool { value.load(ordering: .relaxed) }
-        func set() { value.store(true, ordering: .relaxed) }
-    }
-
-    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
-
-    static func install() -> Flag {
-        let flag = Flag()
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { flag.set() }
-            source.resume()
-            sources.append(source)
-        }
-        return flag
     }
 }
 

@@ -101,7 +101,7 @@ struct Soak: AsyncParsableCommand {
                                                      chatEvery, record.map { ", recording to \($0)" } ?? "")
             + "   show time      wall    RSS MB   files   lines   answers\n"
             + String(format: "  %10@  %8@  %8.1f  %6d  %6d  %8d\n", "0:00:00", "0:00:00", Double(samples[0].rssKB) / 1024, samples[0].fds, 0, 0)).utf8))
-        let stop = Interrupt.install()
+        let stop = await Interrupt.install()
         let final = try await LiveRenderer(program: Program(id: path, rundown: loaded.rundown, catalog: loaded.catalog), avatarFolder: folder)
             .run(to: [], options: options, group: MultiThreadedEventLoopGroup.singleton, hooks: hooks, status: { s in
                 _ = chat.takeUnanswered() // as 'anchor run' does (it stores them)

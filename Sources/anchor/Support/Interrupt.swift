@@ -1,0 +1,32 @@
+import Synchronization
+import UnixSignals
+
+/// Ctrl-C (SIGINT) and SIGTERM for the one-shot commands (live, preview, soak, connect),
+/// through swift-service-lifecycle's signal sequence — `anchor run` gets them from its
+/// ServiceGroup instead. A frame loop reads the flag between frames, so the word being spoken
+/// finishes and the file or stream ends cleanly.
+enum Interrupt {
+    final class Flag: Sendable {
+        private let value = Atomic<Bool>(false)
+        var isSet: Bool { value.load(ordering: .relaxed) }
+        fileprivate func set() { value.store(true, ordering: .relaxed) }
+    }
+
+    /// Starts watching the signals; the flag is set by the first.
+    static func install() async -> Flag {
+        let flag = Flag()
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        Task {
+            for await _ in signals {
+                flag.set()
+                return
+            }
+        }
+        return flag
+    }
+
+    /// Returns at the first signal, or when the calling task is cancelled.
+    static func signalled() async {
+        for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { return }
+    }
+}
