@@ -33,15 +33,10 @@ public final class AvatarModel: @unchecked Sendable {
         self.scale = scale
         let svgPath = (folder as NSString).appendingPathComponent(rig.svg)
         guard let data = FileManager.default.contents(atPath: svgPath) else { throw AvatarError.svgInvalid(svgPath, "file not found") }
-        var error: UnsafeMutablePointer<GError>?
-        let handle = data.withUnsafeBytes { raw in
-            rsvg_handle_new_from_data(raw.baseAddress?.assumingMemoryBound(to: UInt8.self), gsize(raw.count), &error)
+        let (loaded, message) = GLibError.call { error in
+            data.withUnsafeBytes { raw in rsvg_handle_new_from_data(raw.baseAddress?.assumingMemoryBound(to: UInt8.self), gsize(raw.count), &error) }
         }
-        guard let handle else {
-            let why = error.map { String(cString: $0.pointee.message) } ?? "unreadable"
-            if error != nil { g_error_free(error) }
-            throw AvatarError.svgInvalid(svgPath, why)
-        }
+        guard let handle = loaded else { throw AvatarError.svgInvalid(svgPath, message ?? "unreadable") }
         defer { g_object_unref(UnsafeMutableRawPointer(handle)) }
 
         var parts: [String: [String: Part]] = [:], missing: [String] = []
@@ -50,9 +45,8 @@ public final class AvatarModel: @unchecked Sendable {
             var states: [String: Part] = [:]
             for (state, id) in slot.parts {
                 var ink = RsvgRectangle(), logical = RsvgRectangle()
-                var err: UnsafeMutablePointer<GError>?
-                guard rsvg_handle_get_geometry_for_layer(handle, "#" + id, &viewport, &ink, &logical, &err) != 0, ink.width > 0, ink.height > 0 else {
-                    if err != nil { g_error_free(err) }
+                let found = GLibError.call { rsvg_handle_get_geometry_for_layer(handle, "#" + id, &viewport, &ink, &logical, &$0) }.result != 0
+                guard found, ink.width > 0, ink.height > 0 else {
                     missing.append(id)
                     continue
                 }
@@ -61,8 +55,8 @@ public final class AvatarModel: @unchecked Sendable {
                 image.draw { cr in
                     cairo_translate(cr, -ox, -oy)
                     cairo_scale(cr, scale, scale)
-                    var renderError: UnsafeMutablePointer<GError>?
-                    if rsvg_handle_render_layer(handle, cr, "#" + id, &viewport, &renderError) == 0, renderError != nil { g_error_free(renderError) }
+                    // A layer that does not render leaves its part blank; the rig check reports missing parts.
+                    _ = GLibError.call { rsvg_handle_render_layer(handle, cr, "#" + id, &viewport, &$0) }
                 }
                 states[state] = Part(image: image, x: ox, y: oy)
             }

@@ -7,12 +7,8 @@ import Foundation
 enum ProductImage {
     static func load(_ path: String, width: Int, height: Int) -> Result<CairoSurface, ImageFailure> {
         guard FileManager.default.fileExists(atPath: path) else { return .failure(ImageFailure(path: path, reason: "no such file")) }
-        var error: UnsafeMutablePointer<GError>?
-        guard let pixbuf = gdk_pixbuf_new_from_file_at_scale(path, Int32(width), Int32(height), 1, &error) else {
-            let why = error.map { String(cString: $0.pointee.message) } ?? "cannot decode"
-            if error != nil { g_error_free(error) }
-            return .failure(ImageFailure(path: path, reason: why))
-        }
+        let (decoded, message) = GLibError.call { gdk_pixbuf_new_from_file_at_scale(path, Int32(width), Int32(height), 1, &$0) }
+        guard let pixbuf = decoded else { return .failure(ImageFailure(path: path, reason: message ?? "cannot decode")) }
         defer { g_object_unref(UnsafeMutableRawPointer(pixbuf)) }
         let w = Int(gdk_pixbuf_get_width(pixbuf)), h = Int(gdk_pixbuf_get_height(pixbuf))
         let channels = Int(gdk_pixbuf_get_n_channels(pixbuf)), rowstride = Int(gdk_pixbuf_get_rowstride(pixbuf))

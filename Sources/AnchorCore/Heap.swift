@@ -1,18 +1,25 @@
+#if canImport(Glibc)
 import CMalloc
+#endif
 import Synchronization
 
 /// glibc's allocator, tuned for a process that runs for days. By default it keeps up to eight
 /// arenas per core, each holding on to memory its threads freed, and returns little of it:
-/// resident memory then drifts up with fragmentation although nothing leaks.
+/// resident memory then drifts up with fragmentation although nothing leaks. Elsewhere (the
+/// package declares macOS for development builds) both calls do nothing.
 public enum Heap {
     /// Few arenas: the live loop, the drawing thread and NIO's threads share them.
     public static func limitArenas(to count: Int32 = 2) {
+        #if canImport(Glibc)
         _ = mallopt(M_ARENA_MAX, count)
+        #endif
     }
 
     /// Hands freed pages back to the system (all arenas, not only the top of the heap).
     public static func trim() {
+        #if canImport(Glibc)
         _ = malloc_trim(0)
+        #endif
     }
 
     /// `trim()`, at most once a `interval` for the whole process: it locks each arena while it

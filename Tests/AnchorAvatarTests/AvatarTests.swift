@@ -340,3 +340,26 @@ final class FlatClips: ClipFrames {
         #expect(throws: AvatarError.self) { try FrameRenderer(avatarFolder: mika, width: 10, height: 10) }
     }
 }
+
+/// GLib's errors (librsvg, gdk-pixbuf) become messages that name what went wrong.
+@Suite struct GLibErrorTests {
+    @Test func aBrokenSVGAndABrokenPictureSayWhy() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { TestSupport.cleanUp(dir) }
+        let rig = try String(contentsOfFile: TestSupport.path("Models/juno/rig.json"), encoding: .utf8)
+        try rig.write(to: dir.appendingPathComponent("rig.json"), atomically: true, encoding: .utf8)
+        let svgName = try Rig.load(from: dir.appendingPathComponent("rig.json").path).svg
+        try "<svg xmlns='http://www.w3.org/2000/svg'><g id='head'>".write(to: dir.appendingPathComponent(svgName), atomically: true, encoding: .utf8)
+        let error = #expect(throws: AvatarError.self) { _ = try AvatarModel(folder: dir.path, scale: 1) }
+        let message = error.map { "\($0)" } ?? ""
+        #expect(message.contains(svgName) && !message.contains("unreadable"), "\(message)")
+
+        let png = dir.appendingPathComponent("broken.png")
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]).write(to: png)
+        guard case .failure(let failure) = ProductImage.load(png.path, width: 64, height: 64) else {
+            Issue.record("a truncated PNG decoded")
+            return
+        }
+        #expect(!failure.reason.isEmpty && failure.reason != "cannot decode", "\(failure.reason)")
+    }
+}
