@@ -22,13 +22,21 @@ public struct AirLog: Sendable {
     }
 
     public func save(show: String, pass: Int, segment: Int, event: Int, at date: Date = Date()) throws {
-        try database.pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO onAir(channel, show, pass, segment, event, savedAt) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT(channel) DO UPDATE SET show = excluded.show, pass = excluded.pass, segment = excluded.segment,
-                    event = excluded.event, savedAt = excluded.savedAt
-                """, arguments: [channel, show, pass, segment, event, date])
-        }
+        try database.pool.write { db in try Self.save(db, channel, show, pass, segment, event, date) }
+    }
+
+    /// `save`, suspending instead of blocking while the database is busy (GRDB's async write).
+    public func save(show: String, pass: Int, segment: Int, event: Int, at date: Date = Date()) async throws {
+        let channel = channel
+        try await database.pool.write { db in try Self.save(db, channel, show, pass, segment, event, date) }
+    }
+
+    private static func save(_ db: Database, _ channel: String, _ show: String, _ pass: Int, _ segment: Int, _ event: Int, _ date: Date) throws {
+        try db.execute(sql: """
+            INSERT INTO onAir(channel, show, pass, segment, event, savedAt) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(channel) DO UPDATE SET show = excluded.show, pass = excluded.pass, segment = excluded.segment,
+                event = excluded.event, savedAt = excluded.savedAt
+            """, arguments: [channel, show, pass, segment, event, date])
     }
 
     public func saved() throws -> Saved? {
@@ -56,20 +64,48 @@ public struct AirLog: Sendable {
     @discardableResult
     public func begin(show: String, segment: String, productSku: String?, at date: Date = Date(),
                       file: String?, offsetSeconds: Double?) throws -> Int64 {
-        try database.pool.write { db in
-            try db.execute(sql: "UPDATE replayMoment SET endedAt = ? WHERE channel = ? AND endedAt IS NULL", arguments: [date, channel])
+        let moment = Begun(channel: channel, show: show, segment: segment, productSku: productSku, at: date, file: file, offsetSeconds: offsetSeconds)
+        return try database.pool.write { db in try moment.insert(db) }
+    }
+
+    /// `begin`, suspending instead of blocking while the database is busy.
+    @discardableResult
+    public func begin(show: String, segment: String, productSku: String?, at date: Date = Date(),
+                      file: String?, offsetSeconds: Double?) async throws -> Int64 {
+        let moment = Begun(channel: channel, show: show, segment: segment, productSku: productSku, at: date, file: file, offsetSeconds: offsetSeconds)
+        return try await database.pool.write { db in try moment.insert(db) }
+    }
+
+    private struct Begun: Sendable {
+        var channel, show, segment: String
+        var productSku: String?
+        var at: Date
+        var file: String?
+        var offsetSeconds: Double?
+
+        func insert(_ db: Database) throws -> Int64 {
+            try db.execute(sql: "UPDATE replayMoment SET endedAt = ? WHERE channel = ? AND endedAt IS NULL", arguments: [at, channel])
             try db.execute(sql: """
                 INSERT INTO replayMoment(channel, show, segment, productSku, startedAt, file, offsetSeconds) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [channel, show, segment, productSku, date, file, offsetSeconds])
+                """, arguments: [channel, show, segment, productSku, at, file, offsetSeconds])
             return db.lastInsertedRowID
         }
     }
 
     /// Closes the open moment (the show stopped).
     public func end(at date: Date = Date()) throws {
-        try database.pool.write { db in
-            try db.execute(sql: "UPDATE replayMoment SET endedAt = ? WHERE channel = ? AND endedAt IS NULL", arguments: [date, channel])
-        }
+        let channel = channel
+        try database.pool.write { db in try Self.end(db, channel, date) }
+    }
+
+    /// `end`, suspending instead of blocking while the database is busy.
+    public func end(at date: Date = Date()) async throws {
+        let channel = channel
+        try await database.pool.write { db in try Self.end(db, channel, date) }
+    }
+
+    private static func end(_ db: Database, _ channel: String, _ date: Date) throws {
+        try db.execute(sql: "UPDATE replayMoment SET endedAt = ? WHERE channel = ? AND endedAt IS NULL", arguments: [date, channel])
     }
 
     /// Moments from `from` on, oldest first; only those with a product when `productsOnly`.

@@ -48,7 +48,7 @@ import Testing
         #expect(s.segments.map(\.questions) == [5, 0])
     }
 
-    @Test func theWriterStampsWhatIsOnAirKeepsRowsThroughAFailureAndNeverBlocks() throws {
+    @Test func theWriterStampsWhatIsOnAirKeepsRowsThroughAFailureAndNeverBlocks() async throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { TestSupport.cleanUp(dir) }
         let db = try AnchorDatabase(path: dir.appendingPathComponent("s.db").path)
@@ -57,20 +57,20 @@ import Testing
         writer.enter(show: "a.show.md", segment: "Mugs", productSku: "MUG")
         writer.record(.question, source: "facts", text: "price?")
         writer.record(.link, productSku: "OTHER")
-        writer.flush()
+        await writer.flush()
         var rows = try AnalyticsLog(database: db).events(channel: "c", from: .distantPast)
         #expect(rows.map(\.kind) == [.segment, .question, .link])
         #expect(rows[1].show == "a.show.md" && rows[1].segment == "Mugs" && rows[1].productSku == "MUG" && rows[2].productSku == "OTHER")
 
         // The table gone (a broken database): rows wait, the failure is told once, and they are written when it is back.
-        try db.pool.write { try $0.execute(sql: "ALTER TABLE airEvent RENAME TO airEventAway") }
+        try await db.pool.write { try $0.execute(sql: "ALTER TABLE airEvent RENAME TO airEventAway") }
         for i in 0..<500 { writer.record(.question, source: "rule", text: "q\(i)") }
-        writer.flush()
+        await writer.flush()
         #expect(writer.status.error != nil && writer.status.pending == 500)
         #expect(reports.errors.count == 1, "\(reports.errors)")
-        try db.pool.write { try $0.execute(sql: "ALTER TABLE airEventAway RENAME TO airEvent") }
-        Thread.sleep(forTimeInterval: 1.5) // the retry is a second after the failure
-        writer.flush()
+        try await db.pool.write { try $0.execute(sql: "ALTER TABLE airEventAway RENAME TO airEvent") }
+        try await Task.sleep(for: .milliseconds(1500)) // the retry is a second after the failure
+        await writer.flush()
         rows = try AnalyticsLog(database: db).events(channel: "c", from: .distantPast)
         #expect(rows.count == 503 && writer.status.error == nil && writer.status.pending == 0)
         #expect(reports.infos.contains { $0.contains("written again") })

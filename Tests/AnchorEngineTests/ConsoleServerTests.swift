@@ -86,7 +86,7 @@ import Testing
         #expect(requests.count == 2)
         if case .say(let text) = requests.first { #expect(text == "Back in five minutes, friends!") } else { Issue.record("no say request: \(requests)") }
         if case .pinLink = requests.last {} else { Issue.record("no pin request: \(requests)") }
-        s.analytics.flush()
+        await s.analytics.flush()
         let controls = try AnalyticsLog(database: s.database).events(channel: "test", from: .distantPast).filter { $0.kind == .control }
         #expect(controls.map { $0.detail ?? "" } == ["say", "pin"])
         #expect(controls.first?.text == "Back in five minutes, friends!")
@@ -150,10 +150,10 @@ import Testing
         let file = s.folder.appendingPathComponent("rec/anchor-1.mp4")
         try Data(repeating: 7, count: 10_000).write(to: file)
         let t0 = Date()
-        try air.begin(show: "a.show.md", segment: "Mugs", productSku: "MUG-1", at: t0, file: file.path, offsetSeconds: 2.5)
+        try await air.begin(show: "a.show.md", segment: "Mugs", productSku: "MUG-1", at: t0, file: file.path, offsetSeconds: 2.5)
         // The same segment going on in the next file is one node.
-        try air.begin(show: "a.show.md", segment: "Mugs", productSku: "MUG-1", at: t0.addingTimeInterval(30), file: file.path, offsetSeconds: 0)
-        try air.begin(show: "a.show.md", segment: "Outro", productSku: nil, at: t0.addingTimeInterval(40), file: file.path, offsetSeconds: 12)
+        try await air.begin(show: "a.show.md", segment: "Mugs", productSku: "MUG-1", at: t0.addingTimeInterval(30), file: file.path, offsetSeconds: 0)
+        try await air.begin(show: "a.show.md", segment: "Outro", productSku: nil, at: t0.addingTimeInterval(40), file: file.path, offsetSeconds: 12)
 
         let json = try await curl([s.base + "/replay.json"])
         let data = try JSONDecoder.iso8601.decode(ReplayPage.Data.self, from: Data(json.utf8))

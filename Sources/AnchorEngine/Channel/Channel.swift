@@ -89,7 +89,7 @@ public final class Channel: Service, Sendable {
             analytics.record(decision: d)
         })
         board = Board(channel: name, station: station, chat: chat, metrics: metrics)
-        // Database writes go through their own queue: a locked database never stalls the stream.
+        // Database writes go through their writer's task: a locked database never stalls the stream.
         let writer = AirLogWriter(log: air, report: report)
         self.writer = writer
         board.attach(writer)
@@ -140,7 +140,7 @@ public final class Channel: Service, Sendable {
                                 options.duration = Int(left.components.seconds) * SpeechClip.sampleRate
                                     + Int(left.components.attoseconds / 1_000_000_000_000_000 * Int64(SpeechClip.sampleRate) / 1000)
                             }
-                            try await air(program: failures == 0 ? program : resumed(), options: options, stop: { stop.load(ordering: .relaxed) })
+                            try await air(program: failures == 0 ? program : await resumed(), options: options, stop: { stop.load(ordering: .relaxed) })
                         }
                         return
                     } catch where configuration.restartsAfterFailure && !stop.load(ordering: .relaxed) {
@@ -160,8 +160,8 @@ public final class Channel: Service, Sendable {
     }
 
     /// Where a restart picks up: the position last saved as it aired.
-    private func resumed() -> Program {
-        writer.flush()
+    private func resumed() async -> Program {
+        await writer.flush()
         let saved = (try? air.saved()).flatMap { $0 }.map { (show: $0.show, position: ShowPosition(pass: $0.pass, segment: $0.segment, event: $0.event)) }
         return station.opening(saved: saved).program
     }
@@ -207,7 +207,7 @@ public final class Channel: Service, Sendable {
                 let record = DrawLog.Record(channel: name, show: o.show, keyword: o.keyword, seconds: o.seconds, seed: o.seed,
                                             entrants: o.entrants.map { DrawLog.Entrant(id: $0.id, name: $0.name) },
                                             winner: o.winner.map { DrawLog.Entrant(id: $0.id, name: $0.name) }, drawnAt: Date())
-                writer.perform("record the lucky draw") { try DrawLog(database: $0.database, channel: $0.channel).record(record) }
+                writer.perform("record the lucky draw") { try await DrawLog(database: $0.database, channel: $0.channel).record(record) }
             }
             board.marker(marker)
             analytics.record(marker: marker)
@@ -235,28 +235,28 @@ public final class Channel: Service, Sendable {
                         analytics.record(unanswered: m, language: language)
                         board.noteUnanswered(m.text, productSku: sku, language: language)
                         writer.perform("keep an unanswered question") {
-                            try UnansweredLog(database: $0.database).record(user: m.user, text: m.text, language: language, productSku: sku)
+                            try await UnansweredLog(database: $0.database).record(user: m.user, text: m.text, language: language, productSku: sku)
                         }
                     }
                 },
                 shouldStop: stop)
         } catch {
             board.fail(String(describing: error))
-            closeUp()
+            await closeUp()
             throw error
         }
         outcome.withLock { $0 = final }
         board.end()
-        closeUp()
+        await closeUp()
         logger.info("off air", metadata: ["seconds": "\(Int(final.mediaSeconds))", "frames": "\(final.framesSent)", "skipped": "\(final.framesSkipped)"])
     }
 
     /// The recording closed, every write on disk, the replay index beside the recordings.
-    private func closeUp() {
+    private func closeUp() async {
         recorder?.finish()
         writer.end()
-        writer.flush()
-        analytics.flush()
+        await writer.flush()
+        await analytics.flush()
         if let record = configuration.record {
             try? ReplayExport.write(air: air, to: (record as NSString).appendingPathComponent("index.json"))
         }

@@ -44,9 +44,9 @@ public final class Recorder: @unchecked Sendable {
         self.air = air
         self.report = report
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        // A crash left these growing: finish them now (they are playable as they are).
+        // A crash left these growing: finish them (they are playable as they are).
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix(".part.mp4") {
-            Self.finalize(part: (folder as NSString).appendingPathComponent(name), air: air, report: report)
+            finalizeInBackground((folder as NSString).appendingPathComponent(name))
         }
     }
 
@@ -116,10 +116,16 @@ public final class Recorder: @unchecked Sendable {
         do { try writer.finish(endMilliseconds: nil) } catch { fail("\(error)") }
         self.writer = nil
         self.partPath = nil
+        finalizeInBackground(partPath)
+    }
+
+    /// Adds the chapters on a thread of its own (the remux reads the whole file, and waits for
+    /// the air log's writes); `finish()` waits for it.
+    private func finalizeInBackground(_ part: String) {
         let air = self.air, report = self.report, finishing = self.finishing
         finishing.enter()
         Thread {
-            Self.finalize(part: partPath, air: air, report: report)
+            Self.finalize(part: part, air: air, report: report)
             finishing.leave()
         }.start()
     }

@@ -16,6 +16,14 @@ public struct AnalyticsLog: Sendable {
         }
     }
 
+    /// `append`, suspending instead of blocking while the database is busy (GRDB's async write).
+    public func append(_ events: [AirEvent]) async throws {
+        guard !events.isEmpty else { return }
+        try await database.pool.write { db in
+            for var e in events { try e.insert(db) }
+        }
+    }
+
     /// A channel's events from `from` to `to`, oldest first; every channel's when `channel` is nil.
     public func events(channel: String?, from: Date, to: Date = .distantFuture) throws -> [AirEvent] {
         try database.pool.read { db in

@@ -17,10 +17,17 @@ public struct UnansweredLog: Sendable {
     }
 
     public func record(user: String, text: String, language: String, productSku: String?, at date: Date = Date()) throws {
-        try database.pool.write { db in
-            try db.execute(sql: "INSERT INTO unansweredQuestion(askedAt, user, text, language, productSku) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [date, user, String(text.prefix(500)), language, productSku])
-        }
+        try database.pool.write { db in try Self.insert(db, user, text, language, productSku, date) }
+    }
+
+    /// `record`, suspending instead of blocking while the database is busy.
+    public func record(user: String, text: String, language: String, productSku: String?, at date: Date = Date()) async throws {
+        try await database.pool.write { db in try Self.insert(db, user, text, language, productSku, date) }
+    }
+
+    private static func insert(_ db: Database, _ user: String, _ text: String, _ language: String, _ productSku: String?, _ date: Date) throws {
+        try db.execute(sql: "INSERT INTO unansweredQuestion(askedAt, user, text, language, productSku) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [date, user, String(text.prefix(500)), language, productSku])
     }
 
     /// Grouped by text (case-insensitively), most asked first.

@@ -56,8 +56,8 @@ struct AnalyticsBench: AsyncParsableCommand {
 
         // The replay index (segments) as 'anchor run' writes it.
         let air = AirLog(database: database, channel: channel)
-        for s in night.segments { try air.begin(show: "Scripts/overnight.show.md", segment: s.title, productSku: s.sku, at: s.at, file: nil, offsetSeconds: nil) }
-        try air.end(at: to)
+        for s in night.segments { try await air.begin(show: "Scripts/overnight.show.md", segment: s.title, productSku: s.sku, at: s.at, file: nil, offsetSeconds: nil) }
+        try await air.end(at: to)
 
         // Writes: as fast as the writer takes them, timed on the caller's side and until flushed.
         let writer = AnalyticsWriter(log: AnalyticsLog(database: database), channel: channel)
@@ -70,7 +70,7 @@ struct AnalyticsBench: AsyncParsableCommand {
                           user: e.user, text: e.text, value: e.value, count: e.count)
             callNs.append((ContinuousClock.now - t0).inSeconds * 1e9)
         }
-        writer.flush()
+        await writer.flush()
         let writeSeconds = (ContinuousClock.now - started).inSeconds
         let status = writer.status
         callNs.sort()

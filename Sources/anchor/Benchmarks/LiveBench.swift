@@ -113,7 +113,7 @@ struct LiveBench: AsyncParsableCommand {
             let loaded = try await stream(show.loaded.rundown, catalog: show.loaded.catalog, folder: show.avatarFolder, background: show.background)
             let offered = load.stop()
             let t0 = ContinuousClock.now
-            writer.flush()
+            await writer.flush()
             let tail = (ContinuousClock.now - t0).inSeconds
             let s = writer.status
             print(String(format: "  analytics    %d air events recorded at %d/s during the stream: %d written (%.0f/s), %d dropped, %.2f s left to write at the end",
