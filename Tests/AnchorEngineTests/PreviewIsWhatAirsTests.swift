@@ -11,7 +11,7 @@ import NIOPosix
 import Testing
 
 /// One Director: a show previewed offline with a chat log, and the same show aired in real time
-/// with the same question arriving at the same moment, place every line, cue and answer at the
+/// with the same question heard at the same frame, place every line, cue and answer at the
 /// same moment, cut lines at the same word, and have the same number of frames.
 @Suite struct PreviewIsWhatAirsTests {
     static let rate = Int(MediaTime.sampleRate)
@@ -85,22 +85,38 @@ import Testing
         return (Placement(result.performance, frames: result.frames, until: o.duration!), answer.start)
     }
 
+    /// The live inbox, with the question posted just before the loop decides at frame `frame`.
+    /// (A loaded machine wakes a real-time loop late; pinning the frame keeps the test about the
+    /// Director, not about the scheduler. The wall-clock side — the preview hears a message at
+    /// the audio position less the lookahead, where a paced loop is when it arrives — is by
+    /// construction.) `decide` is called once per frame, drawn or skipped.
+    final class QuestionAtFrame: Audience, @unchecked Sendable {
+        let chat: LiveChat
+        let frame: Int
+        private var decided = 0
+        init(_ chat: LiveChat, frame: Int) { (self.chat, self.frame) = (chat, frame) }
+
+        func decide(onScreen: String?, language: Language, streamTime: Double) -> [(decision: Decision, waited: Double)] {
+            if decided == frame { chat.post(ChatMessage(user: "mia", text: PreviewIsWhatAirsTests.question, time: Date().timeIntervalSince1970)) }
+            decided += 1
+            return chat.decide(onScreen: onScreen, language: language, streamTime: streamTime)
+        }
+        func heard(_ d: Decision, at streamTime: Double, latency: Double) { chat.heard(d, at: streamTime, latency: latency) }
+        func openDraw(keyword: String) { chat.openDraw(keyword: keyword) }
+        var drawEntrants: Int { chat.drawEntrants }
+        func closeDraw() -> LuckyDraw? { chat.closeDraw() }
+        var drawRules: RuleBook? { chat.drawRules }
+    }
+
+    /// The frame at which a loop hears a message that arrived `t` seconds into the show.
+    static func hearingFrame(_ t: Double) -> Int { Int(((t + 0.15) * Double(fps)).rounded(.up)) }
+
     func air(questionAt t: Double) async throws -> Placement {
-        let chat = LiveChat(responder: try Self.responder())
         var options = LiveRenderer.Options(video: VideoSettings(width: 160, height: 90, fps: Self.fps))
         options.duration = Self.seconds * Self.rate
         options.keepsPerformance = true
         var hooks = LiveRenderer.Hooks()
-        hooks.chat = chat
-        // The question is posted `t` seconds of wall time after the first frame began.
-        hooks.onFrameStart = { n in
-            guard n == 0 else { return }
-            let due = ContinuousClock.now + .milliseconds(Int64(t * 1000))
-            Task.detached {
-                try await Task.sleep(until: due, clock: .continuous)
-                chat.post(ChatMessage(user: "mia", text: Self.question, time: Date().timeIntervalSince1970))
-            }
-        }
+        hooks.chat = QuestionAtFrame(LiveChat(responder: try Self.responder()), frame: Self.hearingFrame(t))
         let thread = ThreadExecutor(name: "anchor-test-air")
         defer { thread.close() }
         let status = try await withTaskExecutorPreference(thread) {
@@ -112,14 +128,14 @@ import Testing
     }
 
     @Test func previewAndAirPlaceEveryLineCueAndAnswerAtTheSameMoment() async throws {
-        // A moment whose answer starts well after the frame that hears it, so that a late wake-up
-        // of the real-time loop (this machine is shared) still cuts at the same word boundary.
+        // A moment whose answer starts well after the frame that hears it, so that espeak-ng's
+        // drift (below) cannot move the cut to another word.
         // espeak-ng's first words in a process come out a little longer than later ones: warm it up.
         _ = try await SpeechEngine.shared.speak(Utterance(text: "Warming up.", language: .en, intent: .answer, reason: .init(.tagged, "test"), productSKU: nil))
         var chosen: (t: Double, placement: Placement)?
         for t in stride(from: 1.5, through: 4.5, by: 0.35) {
             let (placement, answerAt) = try await preview(questionAt: t)
-            let heard = Int(((t + 0.15) * Double(Self.fps)).rounded(.up)) * Self.rate / Self.fps
+            let heard = Self.hearingFrame(t) * Self.rate / Self.fps
             if answerAt - heard >= Self.rate / 4 { chosen = (t, placement); break }
         }
         let (t, previewed) = try #require(chosen, "no moment with a quarter second before the next word boundary")

@@ -91,8 +91,9 @@ def console(base, token, shots):
         # Say now.
         line = "This line was typed at the console."
         d.find_element(By.ID, "say-text").send_keys(line)
+        before = d.find_element(By.ID, "result").text  # the resume's answer, still shown
         d.find_element(By.ID, "b-say").click()
-        out["sayResult"] = wait(lambda: d.find_element(By.ID, "result").text, timeout=5)
+        out["sayResult"] = wait(lambda: (lambda t: t if t and t != before else None)(d.find_element(By.ID, "result").text), timeout=10)
         out["sayLine"] = line
 
         # A question nobody answers → Add as FAQ → the next viewer gets the answer.

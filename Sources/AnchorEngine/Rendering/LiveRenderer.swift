@@ -65,7 +65,9 @@ public struct LiveRenderer {
     }
 
     /// CPU seconds spent by the frame loop's thread in each stage (the voice is synthesized on
-    /// a thread of its own, and is not in these).
+    /// a thread of its own, and is not in these). Meaningful when the loop stays on one thread
+    /// (a `ThreadExecutor`, as a channel and a preview run it); elsewhere its awaits may resume
+    /// on another thread of the pool.
     public struct Stages: Sendable {
         /// Directing is the Director's planning, chat and markers; video and audio include
         /// handing the packets on (a preview's muxer).
