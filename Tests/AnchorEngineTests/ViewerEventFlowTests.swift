@@ -130,7 +130,9 @@ import Testing
 /// An open lucky draw shows on the status page and in /status while it takes entries.
 @Suite struct DrawStatusTests {
     @Test func anOpenDrawIsOnTheStatusBoard() throws {
-        let live = LiveChat(responder: Responder(index: try FactIndex(catalog: Catalog()), rules: try RuleBook.load(TestSupport.path("Scripts/default.rules.yaml"))))
+        // One decide must take all four entries: a loaded machine can spend a frame's 4 ms budget on two.
+        let live = LiveChat(responder: Responder(index: try FactIndex(catalog: Catalog()), rules: try RuleBook.load(TestSupport.path("Scripts/default.rules.yaml"))),
+                            budget: .seconds(10))
         let board = Board(channel: "test", station: nil, chat: live)
         #expect(board.current.draw == nil)
         live.openDraw(keyword: "lucky")
