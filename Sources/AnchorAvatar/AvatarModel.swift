@@ -1,5 +1,4 @@
 import AnchorCore
-import CCairo
 import CRsvg
 import Foundation
 
@@ -52,11 +51,11 @@ public final class AvatarModel: @unchecked Sendable {
                 }
                 let image = CairoSurface(width: Int((ink.width * scale).rounded(.up)) + 2, height: Int((ink.height * scale).rounded(.up)) + 2)
                 let ox = (ink.x * scale).rounded(.down) - 1, oy = (ink.y * scale).rounded(.down) - 1
-                image.draw { cr in
-                    cairo_translate(cr, -ox, -oy)
-                    cairo_scale(cr, scale, scale)
+                image.draw { g in
+                    g.translate(-ox, -oy)
+                    g.scale(scale, scale)
                     // A layer that does not render leaves its part blank; the rig check reports missing parts.
-                    _ = GLibError.call { rsvg_handle_render_layer(handle, cr, "#" + id, &viewport, &$0) }
+                    try? g.render(svg: handle, layer: "#" + id, viewport: viewport)
                 }
                 states[state] = Part(image: image, x: ox, y: oy)
             }

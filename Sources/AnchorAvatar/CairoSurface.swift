@@ -34,11 +34,12 @@ public final class CairoSurface: @unchecked Sendable {
         return try body(UnsafeMutableRawPointer(cairo_image_surface_get_data(surface)), stride)
     }
 
-    /// Runs drawing code with a fresh cairo context on this surface.
-    func draw(_ body: (OpaquePointer) -> Void) {
-        let cr = cairo_create(surface)!
-        body(cr)
-        cairo_destroy(cr)
+    /// Runs drawing code with a fresh drawing context on this surface.
+    func draw(_ body: (borrowing DrawingContext) -> Void) {
+        do {
+            let context = DrawingContext(self)
+            body(context)
+        }
         cairo_surface_mark_dirty(surface)
     }
 
@@ -91,12 +92,10 @@ extension CairoSurface {
     public func scaled(toWidth target: Int) -> CairoSurface {
         let h = max(1, height * target / max(1, width))
         let out = CairoSurface(width: target, height: h)
-        let cr = cairo_create(out.surface)
-        cairo_scale(cr, Double(target) / Double(width), Double(h) / Double(height))
-        cairo_set_source_surface(cr, surface, 0, 0)
-        cairo_paint(cr)
-        cairo_destroy(cr)
-        cairo_surface_flush(out.surface)
+        out.draw { g in
+            g.scale(Double(target) / Double(width), Double(h) / Double(height))
+            g.draw(self, x: 0, y: 0)
+        }
         return out
     }
 }

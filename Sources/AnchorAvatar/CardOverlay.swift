@@ -1,5 +1,4 @@
 import AnchorCore
-import CCairo
 import Foundation
 
 /// Where the product card and its price go this frame.
@@ -71,93 +70,82 @@ extension FrameRenderer {
                      detail: .priceFlash(s.priceFlash), detailBounds: plan.priceBounds)
     }
 
-    func drawCard(_ cr: OpaquePointer, _ plan: CardPlan) {
-        if let panel = plan.panel {
-            cairo_set_source_surface(cr, panel.image.surface, panel.x, panel.y)
-            cairo_paint(cr)
-        }
+    func drawCard(_ g: borrowing DrawingContext, _ plan: CardPlan) {
+        if let panel = plan.panel { g.draw(panel.image, x: panel.x, y: panel.y) }
         if let p = plan.pill {
-            roundedRect(cr, p.x, p.y, p.w, p.h, p.h / 2)
-            cairo_set_source_rgba(cr, 1, 1, 1, 0.95)
-            cairo_fill(cr)
+            g.roundedRect(p.x, p.y, p.w, p.h, p.h / 2)
+            g.setColor(red: 1, green: 1, blue: 1, alpha: 0.95)
+            g.fill()
         }
         // The price, pulsing while it is spoken.
         if plan.flash > 0 {
             let h = plan.highlight
-            roundedRect(cr, h.x, h.y, h.w, h.h, 12 * plan.u)
-            cairo_set_source_rgba(cr, 1, 0.85, 0.2, 0.35 * plan.flash)
-            cairo_fill(cr)
+            g.roundedRect(h.x, h.y, h.w, h.h, 12 * plan.u)
+            g.setColor(red: 1, green: 0.85, blue: 0.2, alpha: 0.35 * plan.flash)
+            g.fill()
         }
-        cairo_save(cr)
-        cairo_translate(cr, plan.priceX, plan.priceY)
-        cairo_scale(cr, plan.pulse, plan.pulse)
-        cairo_set_source_surface(cr, plan.price.surface, 0, 0)
-        cairo_paint(cr)
-        cairo_restore(cr)
-        if let list = plan.list {
-            cairo_set_source_surface(cr, list.image.surface, plan.listX, list.y)
-            cairo_paint(cr)
+        g.saved { g in
+            g.translate(plan.priceX, plan.priceY)
+            g.scale(plan.pulse, plan.pulse)
+            g.draw(plan.price, x: 0, y: 0)
         }
+        if let list = plan.list { g.draw(list.image, x: plan.listX, y: list.y) }
     }
 
     /// The static part of a product card: panel, image, name and slot number.
     func makeCard(_ card: ProductCard, language: Language) -> CairoSurface {
         let box = layout.card, u = layout.u
         let surface = CairoSurface(width: Int(box.w), height: Int(box.h))
-        surface.draw { cr in
-            roundedRect(cr, 4 * u, 6 * u, box.w - 6 * u, box.h - 8 * u, 22 * u)
-            cairo_set_source_rgba(cr, 0, 0, 0, 0.18)
-            cairo_fill(cr)
-            roundedRect(cr, 0, 0, box.w - 6 * u, box.h - 8 * u, 22 * u)
-            cairo_set_source_rgba(cr, 1, 1, 1, 1) // opaque: the presenter must not show through in portrait
-            cairo_fill(cr)
+        surface.draw { g in
+            g.roundedRect(4 * u, 6 * u, box.w - 6 * u, box.h - 8 * u, 22 * u)
+            g.setColor(red: 0, green: 0, blue: 0, alpha: 0.18)
+            g.fill()
+            g.roundedRect(0, 0, box.w - 6 * u, box.h - 8 * u, 22 * u)
+            g.setColor(0xFFFFFF) // opaque: the presenter must not show through in portrait
+            g.fill()
             let pad = 20 * u
             let horizontal = layout.cardIsHorizontal
             let picture = layout.cardImage
             let imageSide = picture.w, imageY = picture.y - box.y
-            drawProductImage(cr, card, x: picture.x - box.x, y: imageY, side: imageSide)
+            drawProductImage(g, card, x: picture.x - box.x, y: imageY, side: imageSide)
             let textX = horizontal ? layout.cardTextX : pad
             let textY = horizontal ? pad : imageY + imageSide + 12 * u
             let textW = (horizontal ? box.w - textX - pad : box.w - 2 * pad) - 6 * u
             let name = texts.image(card.name, .init(size: 27 * u, bold: true, color: 0x1D1D24, maxWidth: textW, maxLines: 2))
-            cairo_set_source_surface(cr, name.surface, textX, textY)
-            cairo_paint(cr)
+            g.draw(name, x: textX, y: textY)
             if let slot = card.slot {
                 let label = language == .zh ? "\(slot)号" : "#\(slot)"
                 let tag = texts.image(label, .init(size: 24 * u, bold: true, color: 0xFFFFFF, maxWidth: 200 * u))
                 let w = Double(tag.width) + 22 * u, h = Double(tag.height) + 8 * u
-                roundedRect(cr, box.w - 6 * u - w - 12 * u, 12 * u, w, h, h / 2)
-                setColor(cr, Self.teal)
-                cairo_fill(cr)
-                cairo_set_source_surface(cr, tag.surface, box.w - 6 * u - w - 12 * u + 11 * u, 12 * u + 4 * u)
-                cairo_paint(cr)
+                g.roundedRect(box.w - 6 * u - w - 12 * u, 12 * u, w, h, h / 2)
+                g.setColor(Self.teal)
+                g.fill()
+                g.draw(tag, x: box.w - 6 * u - w - 12 * u + 11 * u, y: 12 * u + 4 * u)
             }
         }
         return surface
     }
 
-    private func drawProductImage(_ cr: OpaquePointer, _ card: ProductCard, x: Double, y: Double, side: Double) {
+    private func drawProductImage(_ g: borrowing DrawingContext, _ card: ProductCard, x: Double, y: Double, side: Double) {
         if let path = card.image {
             switch ProductImage.load(path, width: Int(side), height: Int(side)) {
             case .success(let image):
-                cairo_save(cr)
-                roundedRect(cr, x, y, side, side, 16 * layout.u)
-                cairo_clip(cr)
-                cairo_set_source_surface(cr, image.surface, x + (side - Double(image.width)) / 2, y + (side - Double(image.height)) / 2)
-                cairo_paint(cr)
-                cairo_restore(cr)
+                g.saved { g in
+                    g.roundedRect(x, y, side, side, 16 * layout.u)
+                    g.clip()
+                    g.draw(image, x: x + (side - Double(image.width)) / 2, y: y + (side - Double(image.height)) / 2)
+                }
                 return
             case .failure(let failure):
                 warn("product \(card.sku): image \(failure.path) could not be used (\(failure.reason)); showing a placeholder")
             }
         }
         // Placeholder: the product's initial on a soft tile.
-        roundedRect(cr, x, y, side, side, 16 * layout.u)
-        setColor(cr, 0xF1E3D3)
-        cairo_fill(cr)
+        g.roundedRect(x, y, side, side, 16 * layout.u)
+        g.setColor(0xF1E3D3)
+        g.fill()
         let initial = String(TextImages.displayable(card.name).prefix(1))
         let letter = texts.image(initial, .init(size: side * 0.45, bold: true, color: 0xC9A27E, maxWidth: side))
-        cairo_set_source_surface(cr, letter.surface, x + (side - Double(letter.width)) / 2, y + (side - Double(letter.height)) / 2)
-        cairo_paint(cr)
+        g.draw(letter, x: x + (side - Double(letter.width)) / 2, y: y + (side - Double(letter.height)) / 2)
     }
 }

@@ -1,5 +1,4 @@
 import AnchorCore
-import CCairo
 
 /// Where a renderer gets the pictures of played clips: decoded elsewhere, drawn here.
 public protocol ClipFrames: AnyObject {
@@ -31,21 +30,20 @@ extension FrameRenderer {
                      paint: .clip(image, x: Double(rect.x), y: Double(rect.y), border: border))
     }
 
-    func drawClip(_ cr: OpaquePointer, _ image: CairoSurface, x: Double, y: Double, border: Double) {
+    func drawClip(_ g: borrowing DrawingContext, _ image: CairoSurface, x: Double, y: Double, border: Double) {
         if border > 0 {
             let w = Double(image.width), h = Double(image.height)
             // The shadow: three widening, faint rounded rectangles a little below the frame.
             for i in stride(from: 3.0, through: 1, by: -1) {
                 let spread = border + i
-                roundedRect(cr, x - spread, y - spread + border * 0.6, w + 2 * spread, h + 2 * spread, spread)
-                cairo_set_source_rgba(cr, 0, 0, 0, 0.07)
-                cairo_fill(cr)
+                g.roundedRect(x - spread, y - spread + border * 0.6, w + 2 * spread, h + 2 * spread, spread)
+                g.setColor(red: 0, green: 0, blue: 0, alpha: 0.07)
+                g.fill()
             }
-            roundedRect(cr, x - border, y - border, w + 2 * border, h + 2 * border, border)
-            cairo_set_source_rgb(cr, 1, 1, 1)
-            cairo_fill(cr)
+            g.roundedRect(x - border, y - border, w + 2 * border, h + 2 * border, border)
+            g.setColor(0xFFFFFF)
+            g.fill()
         }
-        cairo_set_source_surface(cr, image.surface, x, y)
-        cairo_paint(cr)
+        g.draw(image, x: x, y: y)
     }
 }

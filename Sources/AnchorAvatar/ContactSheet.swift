@@ -1,4 +1,3 @@
-import CCairo
 import Foundation
 
 /// A grid of stills with captions, so an author sees a show at a glance.
@@ -14,17 +13,15 @@ public enum ContactSheet {
         let cols = max(1, min(columns, moments.count)), rows = max(1, (moments.count + cols - 1) / cols)
         let sheet = CairoSurface(width: cols * (cellWidth + gap) + gap, height: rows * (cellHeight + captionHeight + gap) + gap)
         let texts = TextImages()
-        sheet.draw { cr in
-            cairo_set_source_rgb(cr, 0.12, 0.12, 0.15)
-            cairo_paint(cr)
+        sheet.draw { g in
+            g.setColor(red: 0.12, green: 0.12, blue: 0.15)
+            g.paint()
             for (i, m) in moments.enumerated() {
                 let x = gap + (i % cols) * (cellWidth + gap), y = gap + (i / cols) * (cellHeight + captionHeight + gap)
                 let frame = renderer.render(sampler.state(at: m.at))
-                cairo_set_source_surface(cr, frame.surface, Double(x), Double(y))
-                cairo_paint(cr)
+                g.draw(frame, x: Double(x), y: Double(y))
                 let caption = texts.image(m.caption, .init(size: 15, color: 0xEEEEEE, maxWidth: Double(cellWidth)))
-                cairo_set_source_surface(cr, caption.surface, Double(x), Double(y + cellHeight + 5))
-                cairo_paint(cr)
+                g.draw(caption, x: Double(x), y: Double(y + cellHeight + 5))
             }
         }
         return sheet

@@ -1,5 +1,4 @@
 import AnchorCore
-import CCairo
 import Foundation
 
 /// Draws frames: background, the avatar composed from its cached parts, and the commerce
@@ -66,22 +65,22 @@ public final class FrameRenderer: @unchecked Sendable {
         previous = layers
         guard !changed.isEmpty else { return frame }
         pending.formUnion(changed)
-        frame.draw { cr in
+        frame.draw { g in
             let full = changed.isFull
             if !full {
-                for r in changed.rects { cairo_rectangle(cr, Double(r.x), Double(r.y), Double(r.width), Double(r.height)) }
-                cairo_clip(cr)
+                for r in changed.rects { g.rectangle(Double(r.x), Double(r.y), Double(r.width), Double(r.height)) }
+                g.clip()
             }
-            cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE)
+            g.setOperator(.replace)
             if let background {
-                cairo_set_source_surface(cr, background.surface, 0, 0)
+                g.draw(background, x: 0, y: 0)
             } else {
-                cairo_set_source_rgba(cr, 0, 0, 0, 0)
+                g.setColor(red: 0, green: 0, blue: 0, alpha: 0)
+                g.paint()
             }
-            cairo_paint(cr)
-            cairo_set_operator(cr, CAIRO_OPERATOR_OVER)
+            g.setOperator(.over)
             for layer in layers where !layer.bounds.isEmpty {
-                if full || changed.rects.contains(where: { !$0.intersection(layer.bounds).isEmpty }) { paint(cr, layer.paint) }
+                if full || changed.rects.contains(where: { !$0.intersection(layer.bounds).isEmpty }) { paint(g, layer.paint) }
             }
         }
         return frame
@@ -123,17 +122,17 @@ public final class FrameRenderer: @unchecked Sendable {
         return out
     }
 
-    private func paint(_ cr: OpaquePointer, _ paint: Layer.Paint) {
+    private func paint(_ g: borrowing DrawingContext, _ paint: Layer.Paint) {
         switch paint {
         case .nothing: break
-        case .parts(let parts): for p in parts { blit(cr, p) }
-        case .card(let plan): drawCard(cr, plan)
-        case .countdown(let plan): drawCountdown(cr, plan)
-        case .banner(let plan): drawBanner(cr, plan)
-        case .draw(let plan): drawBanner(cr, plan, color: 0xD6336C)
-        case .bubble(let plan): drawBubble(cr, plan)
-        case .subtitle(let plan): drawSubtitle(cr, plan)
-        case .clip(let image, let x, let y, let border): drawClip(cr, image, x: x, y: y, border: border)
+        case .parts(let parts): for p in parts { blit(g, p) }
+        case .card(let plan): drawCard(g, plan)
+        case .countdown(let plan): drawCountdown(g, plan)
+        case .banner(let plan): drawBanner(g, plan)
+        case .draw(let plan): drawBanner(g, plan, color: 0xD6336C)
+        case .bubble(let plan): drawBubble(g, plan)
+        case .subtitle(let plan): drawSubtitle(g, plan)
+        case .clip(let image, let x, let y, let border): drawClip(g, image, x: x, y: y, border: border)
         }
     }
 
@@ -185,18 +184,16 @@ public final class FrameRenderer: @unchecked Sendable {
     }
 
     /// Paints a part: a plain integer-aligned blit unless it is rotated or scaled.
-    private func blit(_ cr: OpaquePointer, _ p: PartDraw) {
-        let transformed = p.degrees != 0 || p.scaleY != 1
-        if transformed {
-            cairo_save(cr)
-            cairo_translate(cr, p.pivot.x, p.pivot.y)
-            if p.degrees != 0 { cairo_rotate(cr, p.degrees * .pi / 180) }
-            if p.scaleY != 1 { cairo_scale(cr, 1, p.scaleY) }
-            cairo_translate(cr, -p.pivot.x, -p.pivot.y)
+    private func blit(_ g: borrowing DrawingContext, _ p: PartDraw) {
+        let alpha = p.alpha >= 0.997 ? 1 : p.alpha
+        guard p.degrees != 0 || p.scaleY != 1 else { return g.draw(p.image, x: p.x, y: p.y, alpha: alpha) }
+        g.saved { g in
+            g.translate(p.pivot.x, p.pivot.y)
+            if p.degrees != 0 { g.rotate(degrees: p.degrees) }
+            if p.scaleY != 1 { g.scale(1, p.scaleY) }
+            g.translate(-p.pivot.x, -p.pivot.y)
+            g.draw(p.image, x: p.x, y: p.y, alpha: alpha)
         }
-        cairo_set_source_surface(cr, p.image.surface, p.x, p.y)
-        if p.alpha >= 0.997 { cairo_paint(cr) } else { cairo_paint_with_alpha(cr, p.alpha) }
-        if transformed { cairo_restore(cr) }
     }
 
     /// A scalar span of the original text as UTF-8 bytes of the displayable text.
@@ -215,59 +212,36 @@ public final class FrameRenderer: @unchecked Sendable {
     // MARK: Helpers
 
     private func paintBackground(_ b: Background, into surface: CairoSurface) {
-        surface.draw { cr in
+        surface.draw { g in
             switch b {
-            case .color(let c): setColor(cr, c); cairo_paint(cr)
-            case .green: setColor(cr, 0x00B140); cairo_paint(cr)
+            case .color(let c): g.setColor(c); g.paint()
+            case .green: g.setColor(0x00B140); g.paint()
             case .transparent: break
             case .image(let path):
                 switch ProductImage.load(path, width: width * 4, height: height * 4) {
                 case .success(let image):
                     let k = max(Double(width) / Double(image.width), Double(height) / Double(image.height))
-                    cairo_scale(cr, k, k)
-                    cairo_set_source_surface(cr, image.surface, (Double(width) / k - Double(image.width)) / 2, (Double(height) / k - Double(image.height)) / 2)
-                    cairo_paint(cr)
+                    g.scale(k, k)
+                    g.draw(image, x: (Double(width) / k - Double(image.width)) / 2, y: (Double(height) / k - Double(image.height)) / 2)
                 case .failure(let f):
                     warn("background \(f.path) could not be used (\(f.reason)); using the studio background")
-                    studio(cr)
+                    studio(g)
                 }
-            case .studio: studio(cr)
+            case .studio: studio(g)
             }
         }
     }
 
-    private func studio(_ cr: OpaquePointer) {
-        let g = cairo_pattern_create_linear(0, 0, 0, Double(height))
-        cairo_pattern_add_color_stop_rgb(g, 0, 0.99, 0.89, 0.89)
-        cairo_pattern_add_color_stop_rgb(g, 1, 0.80, 0.90, 0.96)
-        cairo_set_source(cr, g)
-        cairo_paint(cr)
-        cairo_pattern_destroy(g)
+    private func studio(_ g: borrowing DrawingContext) {
+        g.paintLinearGradient(from: 0, 0, to: 0, Double(height), [.init(offset: 0, red: 0.99, green: 0.89, blue: 0.89),
+                                                                   .init(offset: 1, red: 0.80, green: 0.90, blue: 0.96)])
         // A soft floor glow behind the presenter.
         let cx = layout.avatarX + model.width / 2
-        let r = cairo_pattern_create_radial(cx, Double(height) * 0.55, 10, cx, Double(height) * 0.55, model.width * 0.6)
-        cairo_pattern_add_color_stop_rgba(r, 0, 1, 1, 1, 0.55)
-        cairo_pattern_add_color_stop_rgba(r, 1, 1, 1, 1, 0)
-        cairo_set_source(cr, r)
-        cairo_paint(cr)
-        cairo_pattern_destroy(r)
+        g.paintRadialGradient(centre: cx, Double(height) * 0.55, radius: 10, to: model.width * 0.6,
+                              [.init(offset: 0, red: 1, green: 1, blue: 1, alpha: 0.55), .init(offset: 1, red: 1, green: 1, blue: 1, alpha: 0)])
     }
 
     func warn(_ message: String) {
         if !warnings.contains(message) { warnings.append(message) }
     }
-}
-
-func roundedRect(_ cr: OpaquePointer, _ x: Double, _ y: Double, _ w: Double, _ h: Double, _ r: Double) {
-    let r = min(r, w / 2, h / 2)
-    cairo_new_sub_path(cr)
-    cairo_arc(cr, x + w - r, y + r, r, -.pi / 2, 0)
-    cairo_arc(cr, x + w - r, y + h - r, r, 0, .pi / 2)
-    cairo_arc(cr, x + r, y + h - r, r, .pi / 2, .pi)
-    cairo_arc(cr, x + r, y + r, r, .pi, 3 * .pi / 2)
-    cairo_close_path(cr)
-}
-
-func setColor(_ cr: OpaquePointer, _ c: UInt32) {
-    cairo_set_source_rgb(cr, Double((c >> 16) & 0xFF) / 255, Double((c >> 8) & 0xFF) / 255, Double(c & 0xFF) / 255)
 }

@@ -1,4 +1,3 @@
-import CCairo
 import Foundation
 
 /// A small x–y chart drawn with cairo and pango (the libraries the avatar already uses): a
@@ -29,67 +28,63 @@ public struct LinePlot: Sendable {
     /// Draws the chart on a white canvas.
     public func render(width: Int = 960, height: Int = 600) -> CairoSurface {
         let surface = CairoSurface(width: width, height: height)
-        let cr = cairo_create(surface.surface)!
-        defer { cairo_destroy(cr) }
-        cairo_set_source_rgb(cr, 1, 1, 1)
-        cairo_paint(cr)
+        surface.draw { g in
+            g.setColor(0xFFFFFF)
+            g.paint()
+            draw(on: g, width: width, height: height)
+        }
+        return surface
+    }
+
+    private func draw(on g: borrowing DrawingContext, width: Int, height: Int) {
         let all = series.flatMap(\.points)
-        guard !all.isEmpty else { return surface }
+        guard !all.isEmpty else { return }
         let (left, right, top, bottom) = (90.0, Double(width) - 30, 60.0, Double(height) - 70)
         let xs = Self.range(all.map(\.x)), ys = Self.range(all.map(\.y))
         func px(_ x: Double) -> Double { left + (x - xs.lo) / (xs.hi - xs.lo) * (right - left) }
         func py(_ y: Double) -> Double { bottom - (y - ys.lo) / (ys.hi - ys.lo) * (bottom - top) }
-
-        func text(_ s: String, x: Double, y: Double, size: Double = 14, anchor: Double = 0, bold: Bool = false) {
+        func text(_ g: borrowing DrawingContext, _ s: String, x: Double, y: Double, size: Double = 14, anchor: Double = 0, bold: Bool = false) {
             let image = TextLayout(s, .init(size: size, bold: bold, color: 0x202020, maxWidth: Double(width))).render()
-            cairo_set_source_surface(cr, image.surface, (x - anchor * Double(image.width)).rounded(), (y - Double(image.height) / 2).rounded())
-            cairo_paint(cr)
-        }
-        func color(_ c: UInt32) {
-            cairo_set_source_rgb(cr, Double((c >> 16) & 0xFF) / 255, Double((c >> 8) & 0xFF) / 255, Double(c & 0xFF) / 255)
+            g.draw(image, x: (x - anchor * Double(image.width)).rounded(), y: (y - Double(image.height) / 2).rounded())
         }
 
         // Grid and ticks.
-        cairo_set_line_width(cr, 1)
         for t in Self.ticks(xs) {
-            color(0xE4E4E4); cairo_move_to(cr, px(t), top); cairo_line_to(cr, px(t), bottom); cairo_stroke(cr)
-            text(Self.label(t), x: px(t), y: bottom + 16, size: 12, anchor: 0.5)
+            g.setColor(0xE4E4E4); g.move(to: px(t), top); g.line(to: px(t), bottom); g.stroke(width: 1)
+            text(g, Self.label(t), x: px(t), y: bottom + 16, size: 12, anchor: 0.5)
         }
         for t in Self.ticks(ys) {
-            color(0xE4E4E4); cairo_move_to(cr, left, py(t)); cairo_line_to(cr, right, py(t)); cairo_stroke(cr)
-            text(Self.label(t), x: left - 8, y: py(t), size: 12, anchor: 1)
+            g.setColor(0xE4E4E4); g.move(to: left, py(t)); g.line(to: right, py(t)); g.stroke(width: 1)
+            text(g, Self.label(t), x: left - 8, y: py(t), size: 12, anchor: 1)
         }
-        color(0x404040)
-        cairo_rectangle(cr, left, top, right - left, bottom - top)
-        cairo_stroke(cr)
-        text(title, x: Double(width) / 2, y: 24, size: 17, anchor: 0.5, bold: true)
-        text(xLabel, x: (left + right) / 2, y: Double(height) - 22, size: 14, anchor: 0.5)
-        text(yLabel, x: 12, y: top - 22, size: 14)
+        g.setColor(0x404040)
+        g.rectangle(left, top, right - left, bottom - top)
+        g.stroke(width: 1)
+        text(g, title, x: Double(width) / 2, y: 24, size: 17, anchor: 0.5, bold: true)
+        text(g, xLabel, x: (left + right) / 2, y: Double(height) - 22, size: 14, anchor: 0.5)
+        text(g, yLabel, x: 12, y: top - 22, size: 14)
 
         // Series, then the legend in the lower right.
-        cairo_set_line_width(cr, 2.5)
         for s in series {
-            color(s.color)
+            g.setColor(s.color)
             let sorted = s.points.sorted { $0.x < $1.x }
             if !s.pointsOnly, let first = sorted.first {
-                cairo_move_to(cr, px(first.x), py(first.y))
-                for p in sorted.dropFirst() { cairo_line_to(cr, px(p.x), py(p.y)) }
-                cairo_stroke(cr)
+                g.move(to: px(first.x), py(first.y))
+                for p in sorted.dropFirst() { g.line(to: px(p.x), py(p.y)) }
+                g.stroke(width: 2.5)
             }
             for p in sorted {
-                cairo_arc(cr, px(p.x), py(p.y), s.pointsOnly ? 6 : 4, 0, 2 * .pi)
-                cairo_fill(cr)
+                g.circle(px(p.x), py(p.y), radius: s.pointsOnly ? 6 : 4)
+                g.fill()
             }
         }
         for (i, s) in series.enumerated() {
             let y = bottom - 20 - Double(series.count - 1 - i) * 22
-            color(s.color)
-            cairo_arc(cr, right - 250, y, 5, 0, 2 * .pi)
-            cairo_fill(cr)
-            text(s.name, x: right - 238, y: y, size: 13)
+            g.setColor(s.color)
+            g.circle(right - 250, y, radius: 5)
+            g.fill()
+            text(g, s.name, x: right - 238, y: y, size: 13)
         }
-        cairo_surface_flush(surface.surface)
-        return surface
     }
 
     /// The data's range with a little margin, never empty.

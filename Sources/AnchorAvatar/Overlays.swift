@@ -1,5 +1,4 @@
 import AnchorCore
-import CCairo
 import Foundation
 
 struct CountdownPlan {
@@ -47,12 +46,11 @@ extension FrameRenderer {
         return Layer(look: .countdown(n), bounds: bounds, paint: .countdown(plan))
     }
 
-    func drawCountdown(_ cr: OpaquePointer, _ p: CountdownPlan) {
-        cairo_arc(cr, p.cx, p.cy, p.r, 0, 2 * .pi)
-        cairo_set_source_rgba(cr, 0.9, 0.22, 0.27, 0.92)
-        cairo_fill(cr)
-        cairo_set_source_surface(cr, p.number.surface, p.numberX, p.numberY)
-        cairo_paint(cr)
+    func drawCountdown(_ g: borrowing DrawingContext, _ p: CountdownPlan) {
+        g.circle(p.cx, p.cy, radius: p.r)
+        g.setColor(red: 0.9, green: 0.22, blue: 0.27, alpha: 0.92)
+        g.fill()
+        g.draw(p.number, x: p.numberX, y: p.numberY)
     }
 
     func bannerLayer(_ s: SceneState) -> Layer {
@@ -94,15 +92,13 @@ extension FrameRenderer {
         return Layer(look: .draw(d, s.language), bounds: PixelRect(covering: plan.x, plan.y, w, h, pad: 1), paint: .draw(plan))
     }
 
-    func drawBanner(_ cr: OpaquePointer, _ p: BannerPlan, color: UInt32 = FrameRenderer.teal) {
-        cairo_push_group(cr)
-        roundedRect(cr, p.x, p.y, p.w, p.h, p.h / 2)
-        setColor(cr, color)
-        cairo_fill(cr)
-        cairo_set_source_surface(cr, p.label.surface, (p.x + 24 * p.u).rounded(), (p.y + 9 * p.u).rounded())
-        cairo_paint(cr)
-        cairo_pop_group_to_source(cr)
-        cairo_paint_with_alpha(cr, p.alpha)
+    func drawBanner(_ g: borrowing DrawingContext, _ p: BannerPlan, color: UInt32 = FrameRenderer.teal) {
+        g.group(alpha: p.alpha) { g in
+            g.roundedRect(p.x, p.y, p.w, p.h, p.h / 2)
+            g.setColor(color)
+            g.fill()
+            g.draw(p.label, x: (p.x + 24 * p.u).rounded(), y: (p.y + 9 * p.u).rounded())
+        }
     }
 
     func bubbleLayer(_ s: SceneState) -> Layer {
@@ -120,53 +116,52 @@ extension FrameRenderer {
                      paint: .bubble(plan))
     }
 
-    func drawBubble(_ cr: OpaquePointer, _ p: BubblePlan) {
+    func drawBubble(_ g: borrowing DrawingContext, _ p: BubblePlan) {
+        g.saved { g in
+            if p.appear < 1 {
+                // Rises into place by whole pixels while it fades in (scaling would resample the
+                // text differently in a partial redraw than in a full one).
+                g.translate(0, (Self.bubbleRise * p.u * (1 - p.appear)).rounded())
+                g.group(alpha: p.appear) { g in drawBubbleBody(g, p) }
+            } else {
+                drawBubbleBody(g, p)
+            }
+        }
+    }
+
+    private func drawBubbleBody(_ g: borrowing DrawingContext, _ p: BubblePlan) {
         let u = p.u
-        cairo_save(cr)
-        if p.appear < 1 {
-            // Rises into place by whole pixels while it fades in (scaling would resample the
-            // text differently in a partial redraw than in a full one).
-            cairo_translate(cr, 0, (Self.bubbleRise * u * (1 - p.appear)).rounded())
-            cairo_push_group(cr)
-        }
-        roundedRect(cr, p.x, p.y, p.w, p.h, 18 * u)
+        g.roundedRect(p.x, p.y, p.w, p.h, 18 * u)
         switch p.style {
-        case .question, .thanks: cairo_set_source_rgba(cr, 1, 1, 1, 0.95)
-        case .paid: cairo_set_source_rgba(cr, 1, 0.96, 0.82, 0.97)
+        case .question, .thanks: g.setColor(red: 1, green: 1, blue: 1, alpha: 0.95)
+        case .paid: g.setColor(red: 1, green: 0.96, blue: 0.82, alpha: 0.97)
         }
-        cairo_fill(cr)
-        cairo_move_to(cr, p.x + 30 * u, p.y + p.h)
-        cairo_line_to(cr, p.x + 52 * u, p.y + p.h + p.tail)
-        cairo_line_to(cr, p.x + 60 * u, p.y + p.h)
-        cairo_fill(cr)
+        g.fill()
+        g.move(to: p.x + 30 * u, p.y + p.h)
+        g.line(to: p.x + 52 * u, p.y + p.h + p.tail)
+        g.line(to: p.x + 60 * u, p.y + p.h)
+        g.fill()
         var nameX = p.x + 16 * u
         if p.style == .thanks {
-            drawHeart(cr, cx: nameX + 12 * u, cy: p.y + 10 * u + Double(p.name.height) / 2, size: 22 * u)
+            drawHeart(g, cx: nameX + 12 * u, cy: p.y + 10 * u + Double(p.name.height) / 2, size: 22 * u)
             nameX += 30 * u
         }
-        cairo_set_source_surface(cr, p.name.surface, nameX, p.y + 10 * u)
-        cairo_paint(cr)
-        cairo_set_source_surface(cr, p.text.surface, p.x + 16 * u, p.y + 14 * u + Double(p.name.height))
-        cairo_paint(cr)
-        if p.appear < 1 {
-            cairo_pop_group_to_source(cr)
-            cairo_paint_with_alpha(cr, p.appear)
-        }
-        cairo_restore(cr)
+        g.draw(p.name, x: nameX, y: p.y + 10 * u)
+        g.draw(p.text, x: p.x + 16 * u, y: p.y + 14 * u + Double(p.name.height))
     }
 
     /// How far (in font units) a bubble rises as it pops in.
     static let bubbleRise = 12.0
 
     /// A filled heart centred at (cx, cy), `size` wide.
-    func drawHeart(_ cr: OpaquePointer, cx: Double, cy: Double, size: Double) {
+    func drawHeart(_ g: borrowing DrawingContext, cx: Double, cy: Double, size: Double) {
         let s = size / 2
-        cairo_move_to(cr, cx, cy + s * 0.9)
-        cairo_curve_to(cr, cx - s * 1.3, cy, cx - s * 0.7, cy - s * 1.1, cx, cy - s * 0.4)
-        cairo_curve_to(cr, cx + s * 0.7, cy - s * 1.1, cx + s * 1.3, cy, cx, cy + s * 0.9)
-        cairo_close_path(cr)
-        cairo_set_source_rgb(cr, 0.84, 0.2, 0.42)
-        cairo_fill(cr)
+        g.move(to: cx, cy + s * 0.9)
+        g.curve(cx - s * 1.3, cy, cx - s * 0.7, cy - s * 1.1, to: cx, cy - s * 0.4)
+        g.curve(cx + s * 0.7, cy - s * 1.1, cx + s * 1.3, cy, to: cx, cy + s * 0.9)
+        g.closePath()
+        g.setColor(red: 0.84, green: 0.2, blue: 0.42)
+        g.fill()
     }
 
     /// The spoken line, wrapped, with the current word highlighted; at most two lines are shown,
@@ -203,21 +198,20 @@ extension FrameRenderer {
                      paint: .subtitle(plan), detail: .word(sub.highlight), detailBounds: marked)
     }
 
-    func drawSubtitle(_ cr: OpaquePointer, _ p: SubtitlePlan) {
+    func drawSubtitle(_ g: borrowing DrawingContext, _ p: SubtitlePlan) {
         let u = p.u
-        roundedRect(cr, p.panel.x, p.panel.y, p.panel.w, p.panel.h, 16 * u)
-        cairo_set_source_rgba(cr, 0.08, 0.08, 0.12, 0.62)
-        cairo_fill(cr)
-        cairo_save(cr)
-        cairo_rectangle(cr, p.panel.x, p.window.y, p.panel.w, p.window.h)
-        cairo_clip(cr)
-        if let h = p.highlight {
-            roundedRect(cr, h.x, h.y, h.w, h.h, 8 * u)
-            cairo_set_source_rgba(cr, 1, 0.82, 0.25, 0.95)
-            cairo_fill(cr)
+        g.roundedRect(p.panel.x, p.panel.y, p.panel.w, p.panel.h, 16 * u)
+        g.setColor(red: 0.08, green: 0.08, blue: 0.12, alpha: 0.62)
+        g.fill()
+        g.saved { g in
+            g.rectangle(p.panel.x, p.window.y, p.panel.w, p.window.h)
+            g.clip()
+            if let h = p.highlight {
+                g.roundedRect(h.x, h.y, h.w, h.h, 8 * u)
+                g.setColor(red: 1, green: 0.82, blue: 0.25, alpha: 0.95)
+                g.fill()
+            }
+            g.draw(p.image, x: p.textX, y: p.textY)
         }
-        cairo_set_source_surface(cr, p.image.surface, p.textX, p.textY)
-        cairo_paint(cr)
-        cairo_restore(cr)
     }
 }

@@ -1,4 +1,3 @@
-import CCairo
 import CRsvg
 import Foundation
 
@@ -15,19 +14,17 @@ enum ProductImage {
         let alpha = gdk_pixbuf_get_has_alpha(pixbuf) != 0
         guard let src = gdk_pixbuf_read_pixels(pixbuf) else { return .failure(ImageFailure(path: path, reason: "no pixels")) }
         let image = CairoSurface(width: w, height: h)
-        cairo_surface_flush(image.surface)
-        let dst = cairo_image_surface_get_data(image.surface)!
-        let stride = image.stride
-        for y in 0..<h {
-            for x in 0..<w {
-                let s = src + y * rowstride + x * channels
-                let a = alpha ? UInt32(s[3]) : 255
-                let r = UInt32(s[0]) * a / 255, g = UInt32(s[1]) * a / 255, b = UInt32(s[2]) * a / 255
-                let d = UnsafeMutableRawPointer(dst + y * stride + x * 4).assumingMemoryBound(to: UInt32.self)
-                d.pointee = (a << 24) | (r << 16) | (g << 8) | b
+        image.withMutablePixels { dst, stride in
+            for y in 0..<h {
+                let row = (dst + y * stride).assumingMemoryBound(to: UInt32.self)
+                for x in 0..<w {
+                    let s = src + y * rowstride + x * channels
+                    let a = alpha ? UInt32(s[3]) : 255
+                    let r = UInt32(s[0]) * a / 255, g = UInt32(s[1]) * a / 255, b = UInt32(s[2]) * a / 255
+                    row[x] = (a << 24) | (r << 16) | (g << 8) | b
+                }
             }
         }
-        cairo_surface_mark_dirty(image.surface)
         return .success(image)
     }
 

@@ -54,14 +54,13 @@ final class TextImages {
 final class TextLayout {
     let layout: OpaquePointer
     let style: TextImages.Style
-    private let context: OpaquePointer
-    private let scratch: CairoSurface
+    /// The context the layout measures with (pango keeps it; cairo keeps its surface).
+    private let context: DrawingContext
 
     init(_ text: String, _ style: TextImages.Style) {
         self.style = style
-        scratch = CairoSurface(width: 1, height: 1)
-        context = cairo_create(scratch.surface)!
-        layout = pango_cairo_create_layout(context)!
+        context = DrawingContext(CairoSurface(width: 1, height: 1))
+        layout = context.makeLayout()
         let desc = pango_font_description_from_string(TextImages.family + (style.bold ? " Bold" : ""))
         pango_font_description_set_absolute_size(desc, style.size * 1024)
         pango_layout_set_font_description(layout, desc)
@@ -82,10 +81,7 @@ final class TextLayout {
         }
     }
 
-    deinit {
-        g_object_unref(UnsafeMutableRawPointer(layout))
-        cairo_destroy(context)
-    }
+    deinit { g_object_unref(UnsafeMutableRawPointer(layout)) }
 
     var pixelSize: (width: Int, height: Int) {
         var w: Int32 = 0, h: Int32 = 0
@@ -98,12 +94,9 @@ final class TextLayout {
         // Centred lines are placed within the wrap width, so the image must be that wide.
         let width = style.center ? Int(style.maxWidth.rounded(.up)) : w
         let image = CairoSurface(width: max(1, width + 2), height: max(1, h + 2))
-        image.draw { cr in
-            let c = style.color
-            cairo_set_source_rgb(cr, Double((c >> 16) & 0xFF) / 255, Double((c >> 8) & 0xFF) / 255, Double(c & 0xFF) / 255)
-            cairo_move_to(cr, 1, 1)
-            pango_cairo_update_layout(cr, layout)
-            pango_cairo_show_layout(cr, layout)
+        image.draw { g in
+            g.setColor(style.color)
+            g.show(layout, x: 1, y: 1)
         }
         return image
     }

@@ -363,3 +363,38 @@ final class FlatClips: ClipFrames {
         #expect(!failure.reason.isEmpty && failure.reason != "cannot decode", "\(failure.reason)")
     }
 }
+
+/// The benchmark chart: lines, points and legend in their series' colours on a white canvas,
+/// drawn through the one drawing context.
+@Suite struct LinePlotTests {
+    /// (red, green, blue) of a pixel of an opaque surface.
+    func rgb(_ image: CairoSurface, _ x: Int, _ y: Int) -> (Int, Int, Int) {
+        image.withPixels { p in
+            let i = y * image.stride + x * 4
+            return (Int(p[i + 2]), Int(p[i + 1]), Int(p[i]))
+        }
+    }
+
+    @Test func seriesAndLegendAreDrawnInTheirColours() {
+        let plot = LinePlot(title: "Bits against quality", xLabel: "kb/s", yLabel: "SSIM", series: [
+            .init(name: "red line", color: 0xFF0000, points: [(0, 0), (10, 10)]),
+            .init(name: "blue points", color: 0x0000FF, points: [(0, 10), (10, 0)], pointsOnly: true),
+        ])
+        let (w, h) = (800, 500)
+        let image = plot.render(width: w, height: h)
+        let (left, right, top, bottom) = (90, w - 30, 60, h - 70)
+        #expect(rgb(image, 2, 2) == (255, 255, 255) && rgb(image, w - 3, h - 3) == (255, 255, 255))
+        // The red line crosses the middle of the plot (the ranges are padded alike on both ends).
+        let (r, g, b) = rgb(image, (left + right) / 2, (top + bottom) / 2)
+        #expect(r > 200 && g < 90 && b < 90, "\((r, g, b))")
+        // The blue series has points only: nothing blue halfway between them on the other diagonal.
+        let quarter = rgb(image, left + (right - left) / 4, top + (bottom - top) / 4)
+        #expect(!(quarter.2 > 200 && quarter.0 < 90), "\(quarter)")
+        // The legend's dots, bottom right, one per series (the last series lowest).
+        #expect(rgb(image, right - 250, bottom - 20) == (0, 0, 255))
+        #expect(rgb(image, right - 250, bottom - 42) == (255, 0, 0))
+        // The title is dark text on the top row.
+        let titleRow = (0..<w).map { rgb(image, $0, 24) }
+        #expect(titleRow.contains { $0.0 < 100 && $0.1 < 100 && $0.2 < 100 })
+    }
+}
