@@ -95,14 +95,33 @@ let package = Package(
                            .product(name: "Prometheus", package: "swift-prometheus"),
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The CLI's option types and helpers, shared by its commands and the benchmarks.
+        .target(
+            name: "AnchorCommandLine",
+            dependencies: [
+                "AnchorCore", "AnchorScript", "AnchorStore", "AnchorAvatar", "AnchorMedia", "AnchorStream", "AnchorChat", "AnchorEngine", "AnchorConnect",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // `anchor bench`: each figure measured against a reference in the same run.
+        .target(
+            name: "AnchorBench",
+            dependencies: [
+                "AnchorCommandLine", "AnchorCore", "AnchorScript", "AnchorStore", "AnchorVoice", "AnchorAvatar", "AnchorMedia", "AnchorStream", "AnchorChat", "AnchorEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "anchor",
             dependencies: [
+                "AnchorCommandLine", "AnchorBench",
                 "AnchorCore", "AnchorScript", "AnchorStore", "AnchorVoice", "AnchorAvatar", "AnchorMedia", "AnchorStream", "AnchorChat", "AnchorEngine", "AnchorConnect",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(name: "AnchorTestSupport", path: "Tests/Support"),

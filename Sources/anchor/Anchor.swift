@@ -1,3 +1,4 @@
+import AnchorBench
 import ArgumentParser
 
 @main

@@ -1,4 +1,5 @@
 import AnchorChat
+import AnchorCommandLine
 import AnchorCore
 import AnchorEngine
 import AnchorScript

@@ -1,3 +1,4 @@
+import AnchorCommandLine
 import ArgumentParser
 import Foundation
 

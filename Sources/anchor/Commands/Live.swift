@@ -1,5 +1,6 @@
 import AnchorAvatar
 import AnchorChat
+import AnchorCommandLine
 import AnchorCore
 import AnchorEngine
 import AnchorMedia

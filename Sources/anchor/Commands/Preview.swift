@@ -1,14 +1,12 @@
 import AnchorAvatar
 import AnchorChat
+import AnchorCommandLine
 import AnchorCore
 import AnchorEngine
 import AnchorMedia
 import ArgumentParser
 import Foundation
 import Synchronization
-
-extension AudioEncoder.Codec: ExpressibleByArgument {}
-extension VideoCodec: ExpressibleByArgument {}
 
 struct Preview: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

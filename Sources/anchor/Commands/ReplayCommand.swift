@@ -1,3 +1,4 @@
+import AnchorCommandLine
 import AnchorCore
 import AnchorEngine
 import AnchorStore

@@ -1,4 +1,5 @@
 import AnchorChat
+import AnchorCommandLine
 import AnchorEngine
 import AnchorStore
 import ArgumentParser

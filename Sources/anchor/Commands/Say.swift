@@ -1,3 +1,4 @@
+import AnchorCommandLine
 import AnchorCore
 import AnchorScript
 import AnchorVoice
@@ -127,6 +128,3 @@ struct Voices: AsyncParsableCommand {
         print("\(shown.count) voices; variants add +NAME (e.g. en-us+f3). Chinese shows default to cmn-latn-pinyin.")
     }
 }
-
-extension Intent: ExpressibleByArgument {}
-extension Language: ExpressibleByArgument {}

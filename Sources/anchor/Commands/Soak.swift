@@ -1,4 +1,5 @@
 import AnchorChat
+import AnchorCommandLine
 import AnchorCore
 import AnchorEngine
 import AnchorMedia
@@ -95,7 +96,7 @@ struct Soak: AsyncParsableCommand {
         }
 
         let start = ContinuousClock.now
-        var samples: [(show: Double, wall: Double, rssKB: Int, fds: Int)] = [(0, 0, AvatarBench.residentKB(), Self.openFiles())]
+        var samples: [(show: Double, wall: Double, rssKB: Int, fds: Int)] = [(0, 0, ResidentMemory.kilobytes(), Self.openFiles())]
         var nextSample = Double(sampleMs) / 1000
         FileHandle.standardOutput.write(Data((String(format: "soak: %@ for %.1f h of show at %dx%d@%d, a message every %d lines%@\n", loaded.rundown.title, hours, w, h, fps,
                                                      chatEvery, record.map { ", recording to \($0)" } ?? "")
@@ -107,7 +108,7 @@ struct Soak: AsyncParsableCommand {
                 _ = chat.takeUnanswered() // as 'anchor run' does (it stores them)
                 guard s.mediaSeconds >= nextSample else { return }
                 nextSample += Double(sampleMs) / 1000
-                let sample = (s.mediaSeconds, (ContinuousClock.now - start).inSeconds, AvatarBench.residentKB(), Self.openFiles())
+                let sample = (s.mediaSeconds, (ContinuousClock.now - start).inSeconds, ResidentMemory.kilobytes(), Self.openFiles())
                 samples.append(sample)
                 // Written at once (not buffered), so a soak piped to a file shows its progress.
                 FileHandle.standardOutput.write(Data((String(format: "  %10@  %8@  %8.1f  %6d  %6d  %8d", Self.hms(sample.0), Self.hms(sample.1),
@@ -162,14 +163,4 @@ struct MadeUpViewers {
         ]
         return ChatMessage(platform: "soak", user: "viewer\(n % 37)", text: texts[n % texts.count], time: Date().timeIntervalSince1970)
     }
-}
-
-/// A folder removed when the value goes away.
-final class TemporaryFolder: @unchecked Sendable {
-    let path: String
-    init() throws {
-        path = NSTemporaryDirectory() + "anchor-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }

@@ -1,3 +1,4 @@
+import AnchorCommandLine
 import AnchorStore
 import ArgumentParser
 import Foundation

@@ -2,11 +2,13 @@ import AnchorCore
 import Foundation
 
 /// The human form of a rundown: chapters, then each line with its intent, stress, cues and why.
-struct RundownPrinter {
-    var color: Bool
-    var reasons: Bool
+public struct RundownPrinter: Sendable {
+    public var color: Bool
+    public var reasons: Bool
 
-    func render(_ r: Rundown) -> String {
+    public init(color: Bool, reasons: Bool) { (self.color, self.reasons) = (color, reasons) }
+
+    public func render(_ r: Rundown) -> String {
         var out = bold(r.title) + "\n"
         let lines = r.utterances.count
         let facts = ["language \(r.language.rawValue)", "voice \(r.voice)", "avatar \(r.avatar)", "seed \(r.seed)",
@@ -35,7 +37,7 @@ struct RundownPrinter {
     }
 
     /// The text with `*stress*` marked and cues shown where they fall.
-    func decorate(_ u: Utterance) -> String {
+    public func decorate(_ u: Utterance) -> String {
         let scalars = Array(u.text.unicodeScalars)
         var out = ""
         for i in 0...scalars.count {
@@ -50,7 +52,7 @@ struct RundownPrinter {
         return out.replacingOccurrences(of: "  ", with: " ").trimmingCharacters(in: .whitespaces)
     }
 
-    static func describe(_ cue: Cue) -> String {
+    public static func describe(_ cue: Cue) -> String {
         switch cue {
         case .pause(let ms): return "pause \(ms)ms"
         case .countdown(let n): return "countdown \(n)"
@@ -67,7 +69,7 @@ struct RundownPrinter {
         }
     }
 
-    static func clock(_ seconds: Double) -> String {
+    public static func clock(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
         return s >= 60 ? "\(s / 60)m \(s % 60)s" : "\(s)s"
     }
@@ -80,8 +82,8 @@ struct RundownPrinter {
 }
 
 /// A rough speaking-time estimate for the narration summary (the voice gives exact figures).
-enum SpokenDuration {
-    static func estimate(_ r: Rundown) -> Double {
+public enum SpokenDuration {
+    public static func estimate(_ r: Rundown) -> Double {
         var seconds = 0.0
         for segment in r.segments {
             for event in segment.events {

@@ -6,15 +6,17 @@ import Foundation
 
 /// Where a show's products come from: `--catalog FILE`, `--db FILE`, the show's own
 /// `catalog:` key (relative to the show), or `ANCHOR_DB` / `./anchor.db` when it exists.
-struct CatalogOptions: ParsableArguments {
+public struct CatalogOptions: ParsableArguments, Sendable {
+    public init() {}
+
     @Option(name: .long, help: ArgumentHelp("Read products from this database (default: $ANCHOR_DB, else ./anchor.db).", valueName: "path"))
-    var db: String?
+    public var db: String?
 
     @Option(name: .long, help: ArgumentHelp("Read products from a JSON or CSV catalog file instead of a database.", valueName: "file"))
-    var catalog: String?
+    public var catalog: String?
 
     /// The catalog for a show, or nil when none is configured anywhere.
-    func resolve(for show: ParsedShow, cache: inout [String: Catalog]) throws(DiagnosticsError) -> (Catalog, String)? {
+    public func resolve(for show: ParsedShow, cache: inout [String: Catalog]) throws(DiagnosticsError) -> (Catalog, String)? {
         if let catalog { return (try load(file: catalog, cache: &cache), catalog) }
         if let db { return (try load(database: db, required: true, cache: &cache), db) }
         if let relative = show.header.catalog {
@@ -52,9 +54,9 @@ struct CatalogOptions: ParsableArguments {
     }
 }
 
-enum Paths {
+public enum Paths {
     /// Removes `.` and folds `dir/..` without touching the file system.
-    static func normalize(_ path: String) -> String {
+    public static func normalize(_ path: String) -> String {
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }
@@ -63,5 +65,18 @@ enum Paths {
         }
         let joined = parts.joined(separator: "/")
         return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
+}
+
+extension CatalogOptions {
+    /// A catalog without a show: --catalog, --db, or ./anchor.db.
+    public func resolveStandalone() throws -> Catalog? {
+        if let catalog { return try CatalogFile.load(path: catalog) }
+        let path = AnchorDatabase.resolvePath(db)
+        guard FileManager.default.fileExists(atPath: path) else {
+            if db != nil { throw ValidationError("no database at \(path)") }
+            return nil
+        }
+        return try CatalogStore(database: AnchorDatabase(path: path, readOnly: true)).catalog()
     }
 }

@@ -5,15 +5,15 @@ import UnixSignals
 /// through swift-service-lifecycle's signal sequence — `anchor run` gets them from its
 /// ServiceGroup instead. A frame loop reads the flag between frames, so the word being spoken
 /// finishes and the file or stream ends cleanly.
-enum Interrupt {
-    final class Flag: Sendable {
+public enum Interrupt {
+    public final class Flag: Sendable {
         private let value = Atomic<Bool>(false)
-        var isSet: Bool { value.load(ordering: .relaxed) }
+        public var isSet: Bool { value.load(ordering: .relaxed) }
         fileprivate func set() { value.store(true, ordering: .relaxed) }
     }
 
     /// Starts watching the signals; the flag is set by the first.
-    static func install() async -> Flag {
+    public static func install() async -> Flag {
         let flag = Flag()
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         Task {
@@ -26,7 +26,7 @@ enum Interrupt {
     }
 
     /// Returns at the first signal, or when the calling task is cancelled.
-    static func signalled() async {
+    public static func signalled() async {
         for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { return }
     }
 }

@@ -1,4 +1,5 @@
 import AnchorAvatar
+import AnchorCommandLine
 import AnchorCore
 import AnchorEngine
 import AnchorMedia
@@ -76,14 +77,10 @@ struct AvatarBench: AsyncParsableCommand {
             let small = try FrameRenderer(avatarFolder: folder, width: 320, height: 180)
             let warmUp = min(1_000, memoryFrames / 10)
             for f in 0..<warmUp { small.render(sampler.state(at: (f * rate / fps) % performance.length)) }
-            let before = Self.residentKB()
+            let before = ResidentMemory.kilobytes()
             for f in warmUp..<memoryFrames { small.render(sampler.state(at: (f * rate / fps) % performance.length)) }
-            print("  memory            \(Self.residentKB() - before) KB resident growth over \(memoryFrames - warmUp) frames after \(warmUp) warm-up frames")
+            print("  memory            \(ResidentMemory.kilobytes() - before) KB resident growth over \(memoryFrames - warmUp) frames after \(warmUp) warm-up frames")
         }
     }
 
-    static func residentKB() -> Int {
-        let statm = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? ""
-        return (Int(statm.split(separator: " ").dropFirst().first ?? "") ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
-    }
 }

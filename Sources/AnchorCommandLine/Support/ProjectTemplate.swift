@@ -1,15 +1,15 @@
 /// The files `anchor init` writes.
-enum ProjectTemplate {
-    struct File { let path: String; let contents: String }
+public enum ProjectTemplate {
+    public struct File: Sendable { public let path: String; public let contents: String }
 
-    static let files: [File] = [
+    public static let files: [File] = [
         File(path: "Scripts/main.show.md", contents: show),
         File(path: "Assets/catalog.json", contents: catalog),
         File(path: "Scripts/shop.rules.yaml", contents: rules),
         File(path: "Scripts/night.schedule.yaml", contents: schedule),
     ]
 
-    static let show = """
+    public static let show = """
     ---
     title: My first show
     language: en                     # en | zh
@@ -41,7 +41,7 @@ enum ProjectTemplate {
 
     """
 
-    static let catalog = """
+    public static let catalog = """
     {
       "currency": "USD",
       "products": [
@@ -60,7 +60,7 @@ enum ProjectTemplate {
 
     """
 
-    static let rules = """
+    public static let rules = """
     # Chat rules: what viewers type, and what the host answers (checked by 'anchor check',
     # tried with 'anchor chat ask'). Replies start with an [intent]; {user} is the asker.
     # Questions about prices, stock and products are answered from the catalog already.
@@ -81,7 +81,7 @@ enum ProjectTemplate {
 
     """
 
-    static let schedule = """
+    public static let schedule = """
     # When each show airs: 'anchor schedule plan Scripts/night.schedule.yaml' prints it.
     # Shows are relative to this file; a window whose end is before its start runs past midnight.
     timezone: UTC

@@ -2,14 +2,14 @@ import ArgumentParser
 import Foundation
 
 /// Runs an outside tool (ffmpeg, ffprobe) to the end and keeps what it printed.
-enum Tool {
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+public enum Tool {
+    public struct Output {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
-    static func run(_ path: String, _ arguments: [String]) throws -> Output {
+    public static func run(_ path: String, _ arguments: [String]) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments

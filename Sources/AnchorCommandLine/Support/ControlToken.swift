@@ -2,9 +2,9 @@ import ArgumentParser
 import Foundation
 
 /// A control token made at start, for a control port on loopback that was given none.
-enum ControlToken {
+public enum ControlToken {
     /// 128 random bits as hex, written to `file` with mode 0600 (replacing an older one).
-    static func make(writingTo file: String) throws -> String {
+    public static func make(writingTo file: String) throws -> String {
         var rng = SystemRandomNumberGenerator()
         let token = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
         try? FileManager.default.removeItem(atPath: file)

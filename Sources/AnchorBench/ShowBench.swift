@@ -1,4 +1,5 @@
 import AnchorAvatar
+import AnchorCommandLine
 import AnchorCore
 import AnchorEngine
 import AnchorMedia

@@ -1,3 +1,4 @@
+import AnchorCommandLine
 import AnchorEngine
 import ArgumentParser
 import Foundation

@@ -6,21 +6,25 @@ import ArgumentParser
 import Foundation
 
 /// Parses a show, finds its catalog, compiles it, prints diagnostics; exits 1 on errors.
-struct ShowLoader {
-    let path: String
-    let catalogOptions: CatalogOptions
-    var seed: UInt64?
+public struct ShowLoader: Sendable {
+    public let path: String
+    public let catalogOptions: CatalogOptions
+    public var seed: UInt64?
     /// Refuse shows that repeat per product when no catalog is found.
-    var requireCatalog = true
+    public var requireCatalog = true
 
-    struct Loaded {
-        var rundown: Rundown
-        var catalog: Catalog?
-        var background: String?
-        var source: SourceText
+    public init(path: String, catalogOptions: CatalogOptions, seed: UInt64? = nil, requireCatalog: Bool = true) {
+        (self.path, self.catalogOptions, self.seed, self.requireCatalog) = (path, catalogOptions, seed, requireCatalog)
     }
 
-    func load() throws -> Loaded {
+    public struct Loaded: Sendable {
+        public var rundown: Rundown
+        public var catalog: Catalog?
+        public var background: String?
+        public var source: SourceText
+    }
+
+    public func load() throws -> Loaded {
         let parsed = ScriptCompiler.parse(fileAt: path)
         var cache: [String: Catalog] = [:]
         let catalog: Catalog?
@@ -48,7 +52,7 @@ struct ShowLoader {
 extension ShowLoader.Loaded {
     /// The avatar folder and background to draw with: the command line's choice, else the
     /// show's, else the defaults. Exits with a clear error when either cannot be used.
-    func stage(showPath: String, avatar: String?, background: String?) throws -> (avatarFolder: String, background: Background) {
+    public func stage(showPath: String, avatar: String?, background: String?) throws -> (avatarFolder: String, background: Background) {
         let name = avatar ?? rundown.avatar
         guard let folder = Assets.avatarFolder(name, nearShow: showPath) else {
             Terminal.error("error: no avatar '\(name)' (looked for Models/\(name)/rig.json in ANCHOR_HOME, here, and beside the show)")
@@ -63,9 +67,9 @@ extension ShowLoader.Loaded {
 }
 
 /// The checks `preview` and `bench` share on size, fps and duration.
-enum RenderOptions {
+public enum RenderOptions {
     /// Width, height, and the duration in samples (nil: the whole show).
-    static func validate(size: String, fps: Int, duration: String?) throws -> (Int, Int, Int?) {
+    public static func validate(size: String, fps: Int, duration: String?) throws -> (Int, Int, Int?) {
         guard let (w, h) = Parse.size(size) else {
             throw ValidationError("--size takes WIDTHxHEIGHT with even sides from 64 to 7680, like 1280x720, not '\(size)'")
         }

@@ -7,18 +7,20 @@ import ArgumentParser
 import Foundation
 
 /// What `live` and `run` share: where to push, the picture, and chat input.
-struct StreamOptions: ParsableArguments {
+public struct StreamOptions: ParsableArguments, Sendable {
+    public init() {}
+
     @Option(name: .customLong("push"), help: "Ingest URL: rtmp://HOST[:PORT]/APP/KEY, rtmps://…, or a WebRTC (WHIP) endpoint whip+https://HOST/PATH (repeat for several; one render feeds all). A URL on the command line shows its key in 'ps': prefer --push-file or $ANCHOR_PUSH.")
-    var pushes: [String] = []
+    public var pushes: [String] = []
 
     @Option(name: .customLong("push-token"), help: ArgumentHelp("The Bearer token for whip+ destinations (or $ANCHOR_WHIP_TOKEN, which keeps it out of 'ps'). Never logged.", valueName: "token"))
-    var pushToken: String?
+    public var pushToken: String?
 
     @Option(name: .customLong("push-file"), help: ArgumentHelp("Read ingest URLs from a file, one a line ('#' starts a comment); keeps the stream key out of 'ps'.", valueName: "file"))
-    var pushFile: String?
+    public var pushFile: String?
 
     /// Every ingest URL: --push, --push-file, then $ANCHOR_PUSH (whitespace-separated).
-    func pushTexts(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [String] {
+    public func pushTexts(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [String] {
         var all = pushes
         if let pushFile {
             guard let text = try? String(contentsOfFile: pushFile, encoding: .utf8) else {
@@ -33,42 +35,42 @@ struct StreamOptions: ParsableArguments {
         return all
     }
 
-    @OptionGroup var picture: PictureOptions
-    var size: String { picture.size }
-    var fps: Int { picture.fps }
+    @OptionGroup public var picture: PictureOptions
+    public var size: String { picture.size }
+    public var fps: Int { picture.fps }
 
     @Option(help: "x264 preset. superfast keeps a 720p30 channel under a quarter of a core; on a presenter over a still background it looks the same as veryfast at live bit rates (SSIM 0.99987 vs 0.99986).")
-    var preset = "superfast"
+    public var preset = "superfast"
 
     @Option(help: "A PEM file of certificates to trust for rtmps:// besides the system's (a private ingest).")
-    var tlsCA: String?
+    public var tlsCA: String?
 
     @Option(help: "Answer chat on air: a JSON-lines log ({\"t\", \"user\", \"text\"}) replayed in real time, or - for lines typed on stdin. Answers cut in at the next word boundary.")
-    var chat: String?
+    public var chat: String?
 
     @Option(help: ArgumentHelp("Viewer events on air: a JSON-lines log ({\"t\", \"type\": \"gift\"|\"like\"|\"follow\"|\"share\"|\"join\"|\"paid_message\"|\"message\", \"user\", …}) replayed in real time, or - for JSON lines on stdin. Gifts and follows are thanked, paid messages read out.", valueName: "file"))
-    var events: String?
+    public var events: String?
 
     @Option(name: .customLong("connect"), help: ArgumentHelp("Read a platform's chat on air (repeat for several): twitch:CHANNEL, youtube:VIDEO_ID, bilibili:ROOM, irc[s]://HOST/#CHANNEL, or the room's web address. Secrets from $ANCHOR_IRC_TOKEN, $ANCHOR_YOUTUBE_KEY / $ANCHOR_YOUTUBE_TOKEN. Each reconnects on its own; check one first with 'anchor connect'.", valueName: "source"))
-    var connects: [String] = []
+    public var connects: [String] = []
 
     @Option(help: .hidden)
-    var irc: String?
+    public var irc: String?
 
     @Option(help: ArgumentHelp("Audio codec: aac (128 kb/s, classic RTMP) or opus (64 kb/s, Enhanced RTMP: the ingest must read it — YouTube, SRS ≥ 6, MediaMTX, FFmpeg ≥ 6.1; nginx-rtmp does not).", valueName: "codec"))
-    var audio: AudioEncoder.Codec = .aac
+    public var audio: AudioEncoder.Codec = .aac
 
     @Option(help: ArgumentHelp("Video codec for rtmp:// destinations: h264, or hevc (H.265 as Enhanced RTMP: the ingest must read it — YouTube, SRS ≥ 6, MediaMTX, FFmpeg ≥ 6.1; costs several times x264's CPU). WebRTC destinations stay H.264.", valueName: "codec"))
-    var codec: VideoCodec = .h264
+    public var codec: VideoCodec = .h264
 
     @Option(help: "Chat rules: a *.rules.yaml file or a folder (default: Scripts/).")
-    var rules: String?
+    public var rules: String?
 
     @Option(help: "A block list: one word or phrase a line, matched after normalization; blocked messages are never answered or shown.")
-    var blocklist: String?
+    public var blocklist: String?
 
     /// Where to push; a bad address is a clear error and exit 1.
-    func targets(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [PushTarget] {
+    public func targets(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [PushTarget] {
         let token = pushToken ?? environment["ANCHOR_WHIP_TOKEN"]
         var targets: [PushTarget] = []
         for text in try pushTexts(environment: environment) {
@@ -81,7 +83,7 @@ struct StreamOptions: ParsableArguments {
     }
 
     /// Live options for a size already validated, with `duration` in samples.
-    func liveOptions(width: Int, height: Int, duration: Int?) throws -> LiveRenderer.Options {
+    public func liveOptions(width: Int, height: Int, duration: Int?) throws -> LiveRenderer.Options {
         let video = picture.video(width: width, height: height, preset: preset)
         var options = LiveRenderer.Options(video: video)
         options.duration = duration
@@ -95,13 +97,13 @@ struct StreamOptions: ParsableArguments {
     }
 
     /// Starts feeding `--chat` and `--events` into `live` (a file is checked first: a bad line is exit 1).
-    func feedChat(into live: LiveChat) throws { try ChatFeedOptions(self).start(into: live) }
+    public func feedChat(into live: LiveChat) throws { try ChatFeedOptions(self).start(into: live) }
 
     /// Chat or events come in on the command line.
-    var hasChatInput: Bool { chat != nil || events != nil || irc != nil || !connects.isEmpty }
+    public var hasChatInput: Bool { chat != nil || events != nil || irc != nil || !connects.isEmpty }
 
     /// The `--connect` sources (and the older `--irc URL`); a bad one is a usage error.
-    func connectorSpecs() throws -> [ConnectorSpec] {
+    public func connectorSpecs() throws -> [ConnectorSpec] {
         try (connects + (irc.map { [$0] } ?? [])).map { text in
             do { return try ConnectorSpec(text) } catch { throw ValidationError("--connect: \(error)") }
         }
@@ -110,8 +112,8 @@ struct StreamOptions: ParsableArguments {
 
 /// Starts platform chat connectors into a show's chat, each reporting its state to the log
 /// and the status board.
-enum Connectors {
-    static func start(_ specs: [ConnectorSpec], into live: LiveChat, board: Board? = nil,
+public enum Connectors {
+    public static func start(_ specs: [ConnectorSpec], into live: LiveChat, board: Board? = nil,
                       credentials: ConnectorCredentials = .environment(), report: @escaping @Sendable (String) -> Void) throws {
         for spec in specs {
             let connector = try make(spec, credentials: credentials)
@@ -121,7 +123,7 @@ enum Connectors {
     }
 
     /// The connector for `spec`; a platform that cannot work without a secret it lacks is a usage error.
-    static func make(_ spec: ConnectorSpec, credentials: ConnectorCredentials) throws -> Connector {
+    public static func make(_ spec: ConnectorSpec, credentials: ConnectorCredentials) throws -> Connector {
         if spec.platform == .youtube, credentials.youtubeKey == nil, credentials.youtubeToken == nil {
             throw ValidationError("\(spec): YouTube needs an API key in $ANCHOR_YOUTUBE_KEY (or an OAuth token in $ANCHOR_YOUTUBE_TOKEN)")
         }
@@ -131,7 +133,7 @@ enum Connectors {
 
     /// YouTube's default quota (10 000 units a day, 5 a poll) at the polling floor, when it
     /// runs out within a day.
-    static func quotaWarning(_ spec: ConnectorSpec, unitsPerDay: Double = 10_000) -> String? {
+    public static func quotaWarning(_ spec: ConnectorSpec, unitsPerDay: Double = 10_000) -> String? {
         guard spec.platform == .youtube else { return nil }
         let every = spec.every ?? 5
         let hours = unitsPerDay / 5 * every / 3_600
@@ -141,14 +143,14 @@ enum Connectors {
 }
 
 /// Where a channel's chat and viewer events come from on the command line (`--chat`, `--events`).
-struct ChatFeedOptions: Sendable {
-    var chat: String?
-    var events: String?
+public struct ChatFeedOptions: Sendable {
+    public var chat: String?
+    public var events: String?
 
-    init(_ options: StreamOptions) { (chat, events) = (options.chat, options.events) }
+    public init(_ options: StreamOptions) { (chat, events) = (options.chat, options.events) }
 
     /// Starts feeding them into `live`; a file is checked first (a bad line is exit 1).
-    func start(into live: LiveChat) throws {
+    public func start(into live: LiveChat) throws {
         if chat == "-", events == "-" { throw ValidationError("--chat and --events cannot both read stdin") }
         if let chat {
             if chat != "-" {
