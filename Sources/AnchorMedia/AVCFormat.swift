@@ -80,36 +80,3 @@ public enum AVCFormat {
         return out
     }
 }
-
-/// A compressed frame, ready to mux.
-public struct EncodedPacket: Sendable {
-    public enum Kind: Sendable { case video, audio }
-    public var kind: Kind
-    /// AVCC (video) or raw AAC/Opus frames (audio).
-    public var data: Data
-    /// Presentation and decoding time in the stream's time base (video: frames; audio: samples at 48 kHz).
-    public var pts: Int64
-    public var dts: Int64
-    public var duration: Int64
-    public var isKeyframe: Bool
-
-    public init(kind: Kind, data: Data, pts: Int64, dts: Int64, duration: Int64, isKeyframe: Bool) {
-        self.kind = kind; self.data = data; self.pts = pts; self.dts = dts; self.duration = duration; self.isKeyframe = isKeyframe
-    }
-}
-
-/// What can go wrong encoding or writing media.
-public enum MediaError: Error, CustomStringConvertible {
-    case encoder(String)
-    case output(path: String, reason: String)
-    /// A clip, picture or music file that cannot be read or decoded.
-    case input(path: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case .encoder(let why): return "encoder: \(why)"
-        case let .output(path, reason): return "cannot write \(path): \(reason)"
-        case let .input(path, reason): return "cannot play \(path): \(reason)"
-        }
-    }
-}

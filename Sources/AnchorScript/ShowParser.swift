@@ -254,40 +254,6 @@ struct ShowParser {
     }
 }
 
-/// A position in one line of scalars; columns are 1-based.
-struct Cursor {
-    let line: [Unicode.Scalar]
-    private(set) var index: Int
-
-    init(_ line: [Unicode.Scalar], index: Int = 0) {
-        self.line = line
-        self.index = index
-    }
-
-    var atEnd: Bool { index >= line.count }
-    var column: Int { index + 1 }
-    var peek: Unicode.Scalar? { index < line.count ? line[index] : nil }
-    func peek(_ ahead: Int) -> Unicode.Scalar? { index + ahead < line.count ? line[index + ahead] : nil }
-    var rest: ArraySlice<Unicode.Scalar> { line[min(index, line.count)...] }
-
-    mutating func advance() { index += 1 }
-
-    mutating func skipSpaces() {
-        while let s = peek, s == " " || s == "\t" || s == "\u{3000}" || s == "\u{A0}" { index += 1 }
-    }
-
-    func hasPrefix(_ p: String) -> Bool { rest.starts(with: p.unicodeScalars) }
-
-    /// Letters, digits, `_` and `-`.
-    mutating func word() -> String {
-        var out = String.UnicodeScalarView()
-        while let s = peek, s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "_" || s == "-" {
-            out.append(s); index += 1
-        }
-        return String(out)
-    }
-}
-
 extension Collection where Element == Unicode.Scalar {
     func containsSequence(_ s: String) -> Bool {
         let needle = Array(s.unicodeScalars)
@@ -297,40 +263,5 @@ extension Collection where Element == Unicode.Scalar {
             if Array(hay[i..<(i + needle.count)]) == needle { return true }
         }
         return false
-    }
-}
-
-/// Diagnostics with a cap, like a compiler's error limit: garbage input cannot flood the output.
-struct DiagnosticList: Sendable {
-    static let maxErrors = 50
-    /// Past this many warnings the rest are counted, not kept: one pathological line must not
-    /// make a report of hundreds of megabytes.
-    static let maxWarnings = 200
-    private(set) var items: [Diagnostic] = []
-    private(set) var isFull = false
-    private var errors = 0, warnings = 0, warningsLeftOut = 0
-
-    mutating func append(_ d: Diagnostic) {
-        guard !isFull else { return }
-        switch d.severity {
-        case .warning:
-            warnings += 1
-            guard warnings <= Self.maxWarnings else { warningsLeftOut += 1; return }
-        case .error:
-            errors += 1
-        }
-        items.append(d)
-        if errors >= Self.maxErrors {
-            isFull = true
-            items.append(.error(at: d.location, "too many errors; stopping here"))
-        }
-    }
-
-    mutating func append(contentsOf ds: [Diagnostic]) { ds.forEach { append($0) } }
-
-    /// The diagnostics, with one closing warning saying how many were left out.
-    var all: [Diagnostic] {
-        guard warningsLeftOut > 0, let last = items.last else { return items }
-        return items + [.warning(at: last.location, "\(warningsLeftOut) more warnings not shown")]
     }
 }

@@ -42,9 +42,9 @@ public final class AnalyticsWriter: Sendable {
         case flush(@Sendable () -> Void)
     }
 
-    public let log: AnalyticsLog
+    public var log: AnalyticsLog { shared.log }
     public let channel: String
-    public let capacity: Int
+    public var capacity: Int { shared.capacity }
     private let shared: Shared
     private let jobs: AsyncStream<Job>.Continuation
     private let interval: Duration
@@ -95,9 +95,7 @@ public final class AnalyticsWriter: Sendable {
 
     public init(log: AnalyticsLog, channel: String, capacity: Int = 200_000, interval: Duration = .milliseconds(250),
                 report: @escaping @Sendable (String, Bool) -> Void = { _, _ in }) {
-        self.log = log
         self.channel = channel
-        self.capacity = capacity
         self.interval = interval
         let shared = Shared(log: log, capacity: capacity, report: report)
         self.shared = shared

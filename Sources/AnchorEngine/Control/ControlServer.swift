@@ -10,48 +10,6 @@ import NIOCore
 import ServiceLifecycle
 import Synchronization
 
-/// Where the control port listens, and the token it wants.
-///
-/// With a token, every command (POST, the chat WebSocket) needs it, also on loopback: any web
-/// page open in the seller's browser can send requests to 127.0.0.1. On loopback the read-only
-/// routes (the page, status, metrics) stay open; elsewhere they need the token too.
-public struct ControlEndpoint: Sendable {
-    public var host: String
-    public var port: Int
-    /// nil: commands need no token (only on loopback, when the operator said so).
-    public var token: String?
-    /// With it, `POST /events` also takes requests signed with it instead of the token (webhooks).
-    public var eventsSecret: String?
-
-    public enum Problem: Error, CustomStringConvertible {
-        case badAddress(String)
-        case tokenRequired(String)
-        public var description: String {
-            switch self {
-            case .badAddress(let s): "--control takes HOST:PORT (like 127.0.0.1:8090) or 'off', not '\(s)'"
-            case .tokenRequired(let host): "the control port on \(host) is reachable from other machines: give --token (or ANCHOR_TOKEN)"
-            }
-        }
-    }
-
-    /// nil for "off". A token is required unless the host is a loopback address.
-    public init?(_ text: String, token: String?) throws(Problem) {
-        if text == "off" { return nil }
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
-            throw .badAddress(text)
-        }
-        host = String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        guard !host.isEmpty else { throw .badAddress(text) }
-        self.port = port
-        self.token = token.flatMap { $0.isEmpty ? nil : $0 }
-        if self.token == nil, !Self.isLoopback(host) { throw .tokenRequired(host) }
-    }
-
-    public var isLoopback: Bool { Self.isLoopback(host) }
-
-    static func isLoopback(_ host: String) -> Bool { host == "localhost" || host == "::1" || host.hasPrefix("127.") }
-}
-
 /// The control port (Hummingbird): the operator console (a live page fed by Server-Sent
 /// Events), JSON status, Prometheus metrics, health and readiness, the replay page and index
 /// with the recordings, and commands: inject chat (POST or a WebSocket), skip a segment, pause,
@@ -246,30 +204,6 @@ extension ControlServer {
     }
 }
 
-/// Requires `Authorization: Bearer TOKEN` (or `?token=TOKEN` for a browser); with `openReads`
-/// (loopback), GET requests pass without it. The probes and metrics never need it: a kubelet
-/// and a Prometheus scraper carry no token, and they tell states and counts — never viewers'
-/// text, ingest keys or commands.
-struct TokenCheck<Context: RequestContext>: RouterMiddleware {
-    static var openPaths: Set<String> { ["/healthz", "/readyz", "/metrics"] }
-    let token: String
-    let openReads: Bool
-    /// Routes that check a webhook signature themselves when the request carries one.
-    var signedPaths: Set<String> = []
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if openReads || Self.openPaths.contains(request.uri.path), request.method == .get || request.method == .head { return try await next(request, context) }
-        if request.method == .post, signedPaths.contains(request.uri.path), request.headers[.init(WebhookSignature.header)!] != nil {
-            return try await next(request, context)
-        }
-        let bearer = request.headers[.authorization].map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 }
-        guard bearer == token || request.uri.queryParameters.get("token") == token else {
-            return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"], body: .init(byteBuffer: ByteBuffer(string: "token required\n")))
-        }
-        return try await next(request, context)
-    }
-}
-
 /// Refuses what a web page of another site can make the seller's browser send: on loopback, a
 /// Host that is not a loopback name (DNS rebinding); everywhere, a command whose Origin is not
 /// this server.
@@ -282,33 +216,5 @@ struct OriginCheck<Context: RequestContext>: RouterMiddleware {
             return Response(status: .forbidden, body: .init(byteBuffer: ByteBuffer(string: "cross-site request refused\n")))
         }
         return try await next(request, context)
-    }
-}
-
-/// The rules `OriginCheck` and the WebSocket upgrade apply.
-enum CrossSite {
-    static func allows(authority: String?, origin: String?, loopback: Bool, isCommand: Bool) -> Bool {
-        // Browsers always send a Host; a request without one (not HTTP/1.1) is no rebinding.
-        if loopback, let authority, !ControlEndpoint.isLoopback(hostName(authority)) { return false }
-        guard isCommand, let origin else { return true }
-        // `Origin: http://127.0.0.1:8090` must name the host (and port, when it has one) this
-        // request was sent to. Some WebSocket clients send `ws://HOST` without the port.
-        guard let schemeEnd = origin.range(of: "://"), let authority else { return false }
-        let from = origin[schemeEnd.upperBound...].lowercased(), to = authority.lowercased()
-        return from == to || (port(from) == nil && hostName(from) == hostName(to))
-    }
-
-    static func port(_ authority: String) -> Int? {
-        let afterHost = authority.hasPrefix("[") ? authority.split(separator: "]", maxSplits: 1).dropFirst().first.map(String.init) ?? "" : authority
-        guard let colon = afterHost.lastIndex(of: ":") else { return nil }
-        return Int(afterHost[afterHost.index(after: colon)...])
-    }
-
-    /// `127.0.0.1:8090` → `127.0.0.1`, `[::1]:8090` → `::1`.
-    static func hostName(_ authority: String) -> String {
-        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
-            return String(authority[authority.index(after: authority.startIndex)..<close])
-        }
-        return String(authority.split(separator: ":", maxSplits: 1).first ?? "").lowercased()
     }
 }
