@@ -55,7 +55,8 @@ let package = Package(
         ),
         .target(name: "AnchorVoice", dependencies: ["AnchorCore", "CEspeak", "CAV", "CEbur128"]),
         .target(name: "AnchorAvatar", dependencies: ["AnchorCore", "CCairo", "CRsvg"]),
-        .target(name: "AnchorMedia", dependencies: ["AnchorCore", "CX264", "CX265", "CAV"]),
+        // Optimized in debug builds too: the colour loop is 200× slower unoptimized, too slow for live tests.
+        .target(name: "AnchorMedia", dependencies: ["AnchorCore", "CX264", "CX265", "CAV"], swiftSettings: [.unsafeFlags(["-O"])]),
         .target(
             name: "AnchorChat",
             dependencies: ["AnchorCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]

@@ -27,7 +27,7 @@ public enum TestSupport {
         if let env = ProcessInfo.processInfo.environment["ANCHOR_BIN"] { return env }
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("anchor").path
         if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-        return path(".build-test/release/anchor")
+        return path(".build/debug/anchor")
     }
 
     public struct Run: Sendable {
