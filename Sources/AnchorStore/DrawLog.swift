@@ -37,25 +37,17 @@ public struct DrawLog: Sendable {
         }
     }
 
-    @discardableResult
-    public func record(_ r: Record) throws -> Int64 {
-        let entrants = String(decoding: try JSONEncoder().encode(r.entrants), as: UTF8.self), channel = channel
-        return try database.pool.write { db in try Self.insert(db, r, channel: channel, entrants: entrants) }
-    }
-
-    /// `record`, suspending instead of blocking while the database is busy.
+    /// Suspends instead of blocking while the database is busy (GRDB's async write).
     @discardableResult
     public func record(_ r: Record) async throws -> Int64 {
         let entrants = String(decoding: try JSONEncoder().encode(r.entrants), as: UTF8.self), channel = channel
-        return try await database.pool.write { db in try Self.insert(db, r, channel: channel, entrants: entrants) }
-    }
-
-    private static func insert(_ db: Database, _ r: Record, channel: String, entrants: String) throws -> Int64 {
-        try db.execute(sql: """
-            INSERT INTO luckyDraw(channel, show, keyword, seconds, seed, entrants, entrantCount, winnerId, winnerName, drawnAt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [channel, r.show, r.keyword, r.seconds, String(r.seed), entrants, r.entrants.count, r.winner?.id, r.winner?.name, r.drawnAt])
-        return db.lastInsertedRowID
+        return try await database.pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO luckyDraw(channel, show, keyword, seconds, seed, entrants, entrantCount, winnerId, winnerName, drawnAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [channel, r.show, r.keyword, r.seconds, String(r.seed), entrants, r.entrants.count, r.winner?.id, r.winner?.name, r.drawnAt])
+            return db.lastInsertedRowID
+        }
     }
 
     /// Draws from `from` on, oldest first (all channels when `channel` is nil).

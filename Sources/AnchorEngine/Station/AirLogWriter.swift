@@ -15,7 +15,7 @@ public final class AirLogWriter: Sendable {
         public var failedWrites = 0
     }
 
-    public let log: AirLog
+    public var log: AirLog { shared.log }
     private let shared: Shared
     private let jobs: AsyncStream<Job>.Continuation
 
@@ -77,7 +77,6 @@ public final class AirLogWriter: Sendable {
 
     /// `report(message, isError)` tells the log.
     public init(log: AirLog, report: @escaping @Sendable (String, Bool) -> Void = { _, _ in }) {
-        self.log = log
         let shared = Shared(log: log, report: report)
         self.shared = shared
         let (stream, jobs) = AsyncStream.makeStream(of: Job.self)

@@ -9,19 +9,12 @@ public struct AnalyticsLog: Sendable {
     public init(database: AnchorDatabase) { self.database = database }
 
     /// Writes a batch in one transaction (thousands of rows take milliseconds).
-    public func append(_ events: [AirEvent]) throws {
-        guard !events.isEmpty else { return }
-        try database.pool.write { db in try Self.insert(db, events) }
-    }
-
-    /// `append`, suspending instead of blocking while the database is busy (GRDB's async write).
+    /// Suspends instead of blocking while the database is busy (GRDB's async write).
     public func append(_ events: [AirEvent]) async throws {
         guard !events.isEmpty else { return }
-        try await database.pool.write { db in try Self.insert(db, events) }
-    }
-
-    private static func insert(_ db: Database, _ events: [AirEvent]) throws {
-        for var e in events { try e.insert(db) }
+        try await database.pool.write { db in
+            for var e in events { try e.insert(db) }
+        }
     }
 
     /// A channel's events from `from` to `to`, oldest first; every channel's when `channel` is nil.
