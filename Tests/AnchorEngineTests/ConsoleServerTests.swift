@@ -63,21 +63,15 @@ import Testing
         return Served(server: server, chat: chat, control: control, board: board, analytics: analytics, database: database, port: port, task: task, folder: folder)
     }
 
-    /// curl on a Dispatch thread (see ControlServerTests.status): stdout, and the status code last.
+    /// curl off the cooperative pool (see TestSupport.toolOffPool): its stdout.
     func curl(_ args: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { done in
-            DispatchQueue.global().async { done.resume(with: Result { try TestSupport.tool("curl", ["-s", "-m", "5"] + args).stdout }) }
-        }
+        try await TestSupport.toolOffPool("curl", ["-s", "-m", "5"] + args).stdout
     }
 
     /// The feed's first event: read until its first `data:` line (a second apart, so a loaded
     /// machine gets up to 20 s rather than a fixed read window).
     func firstFeedEvent(_ s: Served) async throws -> String {
-        try await withCheckedThrowingContinuation { done in
-            DispatchQueue.global().async {
-                done.resume(with: Result { try TestSupport.tool("sh", ["-c", "curl -sN -m 20 '\(s.base)/console/feed' | grep -m1 '^data: '"]).stdout })
-            }
-        }
+        try await TestSupport.toolOffPool("sh", ["-c", "curl -sN -m 20 '\(s.base)/console/feed' | grep -m1 '^data: '"]).stdout
     }
 
     func post(_ s: Served, _ path: String, _ body: String, token: Bool = true) async throws -> (code: Int, body: String) {

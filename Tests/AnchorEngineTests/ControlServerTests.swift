@@ -66,9 +66,7 @@ import Testing
     /// need too, timed requests out when the whole suite ran at once.
     func status(_ method: String, _ url: String, _ headers: [String] = []) async throws -> String {
         let args = ["-s", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}", "-X", method] + headers.flatMap { ["-H", $0] } + [url]
-        return try await withCheckedThrowingContinuation { done in
-            DispatchQueue.global().async { done.resume(with: Result { try TestSupport.tool("curl", args).stdout }) }
-        }
+        return try await TestSupport.toolOffPool("curl", args).stdout
     }
 
     /// Issue 17: any web page in the seller's browser could pause, skip or inject chat on the
@@ -103,9 +101,7 @@ import Testing
         let auth = "Authorization: Bearer s3cret"
         func post(_ body: String, _ headers: [String]) async throws -> String {
             let args = ["-s", "-m", "5", "-w", "\n%{http_code}", "-X", "POST", "--data-binary", body] + headers.flatMap { ["-H", $0] } + [base + "/events"]
-            return try await withCheckedThrowingContinuation { done in
-                DispatchQueue.global().async { done.resume(with: Result { try TestSupport.tool("curl", args).stdout }) }
-            }
+            return try await TestSupport.toolOffPool("curl", args).stdout
         }
         #expect(try await post(#"{"type": "follow", "user": "a"}"#, []).hasSuffix("401"))
         let ok = try await post(#"[{"type": "gift", "user": "a", "gift": "rose", "value": 10}, {"type": "like", "count": 30}]"#, [auth])
@@ -130,9 +126,7 @@ import Testing
         func post(_ body: String, _ headers: [String]) async throws -> String {
             let args = ["-s", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "--data-binary", body] + headers.flatMap { ["-H", $0] }
                 + ["http://127.0.0.1:\(port)/events"]
-            return try await withCheckedThrowingContinuation { done in
-                DispatchQueue.global().async { done.resume(with: Result { try TestSupport.tool("curl", args).stdout }) }
-            }
+            return try await TestSupport.toolOffPool("curl", args).stdout
         }
         let body = #"{"type": "gift", "user": "dy_1", "name": "Ann", "gift": "rocket", "value": 100}"#
         let signature = WebhookSignature(secret: secret).sign(Data(body.utf8))

@@ -64,6 +64,14 @@ public enum TestSupport {
         try run(try locate(name), arguments, in: directory, environment: [:])
     }
 
+    /// `tool`, run on a Dispatch thread: a test that blocks one of the cooperative pool's few
+    /// threads on a child (curl against an in-process server) can starve the server's handlers.
+    public static func toolOffPool(_ name: String, _ arguments: [String]) async throws -> Run {
+        try await withCheckedThrowingContinuation { done in
+            DispatchQueue.global().async { done.resume(with: Result { try tool(name, arguments) }) }
+        }
+    }
+
     /// Where a tool is: an absolute path as given, else the first match on the PATH.
     static func locate(_ name: String) throws -> String {
         let path = name.hasPrefix("/") ? (FileManager.default.isExecutableFile(atPath: name) ? name : nil)
