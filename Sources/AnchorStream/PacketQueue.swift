@@ -37,9 +37,13 @@ public final class PacketQueue: Sendable {
     public var depthMs: UInt32 {
         state.withLock { s in
             guard s.head < s.packets.count else { return 0 }
-            return s.packets[s.packets.count - 1].timestamp &- s.packets[s.head].timestamp
+            return UInt32(max(0, Self.span(from: s.packets[s.head].timestamp, to: s.packets[s.packets.count - 1].timestamp)))
         }
     }
+
+    /// Milliseconds from `a` to `b` on the 32-bit stream clock: across its wrap, and negative
+    /// when `b` is older (audio and video interleave a few milliseconds out of order).
+    private static func span(from a: UInt32, to b: UInt32) -> Int32 { Int32(bitPattern: b &- a) }
 
     /// Adds a packet without ever blocking; returns false when it was dropped.
     @discardableResult
@@ -65,7 +69,7 @@ public final class PacketQueue: Sendable {
                 return (w, p)
             }
             s.packets.append(p)
-            if s.head < s.packets.count, p.timestamp &- s.packets[s.head].timestamp > capacityMs {
+            if s.head < s.packets.count, Self.span(from: s.packets[s.head].timestamp, to: p.timestamp) > Int32(clamping: capacityMs) {
                 // Overflow: drop the backlog and restart video at a keyframe.
                 for q in s.packets[s.head...] {
                     if q.kind == .video { s.counts.droppedVideo += 1 } else { s.counts.droppedAudio += 1 }

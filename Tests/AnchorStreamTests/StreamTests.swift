@@ -164,6 +164,25 @@ import Testing
         #expect(await q.next()?.timestamp == 1_366)
     }
 
+    /// Audio and video interleave a few milliseconds out of order: a packet older than the
+    /// oldest queued one is not a backlog of four billion milliseconds, and the clock may wrap.
+    @Test func anOlderPacketOrAWrappedClockIsNoOverflow() async throws {
+        let q = PacketQueue(capacityMs: 1_000)
+        q.start()
+        q.push(video(100, key: true)); q.push(audio(90)); q.push(video(133))
+        try #require(q.counts.overflows == 0 && q.counts.droppedAudio == 0)
+        #expect(q.depthMs == 33)
+        #expect(await q.next()?.timestamp == 100)
+        #expect(await q.next()?.timestamp == 90)
+        #expect(await q.next()?.timestamp == 133)
+        let wrapping = PacketQueue(capacityMs: 1_000)
+        wrapping.start()
+        wrapping.push(video(UInt32.max - 10, key: true)); wrapping.push(video(22))
+        #expect(wrapping.counts.overflows == 0 && wrapping.depthMs == 33)
+        wrapping.push(video(1_100))
+        #expect(wrapping.counts.overflows == 1, "more than a second across the wrap still overflows")
+    }
+
     /// A destination that never blocks takes packets on the producer's thread, from a keyframe,
     /// with nothing queued; pausing (the session ended) stops it.
     @Test func directDeliveryHandsPacketsOverFromAKeyframe() {
