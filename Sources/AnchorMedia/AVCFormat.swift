@@ -7,30 +7,6 @@ public enum AVCFormat {
         case slice = 1, idr = 5, sei = 6, sps = 7, pps = 8, accessUnitDelimiter = 9
     }
 
-    /// The NAL units of an Annex-B stream (start codes removed).
-    public static func nalUnits(annexB data: Data) -> [Data] {
-        let bytes = [UInt8](data)
-        var units: [Data] = []
-        var start: Int?
-        var i = 0
-        while i + 2 < bytes.count {
-            if bytes[i] == 0, bytes[i + 1] == 0, bytes[i + 2] == 1 || (i + 3 < bytes.count && bytes[i + 2] == 0 && bytes[i + 3] == 1) {
-                let codeLength = bytes[i + 2] == 1 ? 3 : 4
-                if let s = start {
-                    var end = i
-                    while end > s, bytes[end - 1] == 0 { end -= 1 }
-                    units.append(Data(bytes[s..<end]))
-                }
-                i += codeLength
-                start = i
-                continue
-            }
-            i += 1
-        }
-        if let s = start, s < bytes.count { units.append(Data(bytes[s...])) }
-        return units
-    }
-
     public static func type(of nal: Data) -> UInt8 { (nal.first ?? 0) & 0x1F }
 
     /// NAL units with 4-byte big-endian lengths (the MP4/FLV sample format).

@@ -29,7 +29,7 @@ public final class HEVCEncoder: PictureEncoder {
         var options: [(String, String)] = [
             ("input-res", "\(s.width)x\(s.height)"), ("fps", "\(s.fps)"), ("input-csp", "i420"),
             ("keyint", "\(s.fps * s.keyframeSeconds)"), ("min-keyint", "\(s.fps * s.keyframeSeconds)"), ("scenecut", "0"), ("open-gop", "0"),
-            ("repeat-headers", "0"), ("annexb", "1"), ("bframes", "\(s.bframes)"), ("info", "0"), ("hash", "0"),
+            ("repeat-headers", "0"), ("annexb", "0"), ("bframes", "\(s.bframes)"), ("info", "0"), ("hash", "0"),
             ("frame-threads", "\(max(1, s.threads))"), ("pools", s.threads <= 1 ? "none" : "\(s.threads)"), ("log-level", "error"),
             ("range", "limited"), ("colorprim", "bt709"), ("transfer", "bt709"), ("colormatrix", "bt709"),
         ]
@@ -51,8 +51,9 @@ public final class HEVCEncoder: PictureEncoder {
         var count: UInt32 = 0
         x265_encoder_headers(enc, &nals, &count)
         var vps = Data(), sps = Data(), pps = Data()
-        for unit in Self.units(nals, count) {
-            switch HEVCFormat.type(of: unit) {
+        for nal in UnsafeBufferPointer(start: nals, count: Int(count)) {
+            let unit = Data(bytes: nal.payload + 4, count: Int(nal.sizeBytes) - 4)
+            switch UInt8(nal.type) {
             case HEVCFormat.NALType.vps.rawValue: vps = unit
             case HEVCFormat.NALType.sps.rawValue: sps = unit
             case HEVCFormat.NALType.pps.rawValue: pps = unit
@@ -99,20 +100,15 @@ public final class HEVCEncoder: PictureEncoder {
         var count: UInt32 = 0
         var output = x265_picture()
         guard x265_encoder_encode(encoder, &nals, &count, input, &output) > 0 else { return [] }
-        let units = Self.units(nals, count).filter {
-            let t = HEVCFormat.type(of: $0)
+        // The picture's NAL units, already length-prefixed (annexb=0); parameter sets travel out of band.
+        let slices = UnsafeBufferPointer(start: nals, count: Int(count)).filter {
+            let t = UInt8($0.type)
             return t != HEVCFormat.NALType.vps.rawValue && t != HEVCFormat.NALType.sps.rawValue
                 && t != HEVCFormat.NALType.pps.rawValue && t != HEVCFormat.NALType.accessUnitDelimiter.rawValue
         }
+        var data = Data(capacity: slices.reduce(0) { $0 + Int($1.sizeBytes) })
+        for nal in slices { data.append(nal.payload, count: Int(nal.sizeBytes)) }
         let keyframe = output.sliceType == X265_TYPE_IDR || output.sliceType == X265_TYPE_I
-        return [EncodedPacket(kind: .video, data: AVCFormat.avcc(units), pts: output.pts, dts: output.dts, duration: 1, isKeyframe: keyframe)]
-    }
-
-    /// x265 hands NAL units with Annex-B start codes (annexb=1): their payloads without them.
-    private static func units(_ nals: UnsafeMutablePointer<x265_nal>?, _ count: UInt32) -> [Data] {
-        guard let nals else { return [] }
-        var data = Data()
-        for i in 0..<Int(count) { data.append(nals[i].payload, count: Int(nals[i].sizeBytes)) }
-        return AVCFormat.nalUnits(annexB: data)
+        return [EncodedPacket(kind: .video, data: data, pts: output.pts, dts: output.dts, duration: 1, isKeyframe: keyframe)]
     }
 }

@@ -41,7 +41,9 @@ public final class VideoEncoder {
         // A fixed GOP: live ingests expect a keyframe exactly every N seconds, not on scene cuts.
         p.i_scenecut_threshold = 0
         p.b_repeat_headers = 0
-        p.b_annexb = 1
+        // Each NAL unit prefixed with its 4-byte length, as MP4 and FLV carry it: packets are
+        // the slices laid end to end, with no start codes to scan for.
+        p.b_annexb = 0
         p.i_threads = Int32(s.threads)
         p.i_bframe = Int32(s.bframes)
         // Lets `encode(_:index:changed:)` tell x264 which macroblocks did not change (not for a
@@ -83,8 +85,9 @@ public final class VideoEncoder {
         var count: Int32 = 0
         x264_encoder_headers(enc, &nals, &count)
         var sps = Data(), pps = Data()
-        for unit in AVCFormat.nalUnits(annexB: Self.payload(nals, count)) {
-            switch AVCFormat.type(of: unit) {
+        for nal in UnsafeBufferPointer(start: nals, count: Int(count)) {
+            let unit = Data(bytes: nal.p_payload + 4, count: Int(nal.i_payload) - 4)
+            switch UInt8(nal.i_type) {
             case AVCFormat.NALType.sps.rawValue: sps = unit
             case AVCFormat.NALType.pps.rawValue: pps = unit
             default: break
@@ -141,18 +144,13 @@ public final class VideoEncoder {
         var output = x264_picture_t()
         let size = x264_encoder_encode(encoder, &nals, &count, input, &output)
         guard size > 0 else { return [] }
-        let units = AVCFormat.nalUnits(annexB: Self.payload(nals, count)).filter {
-            let t = AVCFormat.type(of: $0)
+        // The picture's NAL units, already length-prefixed; parameter sets travel out of band.
+        let slices = UnsafeBufferPointer(start: nals, count: Int(count)).filter {
+            let t = UInt8($0.i_type)
             return t != AVCFormat.NALType.sps.rawValue && t != AVCFormat.NALType.pps.rawValue && t != AVCFormat.NALType.accessUnitDelimiter.rawValue
         }
-        return [EncodedPacket(kind: .video, data: AVCFormat.avcc(units), pts: output.i_pts, dts: output.i_dts, duration: 1,
-                              isKeyframe: output.b_keyframe != 0)]
-    }
-
-    private static func payload(_ nals: UnsafeMutablePointer<x264_nal_t>?, _ count: Int32) -> Data {
-        guard let nals else { return Data() }
-        var data = Data()
-        for i in 0..<Int(count) { data.append(nals[i].p_payload, count: Int(nals[i].i_payload)) }
-        return data
+        var data = Data(capacity: slices.reduce(0) { $0 + Int($1.i_payload) })
+        for nal in slices { data.append(nal.p_payload, count: Int(nal.i_payload)) }
+        return [EncodedPacket(kind: .video, data: data, pts: output.i_pts, dts: output.i_dts, duration: 1, isKeyframe: output.b_keyframe != 0)]
     }
 }

@@ -17,14 +17,15 @@ func testFrame(_ w: Int, _ h: Int, _ n: Int) -> [UInt8] {
 }
 
 @Suite struct AVCFormatTests {
-    @Test func annexBAndAVCCRoundTrip() {
-        let annexB = Data([0, 0, 0, 1, 0x67, 1, 2, 0, 0, 1, 0x68, 3, 0, 0, 0, 1, 0x65, 4, 5, 6])
-        let units = AVCFormat.nalUnits(annexB: annexB)
-        #expect(units == [Data([0x67, 1, 2]), Data([0x68, 3]), Data([0x65, 4, 5, 6])])
+    @Test func avccAndAnnexB() {
+        let units = [Data([0x67, 1, 2]), Data([0x68, 3]), Data([0x65, 4, 5, 6])]
         #expect(units.map(AVCFormat.type) == [7, 8, 5])
         let avcc = AVCFormat.avcc(units)
         #expect(avcc == Data([0, 0, 0, 3, 0x67, 1, 2, 0, 0, 0, 2, 0x68, 3, 0, 0, 0, 4, 0x65, 4, 5, 6]))
-        #expect(AVCFormat.nalUnits(annexB: AVCFormat.annexB(avcc: avcc)) == units)
+        #expect(AVCFormat.units(avcc: avcc) == units)
+        // A truncated tail is dropped, not read past.
+        #expect(AVCFormat.units(avcc: avcc.dropLast(2)) == Array(units.prefix(2)))
+        #expect(AVCFormat.annexB(avcc: avcc) == Data([0, 0, 0, 1, 0x67, 1, 2, 0, 0, 0, 1, 0x68, 3, 0, 0, 0, 1, 0x65, 4, 5, 6]))
     }
 
     @Test func decoderConfigurationRecord() {
