@@ -55,8 +55,9 @@ let package = Package(
         ),
         .target(name: "AnchorVoice", dependencies: ["AnchorCore", "CEspeak", "CAV", "CEbur128"]),
         .target(name: "AnchorAvatar", dependencies: ["AnchorCore", "CCairo", "CRsvg"]),
-        // Optimized in debug builds too: the colour loop is 200× slower unoptimized, too slow for live tests.
-        .target(name: "AnchorMedia", dependencies: ["AnchorCore", "CX264", "CX265", "CAV"], swiftSettings: [.unsafeFlags(["-O"])]),
+        // The BGRA → I420 loop, in C vector types: fast enough for live frames in debug builds too.
+        .target(name: "CColor"),
+        .target(name: "AnchorMedia", dependencies: ["AnchorCore", "CColor", "CX264", "CX265", "CAV"]),
         .target(
             name: "AnchorChat",
             dependencies: ["AnchorCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]
