@@ -13,7 +13,7 @@ public struct AnalyticsLog: Sendable {
     public func append(_ events: [AirEvent]) async throws {
         guard !events.isEmpty else { return }
         try await database.pool.write { db in
-            for var e in events { try e.insert(db) }
+            for e in events { try e.insert(db) }
         }
     }
 
