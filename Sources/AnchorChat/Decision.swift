@@ -40,4 +40,7 @@ public struct Decision: Sendable, Codable {
         self.language = language; self.user = user; self.question = question; self.seconds = seconds; self.topic = topic
         self.displayName = displayName; self.showsQuestion = showsQuestion
     }
+
+    /// Something to say on air: a reply that moderation did not block and that is not a silence.
+    public var isSpoken: Bool { reply != nil && source != .blocked && source != .silence }
 }

@@ -1,7 +1,7 @@
 /// One picture in planar 4:2:0 (Y, U, V), in memory this object owns; reused frame after frame.
 /// Sendable (unchecked): its pixels are reused frame after frame, so it has an owner at a time —
-/// the converter writing it, then the encoder reading it, handed over in order (`FramePipeline`
-/// by semaphores, the live loop by calling one after the other); never written while read.
+/// the converter writing it, then the encoder reading it, handed over in order (the frame loop
+/// calls one after the other); never written while read.
 public final class I420Frame: @unchecked Sendable {
     public let width: Int
     public let height: Int

@@ -45,7 +45,7 @@ extension ChatFeed: Audience {
             guard let d = responder.take(m, onScreen: onScreen, language: chatLanguage) else { continue }
             if m.kind == .message { _ = draw?.consider(m, decision: d) }
             log.append((d, m.time, nil))
-            if d.reply != nil, d.source != .blocked, d.source != .silence { out.append((d, now - m.time)) }
+            if d.isSpoken { out.append((d, now - m.time)) }
         }
         if let (d, first) = responder.dueThanks(at: now) {
             log.append((d, first, nil))

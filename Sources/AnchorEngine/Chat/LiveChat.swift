@@ -142,11 +142,7 @@ public final class LiveChat: Sendable {
         var counts = (decided: 0, blocked: 0, silent: 0, thanks: 0, paid: 0)
         func note(_ d: Decision, _ at: ContinuousClock.Instant) {
             onDecision(d)
-            switch d.source {
-            case .blocked: counts.blocked += 1
-            case .silence: counts.silent += 1
-            default: if d.reply != nil { out.append((d, at)) } else { counts.silent += 1 }
-            }
+            if d.isSpoken { out.append((d, at)) } else if d.source == .blocked { counts.blocked += 1 } else { counts.silent += 1 }
             if d.source == .thanks { counts.thanks += 1 }
             if d.source == .paid { counts.paid += 1 }
             entries.append(Entry(user: d.displayName ?? d.user, question: String(d.question.prefix(200)), reply: d.reply, source: d.source.rawValue, detail: d.detail))
