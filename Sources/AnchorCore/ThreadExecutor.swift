@@ -12,8 +12,10 @@ public final class ThreadExecutor: SerialExecutor, TaskExecutor {
     private let wake = DispatchSemaphore(value: 0)
 
     public init(name: String) {
-        let thread = Thread { [self] in loop() }
-        thread.name = name
+        let thread = Thread { [self] in
+            ThreadName.set(name)
+            loop()
+        }
         thread.start()
     }
 
