@@ -32,6 +32,9 @@ public struct LiveRenderer {
         public var keepsPerformance = false
         /// Seed lucky draws from the show (a preview names the same winner every time).
         public var drawSeedsFromShow = false
+        /// Encode on a thread of its own while the loop draws the next frame (a preview on two
+        /// cores); the packet hooks are then called on that thread, in the same order.
+        public var encodesOnOwnThread = false
         public init(video: VideoSettings) { self.video = video }
     }
 
@@ -64,10 +67,10 @@ public struct LiveRenderer {
         public var performance: Performance?
     }
 
-    /// CPU seconds spent by the frame loop's thread in each stage (the voice is synthesized on
-    /// a thread of its own, and is not in these). Meaningful when the loop stays on one thread
-    /// (a `ThreadExecutor`, as a channel and a preview run it); elsewhere its awaits may resume
-    /// on another thread of the pool.
+    /// CPU seconds spent by the frame loop's thread in each stage, and by its encoding thread
+    /// when it has one (the voice is synthesized on a thread of its own, and is not in these).
+    /// Meaningful when the loop stays on one thread (a `ThreadExecutor`, as a channel and a
+    /// preview run it); elsewhere its awaits may resume on another thread of the pool.
     public struct Stages: Sendable {
         /// Directing is the Director's planning, chat and markers; video and audio include
         /// handing the packets on (a preview's muxer).
@@ -87,7 +90,7 @@ public struct LiveRenderer {
         /// The encoders, once made (a recorder needs their parameters); a throw ends the run.
         public var onEncoders: ((VideoEncoder, AudioEncoder) throws -> Void)?
         /// Every encoded packet, in order (video pts in frames, audio pts in samples); a throw
-        /// (a full disk) ends the run.
+        /// (a full disk) ends the run. On the encoding thread with `encodesOnOwnThread`.
         public var onPacket: ((EncodedPacket) throws -> Void)?
         /// The show's sound, a frame's worth at a time, as it is encoded.
         public var onAudio: ((ArraySlice<Float>) throws -> Void)?
@@ -142,12 +145,27 @@ public struct LiveRenderer {
             director.keepsHistory = o.keepsPerformance
             director.seedsDrawsFromShow = o.drawSeedsFromShow
             try await director.plan()
-            let converter = ColorConverter(width: s.width, height: s.height)
-            let picture = I420Frame(width: s.width, height: s.height)
+            // Pictures are lent to the encoding thread (if any) while the next one is converted.
+            let encoding = o.encodesOnOwnThread ? EncodeThread(pictures: 2) : nil
+            defer { encoding?.abandon() }
+            let pictures = PictureRing(count: encoding == nil ? 1 : 2, converter: ColorConverter(width: s.width, height: s.height))
+            /// Runs on the encoding thread, in order, when there is one.
+            func encode(_ kind: EncodeThread.Kind, _ job: @escaping () throws -> Void) throws {
+                if let encoding { try encoding.submit(kind, job) } else { try job() }
+            }
+            /// The loop's stages with the encoding thread's share.
+            func allStages() -> Stages {
+                guard let encoding else { return stages }
+                var all = stages
+                let cpu = encoding.cpuSeconds
+                all.video += cpu.picture
+                all.audio += cpu.sound
+                return all
+            }
             let limit = o.duration ?? (program.rundown.loop ? rate * 86_400 : nil)
             let frames = limit.map { ($0 * s.fps + rate - 1) / rate } ?? Int.max
 
-            var sent = 0, skipped = 0, bytes = 0
+            var sent = 0, skipped = 0
             var window: (at: ContinuousClock.Instant, sent: Int, bytes: Int) = (.now, 0, 0)
             var status = Status(elapsed: 0, mediaSeconds: 0, framesSent: 0, framesSkipped: 0, fps: 0, videoKbps: 0, destinations: [])
             var stages = Stages()
@@ -173,7 +191,6 @@ public struct LiveRenderer {
                 let due = o.paced ? clockStart + frameDuration * n : ContinuousClock.now
                 let wake = due - o.lookahead
                 if o.paced, ContinuousClock.now < wake { try await Task.sleep(until: wake, clock: .continuous) }
-                for r in renditions where r.keyframe.take() { r.video.forceKeyframe() }
 
                 if stopAt == nil { hooks.control?.apply(to: director) }
                 if let chat = hooks.chat {
@@ -200,13 +217,13 @@ public struct LiveRenderer {
                     let frame = renderer.render(director.sampler.state(at: n * rate / s.fps))
                     let damage = renderer.takeDamage()
                     charge(\.drawing)
-                    frame.withPixels { converter.convert(bgra: $0.baseAddress!, stride: frame.stride, into: picture, damage: damage) }
+                    encoding?.waitForPicture()
+                    let picture = pictures.convert(frame, damage: damage)
                     if let onThumbnail = hooks.onThumbnail, n % s.fps == 0 { onThumbnail(frame.scaled(toWidth: 320)) }
                     if n % (s.fps * 60) == 0 { Heap.trimIfDue() }
                     charge(\.colour)
-                    for r in renditions {
-                        let made = try r.encode(picture, index: n, changed: damage, madeAt: madeAt)
-                        if r === primary { bytes += made }
+                    try encode(.picture) { [n] in
+                        for r in renditions { try r.encode(picture, index: n, changed: damage, madeAt: madeAt) }
                     }
                     sent += 1
                     hooks.metrics?.framesSent.increment()
@@ -214,7 +231,7 @@ public struct LiveRenderer {
                 }
                 let pcm = director.read((n + 1) * rate / s.fps - director.audioPosition)
                 try hooks.onAudio?(pcm)
-                for r in renditions { try r.encode(pcm) }
+                try encode(.sound) { for r in renditions { try r.encode(pcm) } }
                 charge(\.audio)
                 for m in director.passed(upTo: director.audioPosition) {
                     let at = Double(m.at) / Double(rate)
@@ -236,6 +253,7 @@ public struct LiveRenderer {
                 if now - lastReport >= .seconds(1) || n == frames {
                     let span = (now - window.at).inSeconds
                     status.fps = Double(sent - window.sent) / max(0.001, span)
+                    let bytes = primary.videoBytes
                     status.videoKbps = Double(bytes - window.bytes) * 8 / 1000 / max(0.001, span)
                     window = (now, sent, bytes)
                     lastReport = now
@@ -250,11 +268,12 @@ public struct LiveRenderer {
                     status.answersShed = director.answers.shed
                     status.problems = director.soundProblems + clips.problems
                     status.encoders = renditions.map { ($0.name, $0.cpuSeconds) }
-                    status.stages = stages
+                    status.stages = allStages()
                     report(status)
                 }
             }
-            for r in renditions { try r.flush() }
+            try encode(.sound) { for r in renditions { try r.flush() } }
+            try encoding?.finish()
             // End cleanly: queued media goes out, then FCUnpublish and deleteStream.
             for d in destinations { d.finish() }
             // Wait until every destination has ended, for at most 3 s.
@@ -270,7 +289,7 @@ public struct LiveRenderer {
             status.destinations = destinations.map(\.current)
             status.encoders = renditions.map { ($0.name, $0.cpuSeconds) }
             charge(\.video)
-            status.stages = stages
+            status.stages = allStages()
             if o.keepsPerformance {
                 var p = director.performance
                 p.length = n * rate / s.fps

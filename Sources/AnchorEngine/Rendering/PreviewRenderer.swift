@@ -90,6 +90,8 @@ public struct PreviewRenderer {
         live.audioCodec = o.audioCodec
         live.keepsPerformance = true
         live.drawSeedsFromShow = true
+        // The next frame is drawn while x264 encodes this one: the same packets, sooner.
+        live.encodesOnOwnThread = true
 
         let output = PreviewOutput(path: path, format: o.format, title: rundown.title, wav: try o.audioOut.map { try WAVStream(path: $0, sampleRate: rate) })
         var hooks = LiveRenderer.Hooks()

@@ -16,9 +16,12 @@ final class Rendition {
     let keyframe = KeyframeRequest()
     /// "H.264 high + AAC", "H.264 baseline + Opus".
     let name: String
-    /// Thread CPU time spent encoding video and sound.
-    private(set) var videoSeconds = 0.0, audioSeconds = 0.0
-    var cpuSeconds: Double { videoSeconds + audioSeconds }
+    /// Thread CPU time spent encoding video and sound (nanoseconds), and the bytes of video
+    /// made: atomics, as the status reads them while an `EncodeThread` encodes.
+    private let cpuNanoseconds = Atomic<UInt64>(0)
+    private let madeVideoBytes = Atomic<Int>(0)
+    var cpuSeconds: Double { Double(cpuNanoseconds.load(ordering: .relaxed)) / 1e9 }
+    var videoBytes: Int { madeVideoBytes.load(ordering: .relaxed) }
     /// Sees every packet this rendition makes (the recorder's, on the primary one).
     var onPacket: ((EncodedPacket) throws -> Void)?
     private(set) var destinations: [Destination] = []
@@ -74,21 +77,26 @@ final class Rendition {
         return renditions
     }
 
-    /// Encodes frame `index` and sends it on; returns the bytes it made.
-    func encode(_ picture: I420Frame, index: Int, changed: Damage?, madeAt: ContinuousClock.Instant) throws -> Int {
+    /// Encodes frame `index` (an IDR when a destination asked for one) and sends it on.
+    func encode(_ picture: I420Frame, index: Int, changed: Damage?, madeAt: ContinuousClock.Instant) throws {
+        if keyframe.take() { video.forceKeyframe() }
         let cpu = CPUTime.thread()
         let packets = video.encode(picture, index: Int64(index), changed: changed)
-        videoSeconds += CPUTime.thread() - cpu
+        charge(since: cpu)
+        madeVideoBytes.add(packets.reduce(0) { $0 + $1.data.count }, ordering: .relaxed)
         try push(packets, madeAt: madeAt)
-        return packets.reduce(0) { $0 + $1.data.count }
     }
 
     /// Encodes the sound of one frame period and sends it on.
     func encode(_ pcm: ArraySlice<Float>) throws {
         let cpu = CPUTime.thread()
         let packets = audio.encode(pcm)
-        audioSeconds += CPUTime.thread() - cpu
+        charge(since: cpu)
         try push(packets)
+    }
+
+    private func charge(since start: Double) {
+        cpuNanoseconds.add(UInt64(max(0, CPUTime.thread() - start) * 1e9), ordering: .relaxed)
     }
 
     /// What the encoders still hold goes out too: the stream ends on its last sample.
