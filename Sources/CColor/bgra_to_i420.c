@@ -19,16 +19,11 @@ enum {
 static const uint32_t Y_OFFSET = (16u << 16) + (1u << 15), C_OFFSET = (128u << 18) + (1u << 17);
 
 #define INLINE static inline __attribute__((always_inline))
-// A macro, not a function: eight-lane vectors as arguments would change the ABI without AVX.
+// Macros, not functions: one formula for a lane or eight, and eight-lane vectors as arguments
+// would change the ABI without AVX. Cb and Cr take the sums of a 2×2 block.
 #define LUMA(b, g, r) (((r) * (uint32_t)Y_R + (g) * (uint32_t)Y_G + (b) * (uint32_t)Y_B + Y_OFFSET) >> 16)
-
-INLINE u32x4 cb4(u32x4 b, u32x4 g, u32x4 r) {
-    return (r * (uint32_t)U_R + g * (uint32_t)U_G + b * (uint32_t)U_B + C_OFFSET) >> 18;
-}
-
-INLINE u32x4 cr4(u32x4 b, u32x4 g, u32x4 r) {
-    return (r * (uint32_t)V_R + g * (uint32_t)V_G + b * (uint32_t)V_B + C_OFFSET) >> 18;
-}
+#define CB(b, g, r) (((r) * (uint32_t)U_R + (g) * (uint32_t)U_G + (b) * (uint32_t)U_B + C_OFFSET) >> 18)
+#define CR(b, g, r) (((r) * (uint32_t)V_R + (g) * (uint32_t)V_G + (b) * (uint32_t)V_B + C_OFFSET) >> 18)
 
 INLINE uint32_t luma1(uint32_t px) { return LUMA(px & 0xFF, (px >> 8) & 0xFF, (px >> 16) & 0xFF); }
 
@@ -54,8 +49,8 @@ void anchor_bgra_to_i420(const uint8_t *bgra, ptrdiff_t bgra_stride,
             *(u8x8 *)(y1 + x) = __builtin_convertvector(LUMA(cb, cg, cr), u8x8);
             u32x8 sb = ab + cb, sg = ag + cg, sr = ar + cr;
             u32x4 qb = sb.even + sb.odd, qg = sg.even + sg.odd, qr = sr.even + sr.odd;
-            *(u8x4 *)(cu + x / 2) = __builtin_convertvector(cb4(qb, qg, qr), u8x4);
-            *(u8x4 *)(cv + x / 2) = __builtin_convertvector(cr4(qb, qg, qr), u8x4);
+            *(u8x4 *)(cu + x / 2) = __builtin_convertvector(CB(qb, qg, qr), u8x4);
+            *(u8x4 *)(cv + x / 2) = __builtin_convertvector(CR(qb, qg, qr), u8x4);
         }
         for (; x < width; x += 2) {
             uint32_t p[4] = { load1(s0 + x * 4), load1(s0 + x * 4 + 4), load1(s1 + x * 4), load1(s1 + x * 4 + 4) };
@@ -63,8 +58,8 @@ void anchor_bgra_to_i420(const uint8_t *bgra, ptrdiff_t bgra_stride,
             y1[x] = (uint8_t)luma1(p[2]); y1[x + 1] = (uint8_t)luma1(p[3]);
             uint32_t b = 0, g = 0, r = 0;
             for (int i = 0; i < 4; i++) { b += p[i] & 0xFF; g += (p[i] >> 8) & 0xFF; r += (p[i] >> 16) & 0xFF; }
-            cu[x / 2] = (uint8_t)((r * (uint32_t)U_R + g * (uint32_t)U_G + b * (uint32_t)U_B + C_OFFSET) >> 18);
-            cv[x / 2] = (uint8_t)((r * (uint32_t)V_R + g * (uint32_t)V_G + b * (uint32_t)V_B + C_OFFSET) >> 18);
+            cu[x / 2] = (uint8_t)CB(b, g, r);
+            cv[x / 2] = (uint8_t)CR(b, g, r);
         }
     }
 }
