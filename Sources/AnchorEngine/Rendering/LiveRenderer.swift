@@ -146,9 +146,10 @@ public struct LiveRenderer {
             director.seedsDrawsFromShow = o.drawSeedsFromShow
             try await director.plan()
             // Pictures are lent to the encoding thread (if any) while the next one is converted.
-            let encoding = o.encodesOnOwnThread ? EncodeThread(pictures: 2) : nil
+            let depth = o.encodesOnOwnThread ? 2 : 1
+            let encoding = o.encodesOnOwnThread ? EncodeThread(pictures: depth) : nil
             defer { encoding?.abandon() }
-            let pictures = PictureRing(count: encoding == nil ? 1 : 2, converter: ColorConverter(width: s.width, height: s.height))
+            let pictures = PictureRing(count: depth, converter: ColorConverter(width: s.width, height: s.height))
             /// Runs on the encoding thread, in order, when there is one.
             func encode(_ kind: EncodeThread.Kind, _ job: @escaping () throws -> Void) throws {
                 if let encoding { try encoding.submit(kind, job) } else { try job() }
