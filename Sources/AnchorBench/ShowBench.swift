@@ -12,7 +12,7 @@ struct ShowBench: AsyncParsableCommand {
         abstract: "End to end: render a fixed show to MP4 and compare the CPU it took with ffmpeg's x264 alone on the same frames.",
         discussion: """
         Renders the show as 'anchor preview' does (the live Director and frame loop, unpaced, \
-        on one thread) and reports × real time, CPU \
+        the encoders on a second thread) and reports × real time, CPU \
         by stage, and total CPU divided by the CPU of 'ffmpeg -c:v libx264' with identical \
         settings (preset, zerolatency, CBR, GOP, one thread) encoding the identical frames, \
         piped in as BGRA. Targets at 1280x720@30: ≥ 4× real time, CPU ≤ 1.3× x264 alone.
@@ -68,7 +68,7 @@ struct ShowBench: AsyncParsableCommand {
         }
 
         let media = run.mediaSeconds
-        print(String(format: "anchor bench — %@, %dx%d@%d, %.1f s of media (%d frames), x264 %@ zerolatency, 1 encoding thread",
+        print(String(format: "anchor bench — %@, %dx%d@%d, %.1f s of media (%d frames), x264 %@ zerolatency on one thread",
                      (showPath as NSString).lastPathComponent, w, h, fps, media, run.frames, preset))
         print("                            wall    × real time     CPU   CPU ÷ x264 alone")
         func row(_ name: String, wall: Double, cpu: Double, _ note: String = "") {
